@@ -1,0 +1,90 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode plus the upcoming features the
+/// Hummingbird and swift-nio code bases use (see docs/architecture.md).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "stockd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stockd", targets: ["stockd"]),
+        .library(name: "StockProjection", targets: ["StockProjection"]),
+        .library(name: "StockStorage", targets: ["StockStorage"]),
+        .library(name: "StockCatalogue", targets: ["StockCatalogue"]),
+        .library(name: "LMDB", targets: ["LMDB"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML", "CommandLineArguments"]),
+    ],
+    targets: [
+        // C libraries, each imported by exactly one Swift module.
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // A small safe Swift wrapper over LMDB; the only module that imports CLMDB.
+        .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: swiftSettings),
+
+        // The domain: products, locations, quants, scopes and figures. No C, NIO or HTTP.
+        .target(
+            name: "StockProjection",
+            dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Durable storage of the projection and its checkpoint in LMDB.
+        .target(name: "StockStorage", dependencies: ["StockProjection", "LMDB"], swiftSettings: swiftSettings),
+
+        // Generator of Odoo-shaped catalogues (demo, tests, benchmarks).
+        .target(name: "StockCatalogue", dependencies: ["StockProjection"], swiftSettings: swiftSettings),
+
+        // Composition root: configuration and the commands' logic, testable without the executable.
+        .target(
+            name: "StockdApp",
+            dependencies: [
+                "StockProjection", "StockStorage", "StockCatalogue",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "stockd",
+            dependencies: [
+                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // A child process for the crash-safety test: commits to a store until it is killed.
+        .executableTarget(
+            name: "store-crash-writer",
+            dependencies: ["StockProjection", "StockStorage"],
+            path: "Tests/Support/StoreCrashWriter",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
+        .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StockStorageTests",
+            dependencies: ["StockStorage", "StockProjection", "StockCatalogue", "LMDB", "store-crash-writer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StockdAppTests",
+            dependencies: ["StockdApp", "StockProjection", "StockStorage", "StockCatalogue"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

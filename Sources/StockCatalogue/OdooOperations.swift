@@ -1,0 +1,158 @@
+public import StockProjection
+
+/// Generates stock operations the way Odoo writes them, as source transactions over a catalogue's quants:
+/// internal moves (both ends in one transaction), receipts from vendors (which leave negative quants there),
+/// deliveries to customers, scrap, reservations spread over several rows, quant merges and the clean-up of
+/// zero quants (deletes that carry only the id).
+///
+/// It keeps its own copy of the quant table, so its ``quants`` are the ground truth that tests compare the
+/// projection with.
+public struct OdooOperations: Sendable {
+    /// The current quant rows by id.
+    public private(set) var quants: [QuantID: Quant]
+    /// Quant ids per variant, so an operation looks at its variant's rows only.
+    private var quantsByVariant: [VariantID: Set<QuantID>] = [:]
+    private var nextQuantID: Int32
+    private var random: SeededGenerator
+    private let variants: [VariantID]
+    private let internalLocations: [LocationID]
+    private var position: UInt64
+    private var clock: Int64
+
+    /// Starts from a catalogue's quants.
+    ///
+    /// - Parameters:
+    ///   - catalogue: The catalogue whose quants and locations to operate on.
+    ///   - seed: The generator's seed.
+    ///   - startPosition: The checkpoint position of the first generated transaction minus one.
+    ///   - currentQuants: The quants as they are now, when they have changed since the catalogue was generated.
+    public init(catalogue: OdooCatalogue, seed: UInt64 = 7, startPosition: UInt64 = 1_000, currentQuants: [Quant]? = nil) {
+        let rows = currentQuants ?? catalogue.quants
+        quants = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        for row in rows { quantsByVariant[row.variantID, default: []].insert(row.id) }
+        nextQuantID = max(catalogue.nextQuantID.rawValue, (rows.map(\.id.rawValue).max() ?? 0) + 1)
+        random = SeededGenerator(seed: seed)
+        let storable = Set(catalogue.templates.filter(\.storable).map(\.id))
+        variants = catalogue.variants.filter { storable.contains($0.templateID) }.map(\.id)
+        internalLocations = catalogue.stockLocations
+        position = startPosition
+        clock = 1_795_000_000_000_000
+    }
+
+    /// The kinds of operation generated.
+    public enum Kind: CaseIterable, Sendable {
+        /// An internal transfer between two warehouse locations.
+        case move
+        /// A receipt from Partners/Vendors.
+        case receipt
+        /// A delivery to Partners/Customers.
+        case delivery
+        /// A move to Virtual Locations/Scrap.
+        case scrap
+        /// Reserving or unreserving on several rows.
+        case reservation
+        /// Merging rows with the same key (Odoo's `_merge_quants`).
+        case merge
+        /// Deleting zero quants (Odoo's `_unlink_zero_quants`).
+        case cleanUp
+    }
+
+    /// The next random transaction.
+    public mutating func next() -> SourceTransaction {
+        let kind = Kind.allCases.randomElement(using: &random)!
+        return next(kind)
+    }
+
+    /// The next transaction of a given kind (an empty transaction when there is nothing to do).
+    public mutating func next(_ kind: Kind) -> SourceTransaction {
+        var changes: [StockChange] = []
+        guard let variant = variants.randomElement(using: &random),
+            let here = internalLocations.randomElement(using: &random)
+        else { return finish(changes) }
+        let amount = Quantity(units: Int.random(in: 1...10, using: &random))
+        switch kind {
+        case .move:
+            let there = internalLocations.randomElement(using: &random)!
+            changes += add(-amount, variant: variant, location: here)
+            changes += add(amount, variant: variant, location: there)
+        case .receipt:
+            changes += add(-amount, variant: variant, location: OdooCatalogue.Standard.vendors)
+            changes += add(amount, variant: variant, location: here)
+        case .delivery:
+            changes += add(-amount, variant: variant, location: here)
+            changes += add(amount, variant: variant, location: OdooCatalogue.Standard.customers)
+        case .scrap:
+            changes += add(-amount, variant: variant, location: here)
+            changes += add(amount, variant: variant, location: OdooCatalogue.Standard.scrap)
+        case .reservation:
+            let rows = rows(of: variant).filter { internalLocations.contains($0.locationID) }
+                .sorted { $0.id < $1.id }
+            let reserve = Bool.random(using: &random)
+            var remaining = amount
+            for var row in rows where remaining > .zero {
+                let room = reserve ? (row.quantity - row.reserved).clampedAtZero : row.reserved
+                let step = min(room, remaining)
+                guard step > .zero else { continue }
+                row.reserved += reserve ? step : -step
+                remaining -= step
+                quants[row.id] = row
+                changes.append(.upsertQuant(row))
+            }
+        case .merge:
+            var groups: [[Int32]: [Quant]] = [:]
+            for quant in rows(of: variant) {
+                groups[[quant.variantID.rawValue, quant.locationID.rawValue], default: []].append(quant)
+            }
+            for group in groups.values where group.count > 1 {
+                let sorted = group.sorted { $0.id < $1.id }
+                var keeper = sorted[0]
+                for other in sorted.dropFirst() {
+                    keeper.quantity += other.quantity
+                    keeper.reserved += other.reserved
+                }
+                quants[keeper.id] = keeper
+                changes.append(.upsertQuant(keeper))
+                for other in sorted.dropFirst() {
+                    remove(other.id)
+                    changes.append(.deleteQuant(other.id))
+                }
+            }
+        case .cleanUp:
+            for quant in rows(of: variant) where quant.quantity == .zero && quant.reserved == .zero {
+                remove(quant.id)
+                changes.append(.deleteQuant(quant.id))
+            }
+        }
+        return finish(changes)
+    }
+
+    /// Odoo's `_update_available_quantity`: add to one existing row of the key, or insert a new one.
+    private mutating func add(_ delta: Quantity, variant: VariantID, location: LocationID) -> [StockChange] {
+        let candidates = rows(of: variant).filter { $0.locationID == location }
+        // One time in ten, behave as if every row were locked by another transaction: insert a duplicate.
+        if var row = candidates.min(by: { $0.id < $1.id }), Int.random(in: 0..<10, using: &random) != 0 {
+            row.quantity += delta
+            quants[row.id] = row
+            return [.upsertQuant(row)]
+        }
+        let row = Quant(id: QuantID(nextQuantID), variantID: variant, locationID: location, quantity: delta, reserved: .zero)
+        nextQuantID += 1
+        quants[row.id] = row
+        quantsByVariant[variant, default: []].insert(row.id)
+        return [.upsertQuant(row)]
+    }
+
+    private func rows(of variant: VariantID) -> [Quant] {
+        (quantsByVariant[variant] ?? []).compactMap { quants[$0] }
+    }
+
+    private mutating func remove(_ id: QuantID) {
+        if let row = quants.removeValue(forKey: id) { quantsByVariant[row.variantID]?.remove(id) }
+    }
+
+    private mutating func finish(_ changes: [StockChange]) -> SourceTransaction {
+        position += UInt64(Int.random(in: 1...400, using: &random))
+        clock += 1_000
+        return SourceTransaction(checkpoint: Checkpoint(position: position, commitTime: clock), changes: changes)
+    }
+}

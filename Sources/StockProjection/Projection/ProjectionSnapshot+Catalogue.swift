@@ -1,0 +1,59 @@
+import HashTreeCollections
+
+extension ProjectionSnapshot {
+    /// The variant with this id.
+    ///
+    /// - Complexity: O(1) expected (hash trie look-up).
+    public func variant(_ id: VariantID) -> ProductVariant? { state.variants[id] }
+
+    /// The template with this id.
+    public func template(_ id: TemplateID) -> ProductTemplate? { state.templates[id] }
+
+    /// Whether the variant keeps stock (its template's storable flag); `nil` when either record is unknown.
+    public func isStorable(_ id: VariantID) -> Bool? {
+        guard let variant = state.variants[id], let template = state.templates[variant.templateID] else { return nil }
+        return template.storable
+    }
+
+    /// Every variant with this SKU (`default_code`), in id order; SKUs may be shared.
+    public func variants(sku: String) -> [VariantID] { (state.variantsBySKU[sku] ?? []).sorted() }
+
+    /// Every variant with this barcode, in id order.
+    public func variants(barcode: String) -> [VariantID] { (state.variantsByBarcode[barcode] ?? []).sorted() }
+
+    /// Every variant of this template, in id order.
+    public func variants(template: TemplateID) -> [VariantID] { (state.variantsByTemplate[template] ?? []).sorted() }
+
+    /// The unit of measure with this id.
+    public func unit(_ id: UnitID) -> UnitOfMeasure? { state.units[id] }
+
+    /// The location with this id.
+    public func location(_ id: LocationID) -> Location? { state.locations[id] }
+
+    /// Locations whose `complete_name` is exactly `name` (several companies may reuse a name).
+    public func locations(named name: String) -> [LocationID] { state.locationIndex.locations(named: name).sorted() }
+
+    /// The warehouse with this id.
+    public func warehouse(_ id: WarehouseID) -> Warehouse? { state.warehouses[id] }
+
+    /// Warehouses with this code (codes are unique per company only).
+    public func warehouses(code: String) -> [WarehouseID] { state.locationIndex.warehouses(code: code).sorted() }
+
+    /// All warehouses, in id order.
+    public var allWarehouses: [Warehouse] { state.warehouses.values.sorted { $0.id < $1.id } }
+
+    /// The warehouse whose view location contains this location (the innermost one), if any.
+    public func warehouse(containing location: LocationID) -> WarehouseID? {
+        state.locationIndex.warehouse(at: state.locationIndex.slot(location).warehouse)
+    }
+
+    /// Whether stock in this location is quarantined under the current rules.
+    public func isQuarantined(_ location: LocationID) -> Bool { state.locationIndex.slot(location).quarantined }
+
+    /// Turns a scope into its resolved form, checking that what it names exists.
+    ///
+    /// - Throws: ``ScopeError`` for an unknown location or warehouse.
+    public func resolve(_ scope: StockScope) throws(ScopeError) -> ResolvedScope {
+        try state.locationIndex.resolve(scope, locations: state.locations)
+    }
+}

@@ -1,0 +1,133 @@
+import HashTreeCollections
+
+extension ProjectionSnapshot {
+    /// The figures of one variant in a scope, summed over every quant of the variant inside the scope.
+    ///
+    /// An unknown variant has zero figures.
+    ///
+    /// - Parameters:
+    ///   - variant: The variant.
+    ///   - scope: A scope resolved from this snapshot.
+    /// - Returns: On hand, reserved, free, quarantined and available.
+    /// - Complexity: O(number of quants of the variant); no allocation.
+    public func figures(for variant: VariantID, in scope: ResolvedScope) -> StockFigures {
+        var figures = StockFigures.zero
+        let index = state.locationIndex
+        for entry in state.stock[Int(variant.rawValue)] {
+            let slot = index.slot(entry.locationID)
+            guard slot.preorder >= 0, scope.contains(preorder: slot.preorder) else { continue }
+            figures.add(entry, quarantined: slot.quarantined)
+        }
+        figures.safetyStock = safetyStock(for: variant, in: scope)
+        return figures
+    }
+
+    /// The figures of many variants in one scope, in the order given.
+    ///
+    /// - Complexity: O(total quants of the variants).
+    public func figures(for variants: some Sequence<VariantID>, in scope: ResolvedScope) -> [StockFigures] {
+        variants.map { figures(for: $0, in: scope) }
+    }
+
+    /// The figures of each location that itself holds quants of the variant inside the scope, by location id.
+    ///
+    /// Each entry counts that location's own quants only, so on hand, reserved, free and quarantined add up
+    /// to ``figures(for:in:)``; available is clamped per entry and need not. Safety stock is not applied per location.
+    public func figuresByLocation(for variant: VariantID, in scope: ResolvedScope) -> [(location: LocationID, figures: StockFigures)] {
+        var byLocation: [LocationID: StockFigures] = [:]
+        let index = state.locationIndex
+        for entry in state.stock[Int(variant.rawValue)] {
+            let slot = index.slot(entry.locationID)
+            guard slot.preorder >= 0, scope.contains(preorder: slot.preorder) else { continue }
+            byLocation[entry.locationID, default: .zero].add(entry, quarantined: slot.quarantined)
+        }
+        return byLocation.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The figures per warehouse of the variant's quants inside the scope, by warehouse id.
+    ///
+    /// Quants in locations outside every warehouse are left out. Each warehouse's safety stock applies to its entry.
+    public func figuresByWarehouse(for variant: VariantID, in scope: ResolvedScope) -> [(warehouse: WarehouseID, figures: StockFigures)] {
+        var byWarehouse: [Int32: StockFigures] = [:]
+        let index = state.locationIndex
+        for entry in state.stock[Int(variant.rawValue)] {
+            let slot = index.slot(entry.locationID)
+            guard slot.preorder >= 0, slot.warehouse >= 0, scope.contains(preorder: slot.preorder) else { continue }
+            byWarehouse[slot.warehouse, default: .zero].add(entry, quarantined: slot.quarantined)
+        }
+        return byWarehouse.compactMap { (slotIndex, figures) -> (WarehouseID, StockFigures)? in
+            guard let id = index.warehouse(at: slotIndex) else { return nil }
+            var figures = figures
+            let code = state.warehouses[id]?.code
+            figures.safetyStock = state.settings.safetyStock.quantity(sku: state.variants[variant]?.sku, warehouseCode: code)
+            return (id, figures)
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Variants with a non-zero figure in the scope, in variant-id order, starting after `cursor`.
+    ///
+    /// - Parameters:
+    ///   - scope: A resolved scope.
+    ///   - cursor: The last variant id of the previous page, or `nil` for the first page.
+    ///   - limit: The most variants to return.
+    /// - Returns: The page, and the cursor for the next page (`nil` when this was the last).
+    /// - Complexity: O(variant ids scanned); pages resume where the previous one stopped.
+    public func stockedVariants(
+        in scope: ResolvedScope,
+        after cursor: VariantID? = nil,
+        limit: Int
+    ) -> (items: [(variant: VariantID, figures: StockFigures)], next: VariantID?) {
+        var items: [(VariantID, StockFigures)] = []
+        var next: VariantID?
+        let start = cursor.map { Int($0.rawValue) + 1 } ?? 0
+        state.stock.forEachKey(from: start) { key, entries in
+            guard !entries.isEmpty else { return true }
+            let id = VariantID(Int32(key))
+            let figures = figures(for: id, in: scope)
+            guard !figures.isZero else { return true }
+            if items.count == limit {
+                next = items.last?.0
+                return false
+            }
+            items.append((id, figures))
+            return true
+        }
+        return (items, next)
+    }
+
+    private func safetyStock(for variant: VariantID, in scope: ResolvedScope) -> Quantity {
+        let policy = state.settings.safetyStock
+        if policy.isZero { return .zero }
+        return policy.quantity(sku: state.variants[variant]?.sku, warehouseCode: scope.warehouseCode)
+    }
+}
+
+extension StockFigures {
+    @inline(__always)
+    mutating func add(_ entry: StockEntry, quarantined isQuarantined: Bool) {
+        onHand += entry.quantity
+        reserved += entry.reserved
+        if isQuarantined {
+            quarantined += entry.quantity
+        } else {
+            sellableFree += entry.quantity - entry.reserved
+        }
+    }
+}
+
+extension ProjectionSnapshot {
+    /// The quants of one variant, in no particular order.
+    ///
+    /// - Complexity: O(1) to obtain; the entries are shared with the snapshot.
+    public func entries(for variant: VariantID) -> ContiguousArray<StockEntry> { state.stock[Int(variant.rawValue)] }
+
+    /// Calls `body` with every quant the snapshot holds, in variant-id order.
+    public func forEachQuant(_ body: (Quant) -> Void) {
+        state.stock.forEachKey(from: 0) { key, entries in
+            for entry in entries {
+                body(Quant(id: entry.quantID, variantID: VariantID(Int32(key)), locationID: entry.locationID, quantity: entry.quantity, reserved: entry.reserved))
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import HashTreeCollections
+
+/// The projection at one transaction boundary: immutable, safe to read from any thread for as long as needed.
+///
+/// Take one with ``StockProjection/snapshot()`` per request and answer the whole request from it, so every
+/// figure in an answer comes from the same commit.
+public final class ProjectionSnapshot: Sendable {
+    let state: ProjectionState
+
+    init(state: ProjectionState) { self.state = state }
+
+    /// The checkpoint of the last transaction this snapshot includes.
+    public var checkpoint: Checkpoint? { state.checkpoint }
+
+    /// The change-feed cursor that follows this snapshot: ask for changes after it to get what comes next.
+    public var changeCursor: UInt64 { state.changeLog.nextPosition }
+
+    /// The settings figures are computed with.
+    public var settings: ProjectionSettings { state.settings }
+
+    /// Counts of what the snapshot holds.
+    public var counts: ProjectionCounts {
+        ProjectionCounts(
+            variants: state.variants.count,
+            templates: state.templates.count,
+            locations: state.locations.count,
+            warehouses: state.warehouses.count,
+            units: state.units.count,
+            quants: state.quantCount
+        )
+    }
+}
+
+/// How many records a snapshot holds.
+public struct ProjectionCounts: Hashable, Sendable, Codable {
+    /// Product variants.
+    public var variants: Int
+    /// Product templates.
+    public var templates: Int
+    /// Locations.
+    public var locations: Int
+    /// Warehouses.
+    public var warehouses: Int
+    /// Units of measure.
+    public var units: Int
+    /// Quant rows (stock levels are their sums per variant and location).
+    public var quants: Int
+}

@@ -1,0 +1,62 @@
+import HashTreeCollections
+
+/// Everything the projection knows at one transaction boundary: an immutable-by-convention value whose copies
+/// share storage (chunked arrays and persistent hash tries), so the writer can change a copy cheaply while
+/// readers keep the published one.
+public struct ProjectionState: Sendable {
+    /// Quants per variant, addressed by variant id.
+    var stock = ChunkedTable<ContiguousArray<StockEntry>>(empty: [])
+    /// Which variant owns each quant id (deletes carry only the id).
+    var quantOwners = TreeDictionary<QuantID, VariantID>()
+    var variants = TreeDictionary<VariantID, ProductVariant>()
+    var templates = TreeDictionary<TemplateID, ProductTemplate>()
+    var variantsBySKU = TreeDictionary<String, [VariantID]>()
+    var variantsByBarcode = TreeDictionary<String, [VariantID]>()
+    var variantsByTemplate = TreeDictionary<TemplateID, [VariantID]>()
+    var units: [UnitID: UnitOfMeasure] = [:]
+    var locations: [LocationID: Location] = [:]
+    var warehouses: [WarehouseID: Warehouse] = [:]
+    var locationIndex = LocationIndex()
+    var locationIndexIsStale = false
+    var changeLog: ChangeLog
+    var settings: ProjectionSettings
+
+    /// The checkpoint of the last applied transaction, or `nil` for an empty projection.
+    public internal(set) var checkpoint: Checkpoint?
+    /// The number of quant rows held.
+    public internal(set) var quantCount = 0
+
+    /// Creates an empty state.
+    ///
+    /// - Parameters:
+    ///   - settings: Quarantine, safety stock and change-log settings.
+    ///   - checkpoint: The checkpoint the state corresponds to (when restoring from storage).
+    ///   - changeCursor: The change feed's next position (restored from storage); earlier cursors expire.
+    public init(settings: ProjectionSettings = ProjectionSettings(), checkpoint: Checkpoint? = nil, changeCursor: UInt64 = 0) {
+        self.settings = settings
+        self.checkpoint = checkpoint
+        self.changeLog = ChangeLog(startingAt: changeCursor, capacity: settings.changeLogCapacity)
+    }
+
+    /// Loads one row change without recording it in the change feed (used to restore from storage).
+    ///
+    /// Call ``finishLoading()`` once every row is in.
+    public mutating func load(_ change: StockChange) {
+        _ = apply(change, recordingChanges: false)
+    }
+
+    /// Derives the location index after ``load(_:)`` calls.
+    public mutating func finishLoading() { refreshLocationIndexIfNeeded() }
+
+    mutating func refreshLocationIndexIfNeeded() {
+        guard locationIndexIsStale else { return }
+        locationIndex = LocationIndex(locations: locations, warehouses: warehouses, quarantine: settings.quarantine)
+        locationIndexIsStale = false
+    }
+
+    mutating func replaceSettings(_ newSettings: ProjectionSettings) {
+        settings = newSettings
+        locationIndexIsStale = true
+        refreshLocationIndexIfNeeded()
+    }
+}

@@ -1,0 +1,98 @@
+import Synchronization
+
+/// The live projection of stock: one writer applies source transactions; any number of readers take
+/// snapshots and never wait for the writer.
+///
+/// The writer applies a group of transactions to a private copy of the state (copies share storage, so this
+/// costs what the changes touch), persists them with their checkpoint through a ``ProjectionStore``, and only
+/// then publishes the copy as the new snapshot. A reader therefore sees every transaction whole or not at all,
+/// and never sees state that is not durable.
+public final class StockProjection: Sendable {
+    /// The published snapshot. The lock guards a pointer swap only: readers hold it for a retain.
+    private let published: Mutex<ProjectionSnapshot>
+    /// Serialises writers (ingest, settings changes); readers never take it.
+    private let writerLock = Mutex(())
+
+    /// Creates a projection from a state, such as one restored from storage.
+    public init(state: ProjectionState = ProjectionState()) {
+        var state = state
+        state.refreshLocationIndexIfNeeded()
+        published = Mutex(ProjectionSnapshot(state: state))
+    }
+
+    /// The latest published snapshot.
+    ///
+    /// - Complexity: O(1); takes a lock for the duration of a retain, never for the writer's work.
+    public func snapshot() -> ProjectionSnapshot {
+        published.withLock { $0 }
+    }
+
+    /// What ``apply(_:persistingTo:)`` did.
+    public struct ApplyReport: Sendable {
+        /// Transactions applied.
+        public var applied = 0
+        /// Transactions skipped because they were at or below the checkpoint already applied.
+        public var skipped = 0
+        /// Row changes applied.
+        public var rowChanges = 0
+        /// Rows that could not be applied as given (logged and counted by the caller).
+        public var anomalies: [ApplyAnomaly] = []
+        /// The checkpoint now published.
+        public var checkpoint: Checkpoint?
+    }
+
+    /// Applies a group of source transactions atomically, persists them, and publishes the result.
+    ///
+    /// Transactions at or below the current checkpoint are skipped, so a replay after a restart applies each
+    /// transaction exactly once. If `store` throws, nothing is published and the projection stays as it was.
+    ///
+    /// - Parameters:
+    ///   - transactions: Transactions in commit order.
+    ///   - store: Where to persist them before publishing, or `nil` for a memory-only projection.
+    /// - Returns: A report of what was applied.
+    /// - Throws: Whatever `store` throws.
+    @discardableResult
+    public func apply(_ transactions: [SourceTransaction], persistingTo store: (any ProjectionStore)? = nil) throws -> ApplyReport {
+        try writerLock.withLock { _ in
+            var state = snapshot().state
+            var report = ApplyReport()
+            var accepted: [SourceTransaction] = []
+            accepted.reserveCapacity(transactions.count)
+            for transaction in transactions {
+                if let current = state.checkpoint, transaction.checkpoint.position <= current.position {
+                    report.skipped += 1
+                    continue
+                }
+                for change in transaction.changes {
+                    if let anomaly = state.apply(change, recordingChanges: true) { report.anomalies.append(anomaly) }
+                }
+                report.rowChanges += transaction.changes.count
+                report.applied += 1
+                state.checkpoint = transaction.checkpoint
+                accepted.append(transaction)
+            }
+            guard let checkpoint = accepted.last?.checkpoint else {
+                report.checkpoint = state.checkpoint
+                return report
+            }
+            state.refreshLocationIndexIfNeeded()
+            try store?.persist(accepted, checkpoint: checkpoint, changeCursor: state.changeLog.nextPosition)
+            let snapshot = ProjectionSnapshot(state: state)
+            published.withLock { $0 = snapshot }
+            report.checkpoint = checkpoint
+            return report
+        }
+    }
+
+    /// Replaces the settings (quarantine rules, safety stock) and publishes a snapshot computed with them.
+    ///
+    /// Takes effect for every read that starts afterwards; the data feed keeps running.
+    public func updateSettings(_ settings: ProjectionSettings) {
+        writerLock.withLock { _ in
+            var state = snapshot().state
+            state.replaceSettings(settings)
+            let snapshot = ProjectionSnapshot(state: state)
+            published.withLock { $0 = snapshot }
+        }
+    }
+}

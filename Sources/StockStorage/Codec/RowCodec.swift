@@ -1,0 +1,132 @@
+import StockProjection
+
+/// The storage format of each mirrored source row (format version ``StoreFormat/version``).
+enum RowCodec {
+    static func encode(_ quant: Quant, into writer: inout RowWriter) {
+        writer.write(quant.variantID.rawValue)
+        writer.write(quant.locationID.rawValue)
+        writer.write(quant.quantity.rawValue)
+        writer.write(quant.reserved.rawValue)
+    }
+
+    static func decodeQuant(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> Quant {
+        var reader = RowReader(bytes)
+        let quant = Quant(
+            id: QuantID(id),
+            variantID: VariantID(try reader.read()),
+            locationID: LocationID(try reader.read()),
+            quantity: Quantity(rawValue: try reader.read()),
+            reserved: Quantity(rawValue: try reader.read())
+        )
+        try reader.finish()
+        return quant
+    }
+
+    static func encode(_ location: Location, into writer: inout RowWriter) {
+        writer.write(location.parentID?.rawValue)
+        writer.write(location.parentPath)
+        writer.write(location.completeName)
+        writer.write(location.usage.rawValue)
+        writer.write(location.companyID?.rawValue)
+        writer.write(location.active)
+    }
+
+    static func decodeLocation(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> Location {
+        var reader = RowReader(bytes)
+        let location = Location(
+            id: LocationID(id),
+            parentID: try reader.readOptional(Int32.self).map { LocationID($0) },
+            parentPath: try reader.readString(),
+            completeName: try reader.readString(),
+            usage: Location.Usage(rawValue: try reader.readString()),
+            companyID: try reader.readOptional(Int32.self).map { CompanyID($0) },
+            active: try reader.readBool()
+        )
+        try reader.finish()
+        return location
+    }
+
+    static func encode(_ warehouse: Warehouse, into writer: inout RowWriter) {
+        writer.write(warehouse.code)
+        writer.write(warehouse.name)
+        writer.write(warehouse.viewLocationID.rawValue)
+        writer.write(warehouse.stockLocationID.rawValue)
+        writer.write(warehouse.qualityControlLocationID?.rawValue)
+        writer.write(warehouse.companyID.rawValue)
+        writer.write(warehouse.active)
+    }
+
+    static func decodeWarehouse(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> Warehouse {
+        var reader = RowReader(bytes)
+        let warehouse = Warehouse(
+            id: WarehouseID(id),
+            code: try reader.readString(),
+            name: try reader.readString(),
+            viewLocationID: LocationID(try reader.read()),
+            stockLocationID: LocationID(try reader.read()),
+            qualityControlLocationID: try reader.readOptional(Int32.self).map { LocationID($0) },
+            companyID: CompanyID(try reader.read()),
+            active: try reader.readBool()
+        )
+        try reader.finish()
+        return warehouse
+    }
+
+    static func encode(_ variant: ProductVariant, into writer: inout RowWriter) {
+        writer.write(variant.templateID.rawValue)
+        writer.write(variant.sku)
+        writer.write(variant.barcode)
+        writer.write(variant.active)
+    }
+
+    static func decodeVariant(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> ProductVariant {
+        var reader = RowReader(bytes)
+        let variant = ProductVariant(
+            id: VariantID(id),
+            templateID: TemplateID(try reader.read()),
+            sku: try reader.readOptionalString(),
+            barcode: try reader.readOptionalString(),
+            active: try reader.readBool()
+        )
+        try reader.finish()
+        return variant
+    }
+
+    static func encode(_ template: ProductTemplate, into writer: inout RowWriter) {
+        writer.write(template.storable)
+        writer.write(template.unitID.rawValue)
+        writer.write(template.active)
+    }
+
+    static func decodeTemplate(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> ProductTemplate {
+        var reader = RowReader(bytes)
+        let template = ProductTemplate(
+            id: TemplateID(id),
+            storable: try reader.readBool(),
+            unitID: UnitID(try reader.read()),
+            active: try reader.readBool()
+        )
+        try reader.finish()
+        return template
+    }
+
+    static func encode(_ unit: UnitOfMeasure, into writer: inout RowWriter) {
+        writer.write(unit.categoryID)
+        writer.write(unit.factor)
+        writer.write(unit.rounding.rawValue)
+        writer.write(unit.active)
+    }
+
+    static func decodeUnit(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> UnitOfMeasure {
+        var reader = RowReader(bytes)
+        let unit = UnitOfMeasure(
+            id: UnitID(id),
+            categoryID: try reader.read(),
+            factor: try reader.readString(),
+            rounding: Quantity(rawValue: try reader.read()),
+            active: try reader.readBool()
+        )
+        try reader.finish()
+        return unit
+    }
+}

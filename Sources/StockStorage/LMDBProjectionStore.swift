@@ -1,0 +1,225 @@
+import LMDB
+public import StockProjection
+
+/// The projection's durable copy in LMDB: the mirrored source rows, the checkpoint and the change-feed cursor,
+/// always written together in one LMDB transaction.
+///
+/// Layout (format version 1): one named database per source table (`stock_quant`, `stock_location`, ...) keyed
+/// by the row id (4 bytes, big-endian, sign bit flipped, so cursor order is id order), and a `meta` database
+/// with `format_version`, `checkpoint` and `change_cursor`. Rows are encoded by `RowCodec`.
+public final class LMDBProjectionStore: ProjectionStore, Sendable {
+    /// The format this build writes and reads.
+    public static let formatVersion: UInt32 = 1
+
+    private let environment: LMDBEnvironment
+    private let meta: LMDBDatabase
+    private let tables: [SourceTable: LMDBDatabase]
+    /// The directory of the store.
+    public let path: String
+
+    private enum MetaKey {
+        static let formatVersion = Array("format_version".utf8)
+        static let checkpoint = Array("checkpoint".utf8)
+        static let changeCursor = Array("change_cursor".utf8)
+    }
+
+    /// Opens (or creates) a store.
+    ///
+    /// - Parameters:
+    ///   - path: The directory; created if missing.
+    ///   - initialMapSize: The initial LMDB map size in bytes; the map grows when it is full.
+    ///   - durability: How hard commits sync.
+    /// - Throws: ``StoreError/incompatibleFormat(found:supported:)`` for a store of another format version,
+    ///   ``StoreError/notAStore(_:)`` for an LMDB environment that is not a stockd store, or a storage error.
+    public init(path: String, initialMapSize: Int = 1 << 30, durability: StoreDurability = .full) throws {
+        self.path = path
+        let flags: LMDBEnvironment.Flags =
+            switch durability {
+            case .full: []
+            case .noMetaSync: .noMetaSync
+            case .noSync: .noSync
+            }
+        do {
+            environment = try LMDBEnvironment(path: path, maxDatabases: 16, mapSize: initialMapSize, flags: flags)
+            var opened: [SourceTable: LMDBDatabase] = [:]
+            var metaDatabase: LMDBDatabase?
+            try environment.withWriteTransaction { transaction in
+                metaDatabase = try transaction.openDatabase(named: "meta", create: true)
+                for table in SourceTable.allCases {
+                    opened[table] = try transaction.openDatabase(named: table.rawValue, create: true)
+                }
+            }
+            meta = metaDatabase!
+            tables = opened
+        } catch let error as LMDBError {
+            throw StoreError.storage(error.description)
+        }
+        try checkFormat()
+    }
+
+    private func checkFormat() throws {
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                if let stored = try transaction.get(MetaKey.formatVersion, in: meta) {
+                    var reader = RowReader(UnsafeRawBufferPointer(start: nil, count: 0))
+                    let version: UInt32 = try stored.withUnsafeBytes { bytes in
+                        reader = RowReader(bytes)
+                        return try reader.read()
+                    }
+                    guard version == Self.formatVersion else {
+                        throw StoreError.incompatibleFormat(found: version, supported: Self.formatVersion)
+                    }
+                    return
+                }
+                for table in SourceTable.allCases where try transaction.count(in: tables[table]!) > 0 {
+                    throw StoreError.notAStore("\(path) has \(table.rawValue) rows but no format version")
+                }
+                var writer = RowWriter()
+                writer.write(Self.formatVersion)
+                try transaction.put(writer.bytes, forKey: MetaKey.formatVersion, in: meta)
+            }
+        }
+    }
+
+    public func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changeCursor: UInt64) throws {
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                var writer = RowWriter()
+                for sourceTransaction in transactions {
+                    for change in sourceTransaction.changes {
+                        try write(change, into: &transaction, writer: &writer)
+                    }
+                }
+                writer.reset()
+                Self.encode(checkpoint, into: &writer)
+                try transaction.put(writer.bytes, forKey: MetaKey.checkpoint, in: meta)
+                writer.reset()
+                writer.write(changeCursor)
+                try transaction.put(writer.bytes, forKey: MetaKey.changeCursor, in: meta)
+            }
+        }
+    }
+
+    private func write(_ change: StockChange, into transaction: inout LMDBWriteTransaction, writer: inout RowWriter) throws {
+        func put(_ table: SourceTable, _ id: Int32) throws {
+            try writer.bytes.withUnsafeBytes { value in
+                try RowKey.withKey(id) { key in try transaction.put(value, forKey: key, in: tables[table]!) }
+            }
+        }
+        func delete(_ table: SourceTable, _ id: Int32) throws {
+            _ = try RowKey.withKey(id) { key in try transaction.delete(key, in: tables[table]!) }
+        }
+        writer.reset()
+        switch change {
+        case .upsertQuant(let row):
+            RowCodec.encode(row, into: &writer)
+            try put(.quants, row.id.rawValue)
+        case .deleteQuant(let id): try delete(.quants, id.rawValue)
+        case .upsertLocation(let row):
+            RowCodec.encode(row, into: &writer)
+            try put(.locations, row.id.rawValue)
+        case .deleteLocation(let id): try delete(.locations, id.rawValue)
+        case .upsertWarehouse(let row):
+            RowCodec.encode(row, into: &writer)
+            try put(.warehouses, row.id.rawValue)
+        case .deleteWarehouse(let id): try delete(.warehouses, id.rawValue)
+        case .upsertVariant(let row):
+            RowCodec.encode(row, into: &writer)
+            try put(.variants, row.id.rawValue)
+        case .deleteVariant(let id): try delete(.variants, id.rawValue)
+        case .upsertTemplate(let row):
+            RowCodec.encode(row, into: &writer)
+            try put(.templates, row.id.rawValue)
+        case .deleteTemplate(let id): try delete(.templates, id.rawValue)
+        case .upsertUnit(let row):
+            RowCodec.encode(row, into: &writer)
+            try put(.units, row.id.rawValue)
+        case .deleteUnit(let id): try delete(.units, id.rawValue)
+        case .truncate(let table): try transaction.drop(tables[table]!)
+        }
+    }
+
+    /// Loads the stored projection.
+    ///
+    /// - Parameter settings: The settings to compute figures with (they are configuration, not stored data).
+    /// - Returns: The state at the stored checkpoint, ready for ``StockProjection/init(state:)``.
+    /// - Throws: ``StoreError/corruptRow(_:)`` for a row that does not decode, or a storage error.
+    public func load(settings: ProjectionSettings = ProjectionSettings()) throws -> ProjectionState {
+        try storageErrors {
+            try environment.withReadTransaction { transaction in
+                let (checkpoint, changeCursor) = try readMeta(transaction)
+                var state = ProjectionState(settings: settings, checkpoint: checkpoint, changeCursor: changeCursor)
+                try loadRows(.units, from: transaction, into: &state) { .upsertUnit(try RowCodec.decodeUnit(id: $0, $1)) }
+                try loadRows(.templates, from: transaction, into: &state) { .upsertTemplate(try RowCodec.decodeTemplate(id: $0, $1)) }
+                try loadRows(.variants, from: transaction, into: &state) { .upsertVariant(try RowCodec.decodeVariant(id: $0, $1)) }
+                try loadRows(.locations, from: transaction, into: &state) { .upsertLocation(try RowCodec.decodeLocation(id: $0, $1)) }
+                try loadRows(.warehouses, from: transaction, into: &state) { .upsertWarehouse(try RowCodec.decodeWarehouse(id: $0, $1)) }
+                try loadRows(.quants, from: transaction, into: &state) { .upsertQuant(try RowCodec.decodeQuant(id: $0, $1)) }
+                state.finishLoading()
+                return state
+            }
+        }
+    }
+
+    private func loadRows(
+        _ table: SourceTable,
+        from transaction: borrowing LMDBReadTransaction,
+        into state: inout ProjectionState,
+        decode: (Int32, UnsafeRawBufferPointer) throws -> StockChange
+    ) throws {
+        try transaction.forEach(in: tables[table]!) { key, value in
+            state.load(try decode(try RowKey.decode(key), value))
+            return .continue
+        }
+    }
+
+    /// The checkpoint, counts and sizes of the store.
+    public func info() throws -> StoreInfo {
+        try storageErrors {
+            try environment.withReadTransaction { transaction in
+                let (checkpoint, changeCursor) = try readMeta(transaction)
+                var counts: [SourceTable: Int] = [:]
+                for table in SourceTable.allCases { counts[table] = try transaction.count(in: tables[table]!) }
+                return StoreInfo(
+                    path: path,
+                    formatVersion: Self.formatVersion,
+                    checkpoint: checkpoint,
+                    changeCursor: changeCursor,
+                    rowCounts: counts,
+                    fileSize: try environment.dataFileSize,
+                    mapSize: environment.mapSize
+                )
+            }
+        }
+    }
+
+    private func readMeta(_ transaction: borrowing LMDBReadTransaction) throws -> (Checkpoint?, UInt64) {
+        let checkpoint: Checkpoint? = try transaction.withValue(forKey: MetaKey.checkpoint, in: meta) { bytes in
+            var reader = RowReader(bytes)
+            let position: UInt64 = try reader.read()
+            let time = try reader.readOptional(Int64.self)
+            try reader.finish()
+            return Checkpoint(position: position, commitTime: time)
+        }
+        let cursor: UInt64 = try transaction.withValue(forKey: MetaKey.changeCursor, in: meta) { bytes in
+            var reader = RowReader(bytes)
+            let value: UInt64 = try reader.read()
+            try reader.finish()
+            return value
+        } ?? 0
+        return (checkpoint, cursor)
+    }
+
+    private static func encode(_ checkpoint: Checkpoint, into writer: inout RowWriter) {
+        writer.write(checkpoint.position)
+        writer.write(checkpoint.commitTime)
+    }
+
+    private func storageErrors<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as LMDBError {
+            throw StoreError.storage(error.description)
+        }
+    }
+}

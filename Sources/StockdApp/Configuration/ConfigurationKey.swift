@@ -1,0 +1,67 @@
+import Configuration
+
+/// The catalogue of configuration settings: each case's raw value is the dotted key.
+///
+/// The environment variable of a key is `STOCKD_` followed by the key upper-cased with dots
+/// replaced by underscores; swift-configuration's `EnvironmentVariablesProvider` derives that
+/// name once the key is prefixed with `stockd` (see `StockdConfiguration.environmentProvider`).
+enum ConfigurationKey: String, CaseIterable, Sendable {
+    case storePath = "store.path"
+    case storeMapSizeMB = "store.map_size_mb"
+    case storeDurability = "store.durability"
+    case sourceDSN = "source.dsn"
+    case sourceSlot = "source.slot"
+    case sourcePublication = "source.publication"
+    case httpHost = "http.host"
+    case httpPort = "http.port"
+    case logLevel = "log.level"
+    case quarantineLocationIDs = "quarantine.location_ids"
+    case quarantineNamePatterns = "quarantine.name_patterns"
+    case quarantineWarehouseQCLocations = "quarantine.warehouse_qc_locations"
+    case safetyStockDefault = "safety_stock.default"
+    case safetyStockWarehouses = "safety_stock.warehouses"
+    case safetyStockSKUs = "safety_stock.skus"
+    case readinessMaxLagSeconds = "readiness.max_lag_seconds"
+
+    /// The key's path components, as swift-configuration addresses it.
+    var components: [String] {
+        rawValue.split(separator: ".").map(String.init)
+    }
+
+    /// The key as a swift-configuration relative key.
+    var configKey: ConfigKey {
+        ConfigKey(components)
+    }
+
+    /// The key as a swift-configuration absolute key.
+    var absoluteKey: AbsoluteConfigKey {
+        AbsoluteConfigKey(components)
+    }
+
+    /// The environment variable that sets this key, for example `STOCKD_HTTP_PORT`.
+    var environmentVariable: String {
+        "STOCKD_" + components.map { $0.uppercased() }.joined(separator: "_")
+    }
+
+    /// The command-line flag that sets this key, if it has one.
+    var flag: String? {
+        switch self {
+        case .storePath: return "--store"
+        case .sourceDSN: return "--dsn"
+        case .httpHost: return "--host"
+        case .httpPort: return "--port"
+        case .logLevel: return "--log-level"
+        default: return nil
+        }
+    }
+
+    /// Whether the value may hold a secret (a password in the DSN) and must not be echoed.
+    var isSecret: Bool {
+        self == .sourceDSN
+    }
+
+    /// The first component of every key: the sections of the configuration file.
+    static var sections: Set<String> {
+        Set(allCases.map { $0.components[0] })
+    }
+}

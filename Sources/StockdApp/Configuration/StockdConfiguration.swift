@@ -1,0 +1,229 @@
+public import Logging
+
+/// The complete, validated configuration of stockd.
+///
+/// Every setting has a dotted key (for example `http.port`), which is also its path in the
+/// YAML configuration file and, upper-cased with dots turned into underscores and prefixed
+/// with `STOCKD_`, its environment variable (`STOCKD_HTTP_PORT`). See `docs/configuration.md`.
+///
+/// `StockdConfiguration()` is the configuration with every default; use
+/// ``load(arguments:environment:configFile:)`` or ``load(overrides:environment:configFile:)``
+/// to build one from the command line, the environment and a configuration file.
+///
+/// Decimal quantities (safety stock) are kept as validated decimal text, never as floating
+/// point; the domain turns them into exact fixed-point values.
+public struct StockdConfiguration: Sendable, Equatable {
+    /// The `store.*` settings: where and how the projection is stored.
+    public var store: Store
+    /// The `source.*` settings: how stockd reads Odoo's PostgreSQL database.
+    public var source: Source
+    /// The `http.*` settings: where the HTTP API listens.
+    public var http: HTTP
+    /// The `log.*` settings.
+    public var log: Log
+    /// The `quarantine.*` settings: which locations hold stock that is not available.
+    public var quarantine: Quarantine
+    /// The `safety_stock.*` settings: quantities held back from availability.
+    public var safetyStock: SafetyStock
+    /// The `readiness.*` settings: when the service reports itself ready.
+    public var readiness: Readiness
+
+    /// Creates a configuration; every group defaults to its defaults.
+    /// - Parameters:
+    ///   - store: The `store.*` settings.
+    ///   - source: The `source.*` settings.
+    ///   - http: The `http.*` settings.
+    ///   - log: The `log.*` settings.
+    ///   - quarantine: The `quarantine.*` settings.
+    ///   - safetyStock: The `safety_stock.*` settings.
+    ///   - readiness: The `readiness.*` settings.
+    public init(
+        store: Store = Store(),
+        source: Source = Source(),
+        http: HTTP = HTTP(),
+        log: Log = Log(),
+        quarantine: Quarantine = Quarantine(),
+        safetyStock: SafetyStock = SafetyStock(),
+        readiness: Readiness = Readiness()
+    ) {
+        self.store = store
+        self.source = source
+        self.http = http
+        self.log = log
+        self.quarantine = quarantine
+        self.safetyStock = safetyStock
+        self.readiness = readiness
+    }
+}
+
+extension StockdConfiguration {
+    /// The `store.*` settings: the LMDB environment holding the projection.
+    public struct Store: Sendable, Equatable {
+        /// `store.path`: the LMDB store directory. Default `./stockd-store`.
+        public var path: String
+        /// `store.map_size_mb`: the initial LMDB map size in MiB; the map grows on demand.
+        /// Default 1024.
+        public var mapSizeMB: Int
+        /// `store.durability`: how hard commits are flushed to disk. Default ``Durability/full``.
+        public var durability: Durability
+
+        /// Creates the store settings.
+        /// - Parameters:
+        ///   - path: The LMDB store directory.
+        ///   - mapSizeMB: The initial LMDB map size in MiB.
+        ///   - durability: How hard commits are flushed to disk.
+        public init(path: String = "./stockd-store", mapSizeMB: Int = 1024, durability: Durability = .full) {
+            self.path = path
+            self.mapSizeMB = mapSizeMB
+            self.durability = durability
+        }
+    }
+
+    /// The values of `store.durability`, from safest to fastest.
+    public enum Durability: String, Sendable, Equatable, CaseIterable {
+        /// `full`: every commit is synced to disk (data and meta pages).
+        case full
+        /// `no_meta_sync`: data is synced but the meta page is not; a crash may lose the last
+        /// commit but never corrupts the store (LMDB `MDB_NOMETASYNC`).
+        case noMetaSync = "no_meta_sync"
+        /// `no_sync`: nothing is synced; the operating system decides when data reaches disk, so
+        /// a system crash may lose recent commits (LMDB `MDB_NOSYNC`). The projection can always
+        /// be rebuilt from Odoo.
+        case noSync = "no_sync"
+    }
+
+    /// The `source.*` settings: logical replication from Odoo's PostgreSQL database.
+    public struct Source: Sendable, Equatable {
+        /// `source.dsn`: the libpq connection string of Odoo's database, or `nil` when not
+        /// configured. May contain a password; never log it. Default `nil`.
+        public var dsn: String?
+        /// `source.slot`: the logical replication slot name. Default `stockd`.
+        public var slot: String
+        /// `source.publication`: the PostgreSQL publication name. Default `stockd`.
+        public var publication: String
+
+        /// Creates the source settings.
+        /// - Parameters:
+        ///   - dsn: The libpq connection string, or `nil`.
+        ///   - slot: The logical replication slot name.
+        ///   - publication: The publication name.
+        public init(dsn: String? = nil, slot: String = "stockd", publication: String = "stockd") {
+            self.dsn = dsn
+            self.slot = slot
+            self.publication = publication
+        }
+    }
+
+    /// The `http.*` settings: the listening address of the HTTP API.
+    public struct HTTP: Sendable, Equatable {
+        /// `http.host`: the address to bind. Default `127.0.0.1`.
+        public var host: String
+        /// `http.port`: the TCP port to bind, 0...65535 (0 picks a free port). Default 8080.
+        public var port: Int
+
+        /// Creates the HTTP settings.
+        /// - Parameters:
+        ///   - host: The address to bind.
+        ///   - port: The TCP port to bind.
+        public init(host: String = "127.0.0.1", port: Int = 8080) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// The `log.*` settings.
+    public struct Log: Sendable, Equatable {
+        /// `log.level`: the minimum level logged (trace, debug, info, notice, warning, error,
+        /// critical). Default `info`.
+        public var level: Logger.Level
+
+        /// Creates the log settings.
+        /// - Parameter level: The minimum level logged.
+        public init(level: Logger.Level = .info) {
+            self.level = level
+        }
+    }
+
+    /// The `quarantine.*` settings: stock in these locations is on hand but not available.
+    public struct Quarantine: Sendable, Equatable {
+        /// The default of ``namePatterns``.
+        public static let defaultNamePatterns = ["*/Quality Control", "*/Damaged", "*/Quarantine"]
+
+        /// `quarantine.location_ids`: Odoo `stock.location` ids treated as quarantine.
+        /// Default empty.
+        public var locationIDs: [Int]
+        /// `quarantine.name_patterns`: glob patterns (`*` matches any text) matched against a
+        /// location's complete name, such as `WH/Stock/Damaged`. Default
+        /// ``defaultNamePatterns``.
+        public var namePatterns: [String]
+        /// `quarantine.warehouse_qc_locations`: treat each warehouse's quality-control location
+        /// as quarantine. Default `false`.
+        public var warehouseQCLocations: Bool
+
+        /// Creates the quarantine settings.
+        /// - Parameters:
+        ///   - locationIDs: Location ids treated as quarantine.
+        ///   - namePatterns: Location name patterns treated as quarantine.
+        ///   - warehouseQCLocations: Whether each warehouse's QC location is quarantine.
+        public init(
+            locationIDs: [Int] = [],
+            namePatterns: [String] = Quarantine.defaultNamePatterns,
+            warehouseQCLocations: Bool = false
+        ) {
+            self.locationIDs = locationIDs
+            self.namePatterns = namePatterns
+            self.warehouseQCLocations = warehouseQCLocations
+        }
+    }
+
+    /// The `safety_stock.*` settings: quantities subtracted from what is reported available.
+    ///
+    /// Quantities are non-negative decimal text matching `^[0-9]+(\.[0-9]+)?$`, exactly as
+    /// written (`"2.50"` stays `"2.50"`); they are never converted to floating point here.
+    /// How the default, warehouse and SKU entries combine is decided by the domain module
+    /// that applies safety stock; this type only carries the validated settings.
+    public struct SafetyStock: Sendable, Equatable {
+        /// `safety_stock.default`: the safety stock of every product in every warehouse that
+        /// has no more specific setting. Default `"0"`.
+        public var defaultQuantity: String
+        /// `safety_stock.warehouses`: safety stock per warehouse code. Written as a list of
+        /// `CODE=qty` entries, for example `["WH=2", "EU=0"]`. Default empty.
+        public var warehouses: [String: String]
+        /// `safety_stock.skus`: safety stock per product SKU (Odoo internal reference).
+        /// Written as a list of `SKU=qty` entries. Default empty.
+        public var skus: [String: String]
+
+        /// Creates the safety stock settings. The quantities are not validated here;
+        /// ``StockdConfiguration/load(overrides:environment:configFile:)`` validates what it reads.
+        /// - Parameters:
+        ///   - defaultQuantity: The default safety stock, as decimal text.
+        ///   - warehouses: Safety stock per warehouse code, as decimal text.
+        ///   - skus: Safety stock per SKU, as decimal text.
+        public init(defaultQuantity: String = "0", warehouses: [String: String] = [:], skus: [String: String] = [:]) {
+            self.defaultQuantity = defaultQuantity
+            self.warehouses = warehouses
+            self.skus = skus
+        }
+    }
+
+    /// The `readiness.*` settings.
+    public struct Readiness: Sendable, Equatable {
+        /// `readiness.max_lag_seconds`: the readiness probe fails while the projection lags the
+        /// source by more than this many seconds. Default 30.
+        public var maxLagSeconds: Int
+
+        /// Creates the readiness settings.
+        /// - Parameter maxLagSeconds: The largest acceptable replication lag in seconds.
+        public init(maxLagSeconds: Int = 30) {
+            self.maxLagSeconds = maxLagSeconds
+        }
+    }
+}
+
+extension StockdConfiguration.Source: CustomStringConvertible {
+    /// The settings with the DSN redacted (it may hold a password), so a configuration can be
+    /// logged safely.
+    public var description: String {
+        "Source(dsn: \(dsn == nil ? "nil" : "<redacted>"), slot: \(slot), publication: \(publication))"
+    }
+}

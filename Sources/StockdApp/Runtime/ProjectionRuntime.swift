@@ -1,0 +1,43 @@
+import Foundation
+public import Logging
+public import StockProjection
+public import StockStorage
+
+/// An opened store and the projection loaded from it: what every command that reads or writes stock starts from.
+public struct ProjectionRuntime: Sendable {
+    /// The durable store.
+    public let store: LMDBProjectionStore
+    /// The live projection, restored to the store's checkpoint.
+    public let projection: StockProjection
+    /// How long loading the store took, in seconds.
+    public let loadSeconds: Double
+
+    /// Opens the store named by the configuration and loads the projection from it.
+    ///
+    /// - Parameters:
+    ///   - configuration: Where the store is and how figures are computed.
+    ///   - logger: Where to log the load.
+    /// - Throws: ``StoreError`` when the store cannot be opened or read, ``ConfigurationError`` for bad settings.
+    public init(configuration: StockdConfiguration, logger: Logger) throws {
+        let settings = try configuration.projectionSettings()
+        let started = ContinuousClock.now
+        store = try LMDBProjectionStore(
+            path: configuration.store.path,
+            initialMapSize: max(1, configuration.store.mapSizeMB) << 20,
+            durability: configuration.storeDurability
+        )
+        projection = StockProjection(state: try store.load(settings: settings))
+        let elapsed = ContinuousClock.now - started
+        loadSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let snapshot = projection.snapshot()
+        logger.info(
+            "store loaded",
+            metadata: [
+                "store.path": "\(configuration.store.path)",
+                "store.checkpoint": "\(snapshot.checkpoint?.description ?? "none")",
+                "store.quants": "\(snapshot.counts.quants)",
+                "store.load_ms": "\(Int(loadSeconds * 1000))",
+            ]
+        )
+    }
+}

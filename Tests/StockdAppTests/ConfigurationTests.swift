@@ -1,0 +1,421 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import StockdApp
+
+@Suite struct ConfigurationTests {
+    // MARK: - Helpers
+
+    /// Writes `yaml` to a fresh temporary file and returns its path.
+    private func writeTemporaryFile(_ yaml: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stockd-config-\(UUID().uuidString).yaml")
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// Loads with only a YAML file.
+    private func load(yaml: String) async throws -> StockdConfiguration {
+        let path = try writeTemporaryFile(yaml)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try await StockdConfiguration.load(arguments: [], environment: [:], configFile: path)
+    }
+
+    /// Runs `body`, which must throw a `ConfigurationError`, and returns that error.
+    private func configurationError(
+        _ body: () async throws -> StockdConfiguration,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> ConfigurationError {
+        do {
+            let configuration = try await body()
+            Issue.record("expected a ConfigurationError, loaded \(configuration)", sourceLocation: sourceLocation)
+            throw CancellationError()
+        } catch let error as ConfigurationError {
+            return error
+        }
+    }
+
+    /// The repository's documented configuration file.
+    private static let documentedFile = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // StockdAppTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // package root
+        .appendingPathComponent("config/stockd.yaml")
+        .path
+
+    // MARK: - Defaults and the documented file
+
+    @Test func defaultsWithNoSources() async throws {
+        let configuration = try await StockdConfiguration.load(arguments: [], environment: [:], configFile: nil)
+        #expect(configuration == StockdConfiguration())
+        #expect(configuration.store.path == "./stockd-store")
+        #expect(configuration.store.mapSizeMB == 1024)
+        #expect(configuration.store.durability == .full)
+        #expect(configuration.source.dsn == nil)
+        #expect(configuration.source.slot == "stockd")
+        #expect(configuration.source.publication == "stockd")
+        #expect(configuration.http.host == "127.0.0.1")
+        #expect(configuration.http.port == 8080)
+        #expect(configuration.log.level == .info)
+        #expect(configuration.quarantine.locationIDs == [])
+        #expect(configuration.quarantine.namePatterns == ["*/Quality Control", "*/Damaged", "*/Quarantine"])
+        #expect(configuration.quarantine.warehouseQCLocations == false)
+        #expect(configuration.safetyStock.defaultQuantity == "0")
+        #expect(configuration.safetyStock.warehouses == [:])
+        #expect(configuration.safetyStock.skus == [:])
+        #expect(configuration.readiness.maxLagSeconds == 30)
+    }
+
+    @Test func documentedFileLoadsAsTheDefaults() async throws {
+        #expect(FileManager.default.fileExists(atPath: Self.documentedFile))
+        let configuration = try await StockdConfiguration.load(
+            arguments: [],
+            environment: [:],
+            configFile: Self.documentedFile
+        )
+        #expect(configuration == StockdConfiguration())
+    }
+
+    @Test func documentedFileNamesEveryKey() throws {
+        // Every key appears in the file as `name:` under its section, so operators see all of them.
+        let text = try String(contentsOfFile: Self.documentedFile, encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        for key in ConfigurationKey.allCases {
+            let components = key.components
+            let section = lines.firstIndex(of: "\(components[0]):")
+            let sectionIndex = try #require(section, "section \(components[0]) missing")
+            let rest = lines[(sectionIndex + 1)...].prefix { $0.isEmpty || $0.hasPrefix(" ") }
+            #expect(rest.contains { $0.hasPrefix("  \(components[1]):") }, "\(key.rawValue) missing")
+        }
+    }
+
+    // MARK: - Precedence
+
+    @Test func fileOverridesDefaults() async throws {
+        let configuration = try await load(
+            yaml: """
+                store:
+                  path: /var/lib/stockd
+                  map_size_mb: 4096
+                  durability: no_meta_sync
+                source:
+                  dsn: "host=db dbname=odoo user=stockd"
+                  slot: stockd_eu
+                  publication: stockd_pub
+                http:
+                  host: 0.0.0.0
+                  port: 9090
+                log:
+                  level: debug
+                quarantine:
+                  location_ids: [12, 40]
+                  name_patterns: ["*/QC"]
+                  warehouse_qc_locations: true
+                safety_stock:
+                  default: 2.50
+                readiness:
+                  max_lag_seconds: 5
+                """
+        )
+        let expected = StockdConfiguration(
+            store: .init(path: "/var/lib/stockd", mapSizeMB: 4096, durability: .noMetaSync),
+            source: .init(dsn: "host=db dbname=odoo user=stockd", slot: "stockd_eu", publication: "stockd_pub"),
+            http: .init(host: "0.0.0.0", port: 9090),
+            log: .init(level: .debug),
+            quarantine: .init(locationIDs: [12, 40], namePatterns: ["*/QC"], warehouseQCLocations: true),
+            safetyStock: .init(defaultQuantity: "2.50"),
+            readiness: .init(maxLagSeconds: 5)
+        )
+        #expect(configuration == expected)
+    }
+
+    @Test func environmentOverridesFile() async throws {
+        let path = try writeTemporaryFile(
+            """
+            store:
+              path: /from/file
+              map_size_mb: 2048
+            http:
+              host: 10.0.0.1
+              port: 9090
+            """
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let configuration = try await StockdConfiguration.load(
+            arguments: [],
+            environment: [
+                "STOCKD_STORE_PATH": "/from/env",
+                "STOCKD_HTTP_PORT": "9191",
+                "STOCKD_SOURCE_DSN": "dbname=odoo",
+                "HTTP_PORT": "1",  // not STOCKD_: ignored
+            ],
+            configFile: path
+        )
+        #expect(configuration.store.path == "/from/env")
+        #expect(configuration.http.port == 9191)
+        #expect(configuration.source.dsn == "dbname=odoo")
+        // Not set in the environment: the file still applies.
+        #expect(configuration.store.mapSizeMB == 2048)
+        #expect(configuration.http.host == "10.0.0.1")
+    }
+
+    @Test func flagsOverrideEnvironment() async throws {
+        let path = try writeTemporaryFile("http:\n  host: 10.0.0.1\nlog:\n  level: error\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let environment = [
+            "STOCKD_STORE_PATH": "/from/env",
+            "STOCKD_HTTP_PORT": "9191",
+            "STOCKD_SOURCE_DSN": "dbname=env",
+            "STOCKD_HTTP_HOST": "10.0.0.2",
+            "STOCKD_LOG_LEVEL": "warning",
+        ]
+        let configuration = try await StockdConfiguration.load(
+            arguments: ["--store", "/from/flag", "--port", "9000", "--dsn=host=a,b dbname=flag", "--log-level", "trace"],
+            environment: environment,
+            configFile: path
+        )
+        #expect(configuration.store.path == "/from/flag")
+        #expect(configuration.http.port == 9000)
+        // Values are taken verbatim: commas do not split a DSN.
+        #expect(configuration.source.dsn == "host=a,b dbname=flag")
+        #expect(configuration.log.level == .trace)
+        // No --host flag: the environment wins over the file.
+        #expect(configuration.http.host == "10.0.0.2")
+
+        let viaOverrides = try await StockdConfiguration.load(
+            overrides: ConfigurationOverrides(store: "/from/flag", dsn: "host=a,b dbname=flag", port: 9000, logLevel: "trace"),
+            environment: environment,
+            configFile: path
+        )
+        #expect(viaOverrides == configuration)
+    }
+
+    @Test func configFlagNamesTheFile() async throws {
+        let path = try writeTemporaryFile("http:\n  port: 7000\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let configuration = try await StockdConfiguration.load(
+            arguments: ["--config", path, "--host", "::1"],
+            environment: [:],
+            configFile: nil
+        )
+        #expect(configuration.http.port == 7000)
+        #expect(configuration.http.host == "::1")
+    }
+
+    @Test func everyKeyHasItsEnvironmentVariable() async throws {
+        let environment = [
+            "STOCKD_STORE_PATH": "/srv/stockd",
+            "STOCKD_STORE_MAP_SIZE_MB": "64",
+            "STOCKD_STORE_DURABILITY": "no_sync",
+            "STOCKD_SOURCE_DSN": "dbname=odoo",
+            "STOCKD_SOURCE_SLOT": "slot_1",
+            "STOCKD_SOURCE_PUBLICATION": "pub",
+            "STOCKD_HTTP_HOST": "0.0.0.0",
+            "STOCKD_HTTP_PORT": "0",
+            "STOCKD_LOG_LEVEL": "critical",
+            "STOCKD_QUARANTINE_LOCATION_IDS": "7, 8",
+            "STOCKD_QUARANTINE_NAME_PATTERNS": "",
+            "STOCKD_QUARANTINE_WAREHOUSE_QC_LOCATIONS": "true",
+            "STOCKD_SAFETY_STOCK_DEFAULT": "1.5",
+            "STOCKD_SAFETY_STOCK_WAREHOUSES": "WH=2,EU=0",
+            "STOCKD_SAFETY_STOCK_SKUS": "A-1=3",
+            "STOCKD_READINESS_MAX_LAG_SECONDS": "120",
+        ]
+        #expect(Set(environment.keys) == Set(ConfigurationKey.allCases.map(\.environmentVariable)))
+        let configuration = try await StockdConfiguration.load(arguments: [], environment: environment, configFile: nil)
+        let expected = StockdConfiguration(
+            store: .init(path: "/srv/stockd", mapSizeMB: 64, durability: .noSync),
+            source: .init(dsn: "dbname=odoo", slot: "slot_1", publication: "pub"),
+            http: .init(host: "0.0.0.0", port: 0),
+            log: .init(level: .critical),
+            quarantine: .init(locationIDs: [7, 8], namePatterns: [], warehouseQCLocations: true),
+            safetyStock: .init(defaultQuantity: "1.5", warehouses: ["WH": "2", "EU": "0"], skus: ["A-1": "3"]),
+            readiness: .init(maxLagSeconds: 120)
+        )
+        #expect(configuration == expected)
+    }
+
+    @Test func describingTheConfigurationRedactsTheDSN() {
+        let configuration = StockdConfiguration(source: .init(dsn: "host=db password=hunter2"))
+        #expect(!String(describing: configuration).contains("hunter2"))
+        #expect(!String(reflecting: configuration).contains("hunter2"))
+        #expect(String(describing: configuration).contains("<redacted>"))
+    }
+
+    // MARK: - Safety stock maps
+
+    @Test func safetyStockMapsParse() async throws {
+        let configuration = try await load(
+            yaml: """
+                safety_stock:
+                  default: "1"
+                  warehouses: ["WH=2", "EU=0.25"]
+                  skus:
+                    - FURN_0001=5
+                    - " E-COM11 = 1.50 "
+                    - "A=B=3"
+                """
+        )
+        #expect(configuration.safetyStock.defaultQuantity == "1")
+        #expect(configuration.safetyStock.warehouses == ["WH": "2", "EU": "0.25"])
+        #expect(configuration.safetyStock.skus == ["FURN_0001": "5", "E-COM11": "1.50", "A=B": "3"])
+    }
+
+    @Test(arguments: ["WH", "WH=", "=2", "WH=-1", "WH=1.", "WH=1e3", "WH=1,5"])
+    func invalidSafetyStockEntryNamesTheKey(entry: String) async throws {
+        let error = try await configurationError {
+            try await StockdConfiguration.load(
+                arguments: [],
+                environment: ["STOCKD_SAFETY_STOCK_WAREHOUSES": entry.replacingOccurrences(of: ",", with: ";")],
+                configFile: nil
+            )
+        }
+        #expect(error.key == "safety_stock.warehouses")
+    }
+
+    @Test func duplicateSafetyStockCodeIsAnError() async throws {
+        let error = try await configurationError {
+            try await load(yaml: "safety_stock:\n  skus: [\"A=1\", \"A=2\"]\n")
+        }
+        #expect(error.key == "safety_stock.skus")
+    }
+
+    // MARK: - Validation errors
+
+    @Test func invalidPortNamesTheKey() async throws {
+        let error = try await configurationError {
+            try await load(yaml: "http:\n  port: 70000\n")
+        }
+        #expect(error == .invalidValue(key: "http.port", value: "70000", expected: "a port (0...65535)"))
+        #expect(error.description == "http.port: 70000 is not a port (0...65535)")
+
+        let fromEnvironment = try await configurationError {
+            try await StockdConfiguration.load(arguments: [], environment: ["STOCKD_HTTP_PORT": "http"], configFile: nil)
+        }
+        #expect(fromEnvironment.key == "http.port")
+
+        let fromFlag = try await configurationError {
+            try await StockdConfiguration.load(arguments: ["--port", "-1"], environment: [:], configFile: nil)
+        }
+        #expect(fromFlag.description == "http.port: -1 is not a port (0...65535)")
+
+        let notANumber = try await configurationError {
+            try await StockdConfiguration.load(arguments: ["--port", "x"], environment: [:], configFile: nil)
+        }
+        #expect(notANumber.key == "http.port")
+    }
+
+    @Test func invalidDurabilityNamesTheKey() async throws {
+        let error = try await configurationError {
+            try await load(yaml: "store:\n  durability: fast\n")
+        }
+        #expect(error.key == "store.durability")
+        #expect(error.description == "store.durability: fast is not one of full, no_meta_sync, no_sync")
+    }
+
+    @Test(arguments: ["-1", "1.", ".5", "1,5", "abc", "1e3", ""])
+    func invalidDecimalNamesTheKey(text: String) async throws {
+        let error = try await configurationError {
+            try await StockdConfiguration.load(
+                arguments: [],
+                environment: ["STOCKD_SAFETY_STOCK_DEFAULT": text],
+                configFile: nil
+            )
+        }
+        #expect(error.key == "safety_stock.default")
+        #expect(error.description.hasPrefix("safety_stock.default: "))
+    }
+
+    @Test func otherInvalidValuesNameTheirKeys() async throws {
+        let cases: [(String, String)] = [
+            ("store:\n  map_size_mb: 0\n", "store.map_size_mb"),
+            ("store:\n  path: \"\"\n", "store.path"),
+            ("source:\n  slot: Stockd-1\n", "source.slot"),
+            ("log:\n  level: verbose\n", "log.level"),
+            ("quarantine:\n  location_ids: [12, x]\n", "quarantine.location_ids"),
+            ("quarantine:\n  warehouse_qc_locations: maybe\n", "quarantine.warehouse_qc_locations"),
+            ("readiness:\n  max_lag_seconds: -5\n", "readiness.max_lag_seconds"),
+            ("http:\n  port: [1, 2]\n", "http.port"),
+        ]
+        for (yaml, key) in cases {
+            let error = try await configurationError { try await load(yaml: yaml) }
+            #expect(error.key == key, "\(yaml)")
+        }
+    }
+
+    @Test func decimalCheckMatchesThePattern() {
+        for valid in ["0", "12", "0.5", "12.050"] {
+            #expect(ConfigurationValidation.isDecimal(valid, allowNegative: false))
+        }
+        #expect(ConfigurationValidation.isDecimal("-3.5"))
+        #expect(!ConfigurationValidation.isDecimal("-3.5", allowNegative: false))
+        for invalid in ["", "-", ".", "1.", ".1", "+1", "1.2.3", " 1", "١"] {
+            #expect(!ConfigurationValidation.isDecimal(invalid), "\(invalid)")
+        }
+    }
+
+    // MARK: - The file itself and the flags
+
+    @Test func unknownFileKeysAreReported() async throws {
+        let error = try await configurationError {
+            try await load(yaml: "http:\n  prot: 9000\nstorage:\n  path: x\n")
+        }
+        #expect(error == .unknownKeys(["http.prot", "storage.path"], file: try #require(error.fileName)))
+        #expect(error.description.contains("unknown keys http.prot, storage.path"))
+
+        let mapForm = try await configurationError {
+            try await load(yaml: "safety_stock:\n  warehouses:\n    WH: 2\n")
+        }
+        #expect(mapForm.key == "safety_stock.warehouses.WH")
+        #expect(mapForm.description.contains("CODE=qty"))
+    }
+
+    @Test func emptySectionsAreAccepted() async throws {
+        let configuration = try await load(yaml: "store:\nquarantine:\n  name_patterns:\n")
+        #expect(configuration.quarantine.namePatterns == [])
+        #expect(configuration.store == StockdConfiguration.Store())
+    }
+
+    @Test func flatDottedKeysWork() async throws {
+        let configuration = try await load(yaml: "http.port: 9000\nstore.durability: no_sync\n")
+        #expect(configuration.http.port == 9000)
+        #expect(configuration.store.durability == .noSync)
+    }
+
+    @Test func missingOrMalformedFileIsAnError() async throws {
+        let missing = try await configurationError {
+            try await StockdConfiguration.load(arguments: [], environment: [:], configFile: "/nonexistent/stockd.yaml")
+        }
+        guard case .unreadableFile(let path, _) = missing else {
+            Issue.record("unexpected \(missing)")
+            return
+        }
+        #expect(path == "/nonexistent/stockd.yaml")
+
+        let malformed = try await configurationError { try await load(yaml: "http: [port: 1\n") }
+        guard case .unreadableFile = malformed else {
+            Issue.record("unexpected \(malformed)")
+            return
+        }
+    }
+
+    @Test func badArgumentsAreErrors() async throws {
+        for arguments in [["--stroe", "x"], ["--store"], ["stray"]] {
+            let error = try await configurationError {
+                try await StockdConfiguration.load(arguments: arguments, environment: [:], configFile: nil)
+            }
+            guard case .invalidArgument = error else {
+                Issue.record("unexpected \(error) for \(arguments)")
+                continue
+            }
+        }
+    }
+}
+
+extension ConfigurationError {
+    /// The file of an `unknownKeys` error.
+    fileprivate var fileName: String? {
+        if case .unknownKeys(_, let file) = self { file } else { nil }
+    }
+}
