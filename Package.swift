@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "StockStorage", targets: ["StockStorage"]),
         .library(name: "StockCatalogue", targets: ["StockCatalogue"]),
         .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "PostgresReplicationWire", targets: ["PostgresReplicationWire"]),
+        .library(name: "OdooFixtures", targets: ["OdooFixtures"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -41,6 +43,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // PostgreSQL logical replication wire format: CopyBoth framing and pgoutput messages (pure Swift).
+        .target(name: "PostgresReplicationWire", swiftSettings: swiftSettings),
+
+        // Odoo-shaped SQL: schema DDL for Odoo 16/17/18, catalogue inserts, Odoo's write patterns, the oracle query.
+        .target(name: "OdooFixtures", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
+
+        // A thin Swift wrapper over libpq: connections, queries, COPY OUT and COPY BOTH; the only module importing CLibPQ.
+        .target(name: "LibPQ", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
+
+        // Odoo's tables (16, 17, 18) read by column name into stock changes.
+        .target(name: "OdooIngest", dependencies: ["StockProjection"], swiftSettings: swiftSettings),
+
+        // Odoo's PostgreSQL to source transactions: setup, slot, initial snapshot, pgoutput stream.
+        .target(
+            name: "OdooReplication",
+            dependencies: [
+                "LibPQ", "PostgresReplicationWire", "OdooIngest", "StockProjection", "StockStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Durable storage of the projection and its checkpoint in LMDB.
         .target(name: "StockStorage", dependencies: ["StockProjection", "LMDB"], swiftSettings: swiftSettings),
 
@@ -60,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "stockd",
             dependencies: [
-                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue",
+                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -74,6 +98,9 @@ let package = Package(
             path: "Tests/Support/StoreCrashWriter",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "PostgresReplicationWireTests", dependencies: ["PostgresReplicationWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection"], swiftSettings: swiftSettings),
+        .testTarget(name: "OdooIngestTests", dependencies: ["OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
         .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
         .testTarget(

@@ -139,6 +139,43 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         }
     }
 
+    /// Empties every table and forgets the checkpoint, so an initial snapshot can be written from scratch.
+    ///
+    /// Until ``finishSnapshot(checkpoint:changeCursor:)`` commits, the store has rows but no checkpoint, which
+    /// ``hasIncompleteSnapshot()`` reports: a snapshot interrupted by a crash is redone, never half-used.
+    public func beginSnapshot() throws {
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                for table in SourceTable.allCases { try transaction.drop(tables[table]!) }
+                _ = try transaction.delete(MetaKey.checkpoint, in: meta)
+                _ = try transaction.delete(MetaKey.changeCursor, in: meta)
+            }
+        }
+    }
+
+    /// Writes rows of an initial snapshot (upserts), without a checkpoint.
+    ///
+    /// - Parameter changes: Upserts of source rows.
+    public func writeSnapshotRows(_ changes: [StockChange]) throws {
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                var writer = RowWriter()
+                for change in changes { try write(change, into: &transaction, writer: &writer) }
+            }
+        }
+    }
+
+    /// Commits an initial snapshot by writing its checkpoint (the slot's consistent point).
+    public func finishSnapshot(checkpoint: Checkpoint, changeCursor: UInt64) throws {
+        try persist([], checkpoint: checkpoint, changeCursor: changeCursor)
+    }
+
+    /// Whether the store holds rows but no checkpoint: an initial snapshot that did not finish.
+    public func hasIncompleteSnapshot() throws -> Bool {
+        let info = try info()
+        return info.checkpoint == nil && info.rowCounts.values.contains { $0 > 0 }
+    }
+
     /// Loads the stored projection.
     ///
     /// - Parameter settings: The settings to compute figures with (they are configuration, not stored data).

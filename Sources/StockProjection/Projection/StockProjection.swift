@@ -84,6 +84,18 @@ public final class StockProjection: Sendable {
         }
     }
 
+    /// Replaces the whole state, as after an initial snapshot or a resync, and publishes it.
+    ///
+    /// The state must already be durable (its store committed); the settings of the current state are kept.
+    public func replaceState(_ newState: ProjectionState) {
+        writerLock.withLock { _ in
+            var state = newState
+            state.replaceSettings(snapshot().state.settings)
+            let snapshot = ProjectionSnapshot(state: state)
+            published.withLock { $0 = snapshot }
+        }
+    }
+
     /// Replaces the settings (quarantine rules, safety stock) and publishes a snapshot computed with them.
     ///
     /// Takes effect for every read that starts afterwards; the data feed keeps running.

@@ -1,0 +1,226 @@
+public import StockProjection
+
+/// Turns rows of one Odoo table into ``StockChange`` values, reading columns by name so that Odoo 16, 17 and 18
+/// (and custom columns added by modules or Studio) all map the same way.
+///
+/// Build one per relation (per pgoutput Relation message, or per `COPY` column list) and reuse it for every row.
+public struct OdooTableMapper: Sendable {
+    /// The table this mapper reads.
+    public let table: SourceTable
+    private let index: [String: Int]
+    private let columnCount: Int
+
+    /// The columns stockd reads from each table (those a table lacks in some Odoo version are optional).
+    public static let columns: [SourceTable: (required: [String], optional: [String])] = [
+        .quants: (["id", "product_id", "location_id", "quantity", "reserved_quantity"], []),
+        .locations: (["id", "location_id", "parent_path", "complete_name", "usage", "company_id", "active"], ["name"]),
+        .warehouses: (["id", "code", "name", "view_location_id", "lot_stock_id", "company_id", "active"], ["wh_qc_stock_loc_id"]),
+        .variants: (["id", "product_tmpl_id", "default_code", "barcode", "active"], []),
+        // Odoo 16/17: storable means type = 'product' (detailed_type also exists); 18+: is_storable.
+        .templates: (["id", "uom_id", "active"], ["type", "detailed_type", "is_storable"]),
+        .units: (["id", "category_id", "factor", "rounding", "active"], []),
+    ]
+
+    /// The Odoo table names stockd mirrors, mapped to the projection's tables.
+    public static func sourceTable(named name: String) -> SourceTable? { SourceTable(rawValue: name) }
+
+    /// Prepares a mapper for a relation.
+    ///
+    /// - Parameters:
+    ///   - table: The table.
+    ///   - columns: The relation's column names, in the order cells will come.
+    /// - Throws: ``OdooMappingError`` when a column stockd needs is missing.
+    public init(table: SourceTable, columns: [String]) throws(OdooMappingError) {
+        self.table = table
+        var index: [String: Int] = [:]
+        for (position, name) in columns.enumerated() where index[name] == nil { index[name] = position }
+        let (required, _) = Self.columns[table]!
+        let missing = required.filter { index[$0] == nil }
+        guard missing.isEmpty else {
+            throw OdooMappingError(table: table.rawValue, reason: "missing column(s) \(missing.joined(separator: ", "))")
+        }
+        if table == .templates && index["is_storable"] == nil && index["type"] == nil {
+            throw OdooMappingError(table: table.rawValue, reason: "neither is_storable (Odoo 18+) nor type (Odoo 16/17) is present")
+        }
+        self.index = index
+        self.columnCount = columns.count
+    }
+
+    /// The column list to select for a table, given the columns it has (for the initial `COPY`).
+    public static func selectColumns(for table: SourceTable, available: Set<String>) -> [String] {
+        let (required, optional) = columns[table]!
+        return required + optional.filter { available.contains($0) }
+    }
+
+    /// The change an inserted or updated row means.
+    ///
+    /// - Parameters:
+    ///   - cells: The new row's cells, in relation order.
+    ///   - current: The projection's current snapshot, for values pgoutput left out as unchanged TOAST.
+    /// - Throws: ``OdooMappingError`` for a value that does not parse.
+    public func upsert(_ cells: [SourceCell], current: ProjectionSnapshot? = nil) throws(OdooMappingError) -> StockChange {
+        var row = Row(mapper: self, cells: cells)
+        guard cells.count == columnCount else { throw row.error("row has \(cells.count) cells, relation has \(columnCount) columns") }
+        switch table {
+        case .quants:
+            return .upsertQuant(
+                Quant(
+                    id: QuantID(try row.int("id")),
+                    variantID: VariantID(try row.int("product_id")),
+                    locationID: LocationID(try row.int("location_id")),
+                    // quantity is nullable in Odoo; NULL counts as zero, as _unlink_zero_quants treats it.
+                    quantity: try row.quantityOrZero("quantity"),
+                    reserved: try row.quantityOrZero("reserved_quantity")
+                )
+            )
+        case .locations:
+            let id = LocationID(try row.int("id"))
+            let previous = current?.location(id)
+            let completeName = try row.text("complete_name", previous: previous?.completeName)
+            let name = try row.text("name", previous: nil)
+            return .upsertLocation(
+                Location(
+                    id: id,
+                    parentID: try row.optionalInt("location_id").map { LocationID($0) },
+                    parentPath: try row.text("parent_path", previous: previous?.parentPath) ?? "",
+                    completeName: completeName ?? name ?? "",
+                    usage: Location.Usage(rawValue: try row.text("usage", previous: previous?.usage.rawValue) ?? "internal"),
+                    companyID: try row.optionalInt("company_id").map { CompanyID($0) },
+                    active: try row.bool("active", default: true)
+                )
+            )
+        case .warehouses:
+            let id = WarehouseID(try row.int("id"))
+            let previous = current?.warehouse(id)
+            return .upsertWarehouse(
+                Warehouse(
+                    id: id,
+                    code: try row.text("code", previous: previous?.code) ?? "",
+                    name: try row.text("name", previous: previous?.name) ?? "",
+                    viewLocationID: LocationID(try row.int("view_location_id")),
+                    stockLocationID: LocationID(try row.int("lot_stock_id")),
+                    qualityControlLocationID: try row.optionalInt("wh_qc_stock_loc_id").map { LocationID($0) },
+                    companyID: CompanyID(try row.int("company_id")),
+                    active: try row.bool("active", default: true)
+                )
+            )
+        case .variants:
+            let id = VariantID(try row.int("id"))
+            let previous = current?.variant(id)
+            return .upsertVariant(
+                ProductVariant(
+                    id: id,
+                    templateID: TemplateID(try row.int("product_tmpl_id")),
+                    sku: try row.text("default_code", previous: previous?.sku),
+                    barcode: try row.text("barcode", previous: previous?.barcode),
+                    active: try row.bool("active", default: true)
+                )
+            )
+        case .templates:
+            let storable: Bool
+            if index["is_storable"] != nil {
+                storable = try row.bool("is_storable", default: false)
+            } else {
+                storable = try row.text("type", previous: nil) == "product"
+            }
+            return .upsertTemplate(
+                ProductTemplate(
+                    id: TemplateID(try row.int("id")),
+                    storable: storable,
+                    unitID: UnitID(try row.int("uom_id")),
+                    active: try row.bool("active", default: true)
+                )
+            )
+        case .units:
+            let id = UnitID(try row.int("id"))
+            let previous = current?.unit(id)
+            return .upsertUnit(
+                UnitOfMeasure(
+                    id: id,
+                    categoryID: try row.int("category_id"),
+                    factor: try row.text("factor", previous: previous?.factor) ?? "1",
+                    rounding: try row.quantityOrZero("rounding"),
+                    active: try row.bool("active", default: true)
+                )
+            )
+        }
+    }
+
+    /// The change a deleted row means; only the `id` is needed (the default replica identity sends only the key).
+    ///
+    /// - Parameter cells: The old key (or full old row) cells, in relation order; other cells may be `NULL`.
+    /// - Throws: ``OdooMappingError`` when the id is missing.
+    public func delete(_ cells: [SourceCell]) throws(OdooMappingError) -> StockChange {
+        var row = Row(mapper: self, cells: cells)
+        let id = try row.int("id")
+        switch table {
+        case .quants: return .deleteQuant(QuantID(id))
+        case .locations: return .deleteLocation(LocationID(id))
+        case .warehouses: return .deleteWarehouse(WarehouseID(id))
+        case .variants: return .deleteVariant(VariantID(id))
+        case .templates: return .deleteTemplate(TemplateID(id))
+        case .units: return .deleteUnit(UnitID(id))
+        }
+    }
+
+    /// Reads typed values from one row's cells.
+    private struct Row {
+        let mapper: OdooTableMapper
+        let cells: [SourceCell]
+
+        func error(_ reason: String) -> OdooMappingError { OdooMappingError(table: mapper.table.rawValue, reason: reason) }
+
+        func cell(_ column: String) -> SourceCell {
+            guard let position = mapper.index[column], position < cells.count else { return .null }
+            return cells[position]
+        }
+
+        mutating func int(_ column: String) throws(OdooMappingError) -> Int32 {
+            guard let value = try optionalInt(column) else { throw error("\(column) is NULL or missing") }
+            return value
+        }
+
+        mutating func optionalInt(_ column: String) throws(OdooMappingError) -> Int32? {
+            switch cell(column) {
+            case .null: return nil
+            case .unchanged: throw error("\(column) arrived as unchanged TOAST, which an integer never is")
+            case .text(let text):
+                guard let value = Int32(text) else { throw error("\(column) = '\(text)' is not an int4") }
+                return value
+            }
+        }
+
+        func bool(_ column: String, default fallback: Bool) throws(OdooMappingError) -> Bool {
+            switch cell(column) {
+            case .null: return fallback
+            case .unchanged: throw error("\(column) arrived as unchanged TOAST")
+            case .text("t"), .text("true"): return true
+            case .text("f"), .text("false"): return false
+            case .text(let text): throw error("\(column) = '\(text)' is not a boolean")
+            }
+        }
+
+        func text(_ column: String, previous: String?) throws(OdooMappingError) -> String? {
+            switch cell(column) {
+            case .null: return nil
+            case .text(let text): return text
+            case .unchanged:
+                guard let previous else { throw error("\(column) arrived as unchanged TOAST and no previous value is known") }
+                return previous
+            }
+        }
+
+        func quantityOrZero(_ column: String) throws(OdooMappingError) -> Quantity {
+            switch cell(column) {
+            case .null: return .zero
+            case .unchanged: throw error("\(column) arrived as unchanged TOAST")
+            case .text(let text):
+                do {
+                    return try Quantity(parsing: text)
+                } catch {
+                    throw self.error("\(column): \(error)")
+                }
+            }
+        }
+    }
+}

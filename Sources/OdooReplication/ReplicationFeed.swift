@@ -1,0 +1,250 @@
+import Foundation
+public import LibPQ
+public import Logging
+public import StockProjection
+public import StockStorage
+import Synchronization
+
+/// Follows Odoo's database: takes the initial snapshot when the store is empty, then streams pgoutput from the
+/// store's checkpoint, applies each source transaction atomically (several per LMDB commit under load), and
+/// confirms to PostgreSQL only what LMDB has committed.
+///
+/// libpq blocks, so the feed runs on a thread of its own, never on Swift's cooperative pool. Connection losses
+/// are retried with capped exponential backoff and jitter while readers keep the last state.
+public final class ReplicationFeed: Sendable {
+    private let configuration: FeedConfiguration
+    private let projection: StockProjection
+    private let store: LMDBProjectionStore
+    private let logger: Logger
+    private let statusBox = Mutex(FeedStatus())
+    private let stopRequested = Atomic<Bool>(false)
+    private let finished = Mutex<Bool>(false)
+    private let finishedCondition = NSCondition()
+
+    /// Creates a feed; call ``start()`` to run it.
+    public init(configuration: FeedConfiguration, projection: StockProjection, store: LMDBProjectionStore, logger: Logger) {
+        self.configuration = configuration
+        self.projection = projection
+        self.store = store
+        self.logger = logger
+        let checkpoint = projection.snapshot().checkpoint
+        statusBox.withLock {
+            $0.appliedLSN = checkpoint?.position
+            $0.appliedCommitTime = checkpoint?.commitTime
+        }
+    }
+
+    /// The feed's current status.
+    public var status: FeedStatus { statusBox.withLock { $0 } }
+
+    /// Starts the feed's thread.
+    public func start() {
+        let thread = Thread { [self] in
+            run()
+            finishedCondition.lock()
+            finished.withLock { $0 = true }
+            finishedCondition.broadcast()
+            finishedCondition.unlock()
+        }
+        thread.name = "stockd-replication"
+        thread.start()
+    }
+
+    /// Asks the feed to stop after the transaction group in hand is committed and acknowledged, and waits.
+    public func stop() {
+        stopRequested.store(true, ordering: .releasing)
+        finishedCondition.lock()
+        while !finished.withLock({ $0 }) { finishedCondition.wait(until: Date().addingTimeInterval(0.1)) }
+        finishedCondition.unlock()
+    }
+
+    private var shouldStop: Bool { stopRequested.load(ordering: .acquiring) }
+
+    private func update(_ body: (inout FeedStatus) -> Void) {
+        statusBox.withLock { status in body(&status) }
+    }
+
+    private func run() {
+        var backoff = configuration.initialBackoffMilliseconds
+        while !shouldStop {
+            do {
+                let incomplete = try store.hasIncompleteSnapshot()
+                if projection.snapshot().checkpoint == nil || incomplete {
+                    try snapshot()
+                }
+                try stream { backoff = configuration.initialBackoffMilliseconds }
+            } catch let error as FeedError where error == .slotLost {
+                update {
+                    $0.phase = .slotLost
+                    $0.lastError = "replication slot \(configuration.slot) is missing or invalidated; run `stockd resync`"
+                }
+                logger.error("replication slot lost", metadata: ["slot": "\(configuration.slot)"])
+                sleep(milliseconds: 1_000)
+                continue
+            } catch {
+                update {
+                    $0.phase = .reconnecting
+                    $0.lastError = "\(error)"
+                    $0.reconnects += 1
+                }
+                logger.warning("replication interrupted; reconnecting", metadata: ["error": "\(error)", "backoff_ms": "\(backoff)"])
+                sleep(milliseconds: backoff / 2 + Int.random(in: 0...max(1, backoff / 2)))
+                backoff = min(configuration.maxBackoffMilliseconds, backoff * 2)
+            }
+        }
+        update { $0.phase = .stopped }
+    }
+
+    private func sleep(milliseconds: Int) {
+        var remaining = milliseconds
+        while remaining > 0 && !shouldStop {
+            let step = min(remaining, 50)
+            Thread.sleep(forTimeInterval: Double(step) / 1_000)
+            remaining -= step
+        }
+    }
+
+    private func snapshot() throws {
+        update { $0.phase = .snapshotting }
+        let started = ContinuousClock.now
+        let outcome = try InitialSnapshot(dsn: configuration.dsn, slot: ReplicationSlot(name: configuration.slot))
+            .run(into: store, settings: projection.snapshot().settings, logger: logger)
+        projection.replaceState(outcome.state)
+        update {
+            $0.appliedLSN = outcome.consistentPoint
+            $0.unexpectedRows += outcome.unmappedRows
+        }
+        logger.info(
+            "initial snapshot committed",
+            metadata: [
+                "replication.lsn": "\(Checkpoint(position: outcome.consistentPoint))",
+                "rows": "\(outcome.rows.values.reduce(0, +))", "seconds": "\(ContinuousClock.now - started)",
+            ]
+        )
+    }
+
+    /// One connection's worth of streaming; returns when asked to stop, throws on any failure.
+    private func stream(connected: () -> Void) throws {
+        let connection = try PostgresConnection(conninfo: configuration.dsn, replication: true)
+        guard let slotStatus = try ReplicationSlot(name: configuration.slot).status(on: PostgresConnection(conninfo: configuration.dsn)),
+            slotStatus.walStatus != "lost"
+        else { throw FeedError.slotLost }
+        let start = projection.snapshot().checkpoint?.position ?? 0
+        try connection.startCopyBoth(
+            "START_REPLICATION SLOT \(connection.identifier(configuration.slot)) LOGICAL \(Checkpoint(position: start)) "
+                + "(proto_version '1', publication_names \(connection.literal(configuration.publication)))"
+        )
+        update {
+            $0.phase = .streaming
+            $0.lastError = nil
+        }
+        connected()
+        logger.info("streaming", metadata: ["slot": "\(configuration.slot)", "replication.lsn": "\(Checkpoint(position: start))"])
+
+        var assembler = TransactionAssembler()
+        var pending: [SourceTransaction] = []
+        var received: UInt64 = start
+        var acknowledged: UInt64 = start
+        var serverEnd: UInt64 = start
+        var lastStatus = ContinuousClock.now
+        let statusInterval = Duration.milliseconds(configuration.statusIntervalMilliseconds)
+
+        func sendStatus(replyRequested: Bool = false) throws {
+            // When nothing is pending and every received transaction is applied, confirm the server's WAL end,
+            // so an idle publication never makes the slot hold WAL.
+            var flushed = acknowledged
+            if pending.isEmpty && !assembler.isInsideTransaction && received <= acknowledged { flushed = max(flushed, serverEnd) }
+            let update = StandbyStatus(written: max(received, flushed), flushed: flushed, applied: flushed)
+            try connection.sendCopyData(update.bytes())
+            lastStatus = ContinuousClock.now
+        }
+
+        func applyPending() throws {
+            guard !pending.isEmpty else { return }
+            let report = try projection.apply(pending, persistingTo: store)
+            let problems = assembler.takeProblems()
+            for problem in problems {
+                logger.warning("unexpected replication row", metadata: ["odoo.relation": "\(problem.relation)", "error": "\(problem.reason)"])
+            }
+            for anomaly in report.anomalies { logger.info("replication anomaly", metadata: ["error": "\(anomaly)"]) }
+            if let last = pending.last?.checkpoint { acknowledged = max(acknowledged, last.position) }
+            let ignored = assembler.ignoredRows
+            update {
+                $0.transactions += report.applied
+                $0.rowChanges += report.rowChanges
+                $0.commits += 1
+                $0.unexpectedRows += problems.count + report.anomalies.count
+                $0.ignoredRows = ignored
+                if let checkpoint = report.checkpoint {
+                    $0.appliedLSN = checkpoint.position
+                    $0.appliedCommitTime = checkpoint.commitTime
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        while !shouldStop {
+            var frame: WireFrame?
+            var decodeError: (any Error)?
+            // Block briefly only when nothing is waiting to be committed; otherwise just drain what is buffered.
+            let result = try connection.readCopyData(timeoutMilliseconds: pending.isEmpty ? 100 : 0) { bytes in
+                do {
+                    frame = try WireFrame.decode(bytes)
+                } catch {
+                    decodeError = error
+                }
+                update {
+                    $0.bytesReceived += bytes.count
+                    $0.lastMessageTime = Int64(Date().timeIntervalSince1970 * 1_000_000)
+                }
+            }
+            switch result {
+            case .ended:
+                try applyPending()
+                throw PostgresError(kind: .connection, message: "the server ended the replication stream")
+            case .timedOut:
+                try applyPending()
+            case .message:
+                if let decodeError {
+                    // A message we cannot read would make every later figure suspect: count it and reconnect,
+                    // so the server resends from the last confirmed position.
+                    update { $0.unexpectedRows += 1 }
+                    try applyPending()
+                    throw decodeError
+                }
+                switch frame {
+                case .keepalive(let walEnd, let replyRequested):
+                    serverEnd = max(serverEnd, walEnd)
+                    update { $0.serverWALEnd = serverEnd }
+                    if replyRequested {
+                        try applyPending()
+                        try sendStatus()
+                    }
+                case .data(let walStart, let walEnd, let event):
+                    serverEnd = max(serverEnd, walEnd)
+                    received = max(received, walStart)
+                    if let transaction = assembler.consume(event, current: projection.snapshot()) {
+                        received = max(received, transaction.checkpoint.position)
+                        pending.append(transaction)
+                        if pending.count >= configuration.maxGroupSize { try applyPending() }
+                    }
+                    update { $0.serverWALEnd = serverEnd }
+                case nil:
+                    break
+                }
+            }
+            if ContinuousClock.now - lastStatus >= statusInterval {
+                try applyPending()
+                try sendStatus()
+            }
+        }
+        try applyPending()
+        try sendStatus()
+    }
+}
+
+/// Failures the feed handles specially.
+enum FeedError: Error, Equatable {
+    /// The slot does not exist or is invalidated.
+    case slotLost
+}

@@ -1,0 +1,75 @@
+public import LibPQ
+
+/// A logical replication slot on the source (pgoutput).
+public struct ReplicationSlot: Sendable {
+    /// The slot's name.
+    public var name: String
+
+    /// Creates a slot handle.
+    public init(name: String) { self.name = name }
+
+    /// What `CREATE_REPLICATION_SLOT ... EXPORT_SNAPSHOT` returned.
+    public struct Created: Sendable {
+        /// The LSN from which the slot streams changes: the snapshot shows everything before it.
+        public var consistentPoint: UInt64
+        /// The exported snapshot's name, valid while the creating connection stays open and idle.
+        public var snapshotName: String
+    }
+
+    /// What `pg_replication_slots` says about the slot.
+    public struct Status: Sendable, Equatable {
+        /// Whether a connection is streaming from it now.
+        public var active: Bool
+        /// `wal_status`: `reserved`, `extended`, `unreserved` or `lost` (lost means the slot is invalidated).
+        public var walStatus: String?
+        /// The last position the client confirmed.
+        public var confirmedFlush: UInt64?
+        /// Bytes of WAL the slot holds back from recycling.
+        public var retainedBytes: Int64?
+    }
+
+    /// Creates the slot on a replication connection and exports a snapshot.
+    ///
+    /// - Parameter connection: A connection opened with `replication: true`; keep it open and idle until the
+    ///   snapshot has been read.
+    /// - Throws: ``PostgresError`` (SQLSTATE `42710` when the slot exists already).
+    public func create(on connection: PostgresConnection) throws -> Created {
+        let result = try connection.execute("CREATE_REPLICATION_SLOT \(connection.identifier(name)) LOGICAL pgoutput EXPORT_SNAPSHOT")
+        guard let point = result.value("consistent_point").flatMap(Self.parseLSN), let snapshot = result.value("snapshot_name") else {
+            throw PostgresError(kind: .unexpectedResult, message: "CREATE_REPLICATION_SLOT returned no consistent point or snapshot")
+        }
+        return Created(consistentPoint: point, snapshotName: snapshot)
+    }
+
+    /// Drops the slot if it exists, so PostgreSQL stops keeping WAL for it.
+    public func drop(on connection: PostgresConnection) throws {
+        try connection.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = \(connection.literal(name))")
+    }
+
+    /// The slot's state, or `nil` when it does not exist.
+    public func status(on connection: PostgresConnection) throws -> Status? {
+        let result = try connection.execute(
+            """
+            SELECT active, wal_status, confirmed_flush_lsn::text AS confirmed,
+                   (pg_current_wal_lsn() - restart_lsn)::bigint AS retained
+            FROM pg_replication_slots WHERE slot_name = \(connection.literal(name))
+            """
+        )
+        guard !result.rows.isEmpty else { return nil }
+        return Status(
+            active: result.value("active") == "t",
+            walStatus: result.value("wal_status"),
+            confirmedFlush: result.value("confirmed").flatMap(Self.parseLSN),
+            retainedBytes: result.value("retained").flatMap { Int64($0) }
+        )
+    }
+
+    /// Parses PostgreSQL's `X/Y` LSN text.
+    public static func parseLSN(_ text: String) -> UInt64? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16), high <= 0xFFFF_FFFF, low <= 0xFFFF_FFFF else {
+            return nil
+        }
+        return high << 32 | low
+    }
+}

@@ -1,0 +1,95 @@
+import OdooIngest
+public import StockProjection
+
+/// Groups pgoutput events into whole source transactions of stock changes.
+///
+/// It remembers relations by OID and maps their rows by column name; a row it cannot map is counted and
+/// reported (never applied half-understood), and rows of tables stockd does not mirror are ignored.
+struct TransactionAssembler {
+    struct Problem: Equatable, Sendable {
+        var relation: String
+        var reason: String
+    }
+
+    private var relations: [UInt32: (name: String, mapper: OdooTableMapper?)] = [:]
+    private var open: SourceTransaction?
+    private(set) var problems: [Problem] = []
+    private(set) var ignoredRows = 0
+    /// Whether a transaction has begun and not yet committed.
+    var isInsideTransaction: Bool { open != nil }
+
+    /// Consumes one event; returns a finished transaction at its commit.
+    mutating func consume(_ event: ReplicationEvent, current: ProjectionSnapshot?) -> SourceTransaction? {
+        switch event {
+        case .begin(let finalLSN, let commitTime, _):
+            open = SourceTransaction(checkpoint: Checkpoint(position: finalLSN, commitTime: commitTime), changes: [])
+        case .commit(_, let endLSN, let commitTime):
+            guard var transaction = open else {
+                problems.append(Problem(relation: "-", reason: "commit without begin"))
+                return nil
+            }
+            open = nil
+            transaction.checkpoint = Checkpoint(position: endLSN, commitTime: commitTime)
+            return transaction
+        case .relation(let oid, let namespace, let name, let columns):
+            var mapper: OdooTableMapper?
+            if namespace == "public", let table = OdooTables.sourceTable(name) {
+                do {
+                    mapper = try OdooTableMapper(table: table, columns: columns)
+                } catch {
+                    problems.append(Problem(relation: name, reason: error.description))
+                }
+            }
+            relations[oid] = (name, mapper)
+        case .insert(let oid, let new):
+            row(oid) { (mapper) throws(OdooMappingError) in try mapper.upsert(new, current: current) }
+        case .update(let oid, _, let new):
+            row(oid) { (mapper) throws(OdooMappingError) in try mapper.upsert(new, current: current) }
+        case .delete(let oid, let old):
+            row(oid) { (mapper) throws(OdooMappingError) in try mapper.delete(old) }
+        case .truncate(let oids):
+            for oid in oids {
+                if let table = relations[oid]?.mapper?.table {
+                    open?.changes.append(.truncate(table))
+                } else if relations[oid] == nil {
+                    problems.append(Problem(relation: "oid \(oid)", reason: "truncate of a relation never described"))
+                }
+            }
+        case .ignored:
+            break
+        }
+        return nil
+    }
+
+    private mutating func row(_ oid: UInt32, _ map: (OdooTableMapper) throws(OdooMappingError) -> StockChange) {
+        guard let relation = relations[oid] else {
+            problems.append(Problem(relation: "oid \(oid)", reason: "row for a relation never described"))
+            return
+        }
+        guard let mapper = relation.mapper else {
+            ignoredRows += 1
+            return
+        }
+        guard open != nil else {
+            problems.append(Problem(relation: relation.name, reason: "row outside a transaction"))
+            return
+        }
+        do {
+            open!.changes.append(try map(mapper))
+        } catch {
+            problems.append(Problem(relation: relation.name, reason: error.reason))
+        }
+    }
+
+    /// Hands over the problems seen so far and forgets them.
+    mutating func takeProblems() -> [Problem] {
+        defer { problems.removeAll() }
+        return problems
+    }
+
+    /// Forgets an unfinished transaction (after a lost connection; the server resends it).
+    mutating func resetConnection() {
+        open = nil
+        relations.removeAll()
+    }
+}

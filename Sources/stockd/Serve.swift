@@ -1,0 +1,81 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import OdooReplication
+import StockProjection
+import StockdApp
+import Synchronization
+
+/// `stockd serve`: load the store and follow Odoo's database until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load the store, take the initial snapshot if it is empty, and follow Odoo's database."
+    )
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(name: .customLong("status-every"), help: "Log the feed's status every N seconds (0: never).")
+    var statusEvery: Double = 10
+
+    func run() async throws {
+        try await reportingFailures {
+            let configuration = try await options.load()
+            let logger = options.logger(configuration)
+            guard let dsn = configuration.source.dsn else { throw ValidationError("no source: pass --dsn or set source.dsn") }
+            let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+            let feed = ReplicationFeed(
+                configuration: FeedConfiguration(dsn: dsn, slot: configuration.source.slot, publication: configuration.source.publication),
+                projection: runtime.projection,
+                store: runtime.store,
+                logger: logger
+            )
+            feed.start()
+            await waitForTermination(every: statusEvery) {
+                let status = feed.status
+                logger.info(
+                    "feed",
+                    metadata: [
+                        "phase": "\(status.phase.rawValue)", "replication.lsn": "\(status.appliedCheckpoint?.description ?? "-")",
+                        "lag_bytes": "\(status.lagBytes)", "transactions": "\(status.transactions)", "unexpected": "\(status.unexpectedRows)",
+                    ]
+                )
+            }
+            logger.info("stopping: committing the transactions in hand and confirming them to PostgreSQL")
+            feed.stop()
+        }
+    }
+}
+
+/// Waits for SIGINT or SIGTERM, calling `tick` every `seconds` meanwhile.
+func waitForTermination(every seconds: Double, _ tick: () -> Void) async {
+    let watcher = TerminationSignals()
+    var sinceTick = 0.0
+    while !watcher.received {
+        try? await Task.sleep(for: .milliseconds(200))
+        sinceTick += 0.2
+        if seconds > 0 && sinceTick >= seconds {
+            sinceTick = 0
+            tick()
+        }
+    }
+}
+
+/// Catches SIGINT and SIGTERM so the process can stop gracefully instead of dying mid-commit.
+final class TerminationSignals: @unchecked Sendable {
+    // @unchecked: `sources` is written once in init and only kept alive afterwards; the flag is atomic.
+    private var sources: [any DispatchSourceSignal] = []
+    private let flag = Atomic<Bool>(false)
+
+    init() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [unowned self] in self.flag.store(true, ordering: .releasing) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var received: Bool { flag.load(ordering: .acquiring) }
+}
