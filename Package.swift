@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(name: "PostgresReplicationWireTests", dependencies: ["PostgresReplicationWire"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooIngestTests", dependencies: ["OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
+        .testTarget(name: "OdooReplicationTests", dependencies: ["OdooReplication", "OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
         .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
         .testTarget(
