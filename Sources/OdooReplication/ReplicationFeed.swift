@@ -14,7 +14,8 @@ import Synchronization
 public final class ReplicationFeed: Sendable {
     private let configuration: FeedConfiguration
     private let projection: StockProjection
-    private let store: LMDBProjectionStore
+    private let storeBox: Mutex<LMDBProjectionStore>
+    private let resyncRequested = Atomic<Bool>(false)
     private let logger: Logger
     private let statusBox = Mutex(FeedStatus())
     private let stopRequested = Atomic<Bool>(false)
@@ -25,7 +26,7 @@ public final class ReplicationFeed: Sendable {
     public init(configuration: FeedConfiguration, projection: StockProjection, store: LMDBProjectionStore, logger: Logger) {
         self.configuration = configuration
         self.projection = projection
-        self.store = store
+        self.storeBox = Mutex(store)
         self.logger = logger
         let checkpoint = projection.snapshot().checkpoint
         statusBox.withLock {
@@ -60,6 +61,52 @@ public final class ReplicationFeed: Sendable {
 
     private var shouldStop: Bool { stopRequested.load(ordering: .acquiring) }
 
+    /// The store the feed writes to (a resync replaces it).
+    public var store: LMDBProjectionStore { storeBox.withLock { $0 } }
+
+    /// Asks the running feed to rebuild the store from a fresh snapshot (after the slot was lost, or on demand).
+    ///
+    /// Readers keep the current projection until the new snapshot is committed; then the feed switches to it.
+    public func requestResync() { resyncRequested.store(true, ordering: .releasing) }
+
+    /// Rebuilds the store from a fresh snapshot now, on the calling thread (for `stockd resync` with no server).
+    ///
+    /// A new slot is created (an old one of the same name is dropped), every table is copied into a new store
+    /// beside the current one, and the directories are swapped only once that store is committed.
+    ///
+    /// - Throws: ``PostgresError`` or a storage error; the current store is then left as it was.
+    public func resyncNow() throws {
+        update {
+            $0.phase = .snapshotting
+            $0.lastError = nil
+        }
+        let current = store
+        let path = current.path
+        let staging = path + ".resync"
+        let retired = path + ".retired"
+        let files = FileManager.default
+        try? files.removeItem(atPath: staging)
+        let outcome: InitialSnapshot.Outcome
+        do {
+            let next = try LMDBProjectionStore(path: staging, initialMapSize: current.initialMapSize, durability: current.durability)
+            outcome = try InitialSnapshot(dsn: configuration.dsn, slot: ReplicationSlot(name: configuration.slot))
+                .run(into: next, settings: projection.snapshot().settings, logger: logger)
+        }
+        try? files.removeItem(atPath: retired)
+        try files.moveItem(atPath: path, toPath: retired)
+        try files.moveItem(atPath: staging, toPath: path)
+        let reopened = try LMDBProjectionStore(path: path, initialMapSize: current.initialMapSize, durability: current.durability)
+        storeBox.withLock { $0 = reopened }
+        projection.replaceState(outcome.state)
+        try? files.removeItem(atPath: retired)
+        update {
+            $0.appliedLSN = outcome.consistentPoint
+            $0.appliedCommitTime = nil
+            $0.unexpectedRows += outcome.unmappedRows
+        }
+        logger.info("resync committed", metadata: ["replication.lsn": "\(Checkpoint(position: outcome.consistentPoint))", "store.path": "\(path)"])
+    }
+
     private func update(_ body: (inout FeedStatus) -> Void) {
         statusBox.withLock { status in body(&status) }
     }
@@ -68,17 +115,26 @@ public final class ReplicationFeed: Sendable {
         var backoff = configuration.initialBackoffMilliseconds
         while !shouldStop {
             do {
+                if resyncRequested.exchange(false, ordering: .acquiringAndReleasing) { try resyncNow() }
                 let incomplete = try store.hasIncompleteSnapshot()
                 if projection.snapshot().checkpoint == nil || incomplete {
                     try snapshot()
                 }
                 try stream { backoff = configuration.initialBackoffMilliseconds }
+            } catch let error as FeedError where error == .resyncRequested {
+                continue
             } catch let error as FeedError where error == .slotLost {
+                let wasLost = status.phase == .slotLost
                 update {
                     $0.phase = .slotLost
                     $0.lastError = "replication slot \(configuration.slot) is missing or invalidated; run `stockd resync`"
                 }
-                logger.error("replication slot lost", metadata: ["slot": "\(configuration.slot)"])
+                if !wasLost {
+                    logger.error(
+                        "replication slot lost: serving the last state; run `stockd resync` or send SIGHUP",
+                        metadata: ["slot": "\(configuration.slot)"]
+                    )
+                }
                 sleep(milliseconds: 1_000)
                 continue
             } catch {
@@ -184,6 +240,11 @@ public final class ReplicationFeed: Sendable {
         }
 
         while !shouldStop {
+            if resyncRequested.load(ordering: .acquiring) {
+                try applyPending()
+                try sendStatus()
+                throw FeedError.resyncRequested
+            }
             var frame: WireFrame?
             var decodeError: (any Error)?
             // Block briefly only when nothing is waiting to be committed; otherwise just drain what is buffered.
@@ -247,4 +308,6 @@ public final class ReplicationFeed: Sendable {
 enum FeedError: Error, Equatable {
     /// The slot does not exist or is invalidated.
     case slotLost
+    /// An operator asked for a resync.
+    case resyncRequested
 }

@@ -16,6 +16,10 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     private let tables: [SourceTable: LMDBDatabase]
     /// The directory of the store.
     public let path: String
+    /// The map size the store was opened with.
+    public let initialMapSize: Int
+    /// How hard commits sync.
+    public let durability: StoreDurability
 
     private enum MetaKey {
         static let formatVersion = Array("format_version".utf8)
@@ -33,6 +37,8 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     ///   ``StoreError/notAStore(_:)`` for an LMDB environment that is not a stockd store, or a storage error.
     public init(path: String, initialMapSize: Int = 1 << 30, durability: StoreDurability = .full) throws {
         self.path = path
+        self.initialMapSize = initialMapSize
+        self.durability = durability
         let flags: LMDBEnvironment.Flags =
             switch durability {
             case .full: []

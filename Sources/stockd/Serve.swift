@@ -31,6 +31,8 @@ struct Serve: AsyncParsableCommand {
                 logger: logger
             )
             feed.start()
+            let hangups = HangupSignal { feed.requestResync() }
+            defer { withExtendedLifetime(hangups) {} }
             await waitForTermination(every: statusEvery) {
                 let status = feed.status
                 logger.info(
@@ -78,4 +80,17 @@ final class TerminationSignals: @unchecked Sendable {
     }
 
     var received: Bool { flag.load(ordering: .acquiring) }
+}
+
+/// SIGHUP asks the feed for a resync (`kill -HUP <pid>`), so a lost slot can be repaired without a restart.
+final class HangupSignal: @unchecked Sendable {
+    // @unchecked: `source` is written once in init and only kept alive afterwards.
+    private let source: any DispatchSourceSignal
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler(handler: action)
+        source.resume()
+    }
 }

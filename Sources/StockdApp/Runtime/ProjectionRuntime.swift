@@ -21,6 +21,7 @@ public struct ProjectionRuntime: Sendable {
     public init(configuration: StockdConfiguration, logger: Logger) throws {
         let settings = try configuration.projectionSettings()
         let started = ContinuousClock.now
+        Self.finishInterruptedResync(at: configuration.store.path, logger: logger)
         store = try LMDBProjectionStore(
             path: configuration.store.path,
             initialMapSize: max(1, configuration.store.mapSizeMB) << 20,
@@ -30,7 +31,7 @@ public struct ProjectionRuntime: Sendable {
         let elapsed = ContinuousClock.now - started
         loadSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let snapshot = projection.snapshot()
-        logger.info(
+        logger.debug(
             "store loaded",
             metadata: [
                 "store.path": "\(configuration.store.path)",
@@ -39,5 +40,21 @@ public struct ProjectionRuntime: Sendable {
                 "store.load_ms": "\(Int(loadSeconds * 1000))",
             ]
         )
+    }
+}
+
+extension ProjectionRuntime {
+    /// A resync swaps `<store>` for `<store>.resync` by two renames; if the process died between them, the
+    /// committed new store is waiting under `.resync` and the store path is empty: finish the swap.
+    static func finishInterruptedResync(at path: String, logger: Logger) {
+        let files = FileManager.default
+        let staging = path + ".resync"
+        guard !files.fileExists(atPath: path), files.fileExists(atPath: staging + "/data.mdb") else { return }
+        do {
+            try files.moveItem(atPath: staging, toPath: path)
+            logger.notice("finished an interrupted resync", metadata: ["store.path": "\(path)"])
+        } catch {
+            logger.error("could not finish an interrupted resync", metadata: ["error": "\(error)"])
+        }
     }
 }

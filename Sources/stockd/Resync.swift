@@ -1,0 +1,37 @@
+import ArgumentParser
+import Logging
+import OdooReplication
+import StockProjection
+import StockdApp
+
+/// `stockd resync`: rebuild the store from a fresh snapshot of Odoo's database.
+struct Resync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild the store from a fresh snapshot (after the replication slot was lost or dropped).",
+        discussion: """
+            Creates a new slot, copies every table into a new store beside the current one, and swaps the \
+            directories only once the copy is committed. With `stockd serve` running, send it SIGHUP instead \
+            (`kill -HUP <pid>`): it keeps serving the old figures until the new store is ready, then switches.
+            """
+    )
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let configuration = try await options.load()
+            let logger = options.logger(configuration)
+            guard let dsn = configuration.source.dsn else { throw ValidationError("no source: pass --dsn or set source.dsn") }
+            let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+            let feed = ReplicationFeed(
+                configuration: FeedConfiguration(dsn: dsn, slot: configuration.source.slot, publication: configuration.source.publication),
+                projection: runtime.projection,
+                store: runtime.store,
+                logger: logger
+            )
+            try feed.resyncNow()
+            let snapshot = runtime.projection.snapshot()
+            print("resynced: checkpoint \(snapshot.checkpoint?.description ?? "-"), \(snapshot.counts.quants) quants, \(snapshot.counts.variants) variants")
+        }
+    }
+}
