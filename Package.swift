@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stockd", targets: ["stockd"]),
+        .executable(name: "odoo-fixtures", targets: ["odoo-fixtures"]),
         .library(name: "StockProjection", targets: ["StockProjection"]),
         .library(name: "StockStorage", targets: ["StockStorage"]),
         .library(name: "StockCatalogue", targets: ["StockCatalogue"]),
@@ -91,6 +92,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Odoo-shaped SQL on standard output, for demos and benchmarks.
+        .executableTarget(
+            name: "odoo-fixtures",
+            dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         // A child process for the crash-safety test: commits to a store until it is killed.
         .executableTarget(
             name: "store-crash-writer",
@@ -102,6 +109,15 @@ let package = Package(
         .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooIngestTests", dependencies: ["OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooReplicationTests", dependencies: ["OdooReplication", "OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
+        // Integration tests against a real PostgreSQL (started by scripts/test.sh) and real LMDB files.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "OdooReplication", "OdooFixtures", "OdooIngest", "LibPQ", "StockStorage", "StockProjection", "StockCatalogue",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
         .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Runs every stockd test: installs the system packages it needs, builds once, runs all suites.
+# Runs every stockd test: installs the system packages it needs, builds once, starts a throwaway PostgreSQL
+# cluster (wal_level=logical) for the integration tests, runs all suites, and removes the cluster.
 # Usage: scripts/test.sh [extra `swift test` arguments, e.g. --filter StockProjectionTests]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 command -v swift >/dev/null || { echo "swift 6.2 or later is required (https://swift.org/install)" >&2; exit 1; }
 swift build --build-tests
+
+export PGTEST_DIR="${PGTEST_DIR:-$(mktemp -d /tmp/stockd-pgtest.XXXXXX)}"
+chmod 755 "$PGTEST_DIR"
+trap 'scripts/pg-test.sh destroy >/dev/null 2>&1 || true' EXIT
+scripts/pg-test.sh start
+eval "$(scripts/pg-test.sh env)"
+export STOCKD_TEST_PGPORT="$PGPORT"
+
 swift test --skip-build "$@"

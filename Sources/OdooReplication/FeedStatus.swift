@@ -26,6 +26,8 @@ public struct FeedStatus: Sendable, Equatable {
     public var appliedLSN: UInt64?
     /// The commit time of the last applied transaction, in microseconds since 1970.
     public var appliedCommitTime: Int64?
+    /// The last flush position confirmed to PostgreSQL: everything the server wrote before it is applied.
+    public var confirmedLSN: UInt64?
     /// The server's end of WAL, from the last message received.
     public var serverWALEnd: UInt64?
     /// When the feed last heard from the server, in microseconds since 1970.
@@ -44,6 +46,8 @@ public struct FeedStatus: Sendable, Equatable {
     public var reconnects = 0
     /// Bytes of replication data received.
     public var bytesReceived = 0
+    /// From COMMIT in PostgreSQL (its commit timestamp) to the transaction being visible in the projection.
+    public var freshness = LatencyWindow()
 
     /// Creates an initial status.
     public init() {}

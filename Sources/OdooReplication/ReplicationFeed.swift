@@ -205,19 +205,23 @@ public final class ReplicationFeed: Sendable {
         var lastStatus = ContinuousClock.now
         let statusInterval = Duration.milliseconds(configuration.statusIntervalMilliseconds)
 
-        func sendStatus(replyRequested: Bool = false) throws {
+        func sendStatus(askForReply: Bool = false) throws {
             // When nothing is pending and every received transaction is applied, confirm the server's WAL end,
-            // so an idle publication never makes the slot hold WAL.
+            // so an idle publication never makes the slot hold WAL. Asking for a reply when idle makes the server
+            // send its current WAL end at once instead of at its next keepalive (wal_sender_timeout / 2).
             var flushed = acknowledged
-            if pending.isEmpty && !assembler.isInsideTransaction && received <= acknowledged { flushed = max(flushed, serverEnd) }
-            let update = StandbyStatus(written: max(received, flushed), flushed: flushed, applied: flushed)
-            try connection.sendCopyData(update.bytes())
+            let idle = pending.isEmpty && !assembler.isInsideTransaction && received <= acknowledged
+            if idle { flushed = max(flushed, serverEnd) }
+            let status = StandbyStatus(written: max(received, flushed), flushed: flushed, applied: flushed, replyRequested: askForReply && idle)
+            try connection.sendCopyData(status.bytes())
             lastStatus = ContinuousClock.now
+            update { $0.confirmedLSN = flushed }
         }
 
         func applyPending() throws {
             guard !pending.isEmpty else { return }
             let report = try projection.apply(pending, persistingTo: store)
+            let visibleAt = currentUnixMicroseconds()
             let problems = assembler.takeProblems()
             for problem in problems {
                 logger.warning("unexpected replication row", metadata: ["odoo.relation": "\(problem.relation)", "error": "\(problem.reason)"])
@@ -231,6 +235,9 @@ public final class ReplicationFeed: Sendable {
                 $0.commits += 1
                 $0.unexpectedRows += problems.count + report.anomalies.count
                 $0.ignoredRows = ignored
+                for transaction in pending {
+                    if let committed = transaction.checkpoint.commitTime { $0.freshness.record(microseconds: visibleAt - committed) }
+                }
                 if let checkpoint = report.checkpoint {
                     $0.appliedLSN = checkpoint.position
                     $0.appliedCommitTime = checkpoint.commitTime
@@ -296,7 +303,7 @@ public final class ReplicationFeed: Sendable {
             }
             if ContinuousClock.now - lastStatus >= statusInterval {
                 try applyPending()
-                try sendStatus()
+                try sendStatus(askForReply: true)
             }
         }
         try applyPending()

@@ -52,7 +52,7 @@ public struct ReplicationSlot: Sendable {
             """
             SELECT active, wal_status, confirmed_flush_lsn::text AS confirmed,
                    (pg_current_wal_lsn() - restart_lsn)::bigint AS retained
-            FROM pg_replication_slots WHERE slot_name = \(connection.literal(name))
+            FROM pg_replication_slots WHERE slot_name = \(connection.literal(name)) AND database = current_database()
             """
         )
         guard !result.rows.isEmpty else { return nil }

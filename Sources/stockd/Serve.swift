@@ -18,6 +18,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("status-every"), help: "Log the feed's status every N seconds (0: never).")
     var statusEvery: Double = 10
 
+    @Option(name: .customLong("stop-at-lsn"), help: ArgumentHelp("Benchmarks: stop once this LSN is applied and print a summary.", visibility: .hidden))
+    var stopAtLSN: String?
+
+    @Option(name: .customLong("stop-after"), help: ArgumentHelp("Benchmarks: stop after this many seconds and print a summary.", visibility: .hidden))
+    var stopAfter: Double?
+
     func run() async throws {
         try await reportingFailures {
             let configuration = try await options.load()
@@ -33,6 +39,10 @@ struct Serve: AsyncParsableCommand {
             feed.start()
             let hangups = HangupSignal { feed.requestResync() }
             defer { withExtendedLifetime(hangups) {} }
+            if stopAtLSN != nil || stopAfter != nil {
+                try await runBenchmark(feed: feed)
+                return
+            }
             await waitForTermination(every: statusEvery) {
                 let status = feed.status
                 logger.info(
@@ -40,12 +50,44 @@ struct Serve: AsyncParsableCommand {
                     metadata: [
                         "phase": "\(status.phase.rawValue)", "replication.lsn": "\(status.appliedCheckpoint?.description ?? "-")",
                         "lag_bytes": "\(status.lagBytes)", "transactions": "\(status.transactions)", "unexpected": "\(status.unexpectedRows)",
+                        "freshness_p50_ms": "\(Double(status.freshness.percentile(50) ?? 0) / 1000)",
+                        "freshness_p99_ms": "\(Double(status.freshness.percentile(99) ?? 0) / 1000)",
                     ]
                 )
             }
             logger.info("stopping: committing the transactions in hand and confirming them to PostgreSQL")
             feed.stop()
         }
+    }
+}
+
+extension Serve {
+    /// Benchmark mode: wait for the LSN (from when streaming starts) or the duration, then print one JSON line.
+    func runBenchmark(feed: ReplicationFeed) async throws {
+        let target = stopAtLSN.flatMap(ReplicationSlot.parseLSN)
+        if stopAtLSN != nil && target == nil { throw ValidationError("--stop-at-lsn takes an LSN such as 0/16B3748") }
+        while feed.status.phase != .streaming { try await Task.sleep(for: .milliseconds(1)) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startRows = feed.status.rowChanges
+        while true {
+            let status = feed.status
+            if let target, (status.appliedLSN ?? 0) >= target || (status.confirmedLSN ?? 0) >= target { break }
+            if let stopAfter, clock.now - started >= .seconds(stopAfter) { break }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let status = feed.status
+        feed.stop()
+        let rows = status.rowChanges - startRows
+        func ms(_ p: Double) -> String { status.freshness.percentile(p).map { String(Double($0) / 1000) } ?? "null" }
+        print(
+            "{\"seconds\":\(seconds),\"transactions\":\(status.transactions),\"row_changes\":\(rows),"
+                + "\"row_changes_per_second\":\(Int(Double(rows) / max(seconds, 1e-9))),\"commits\":\(status.commits),"
+                + "\"freshness_ms\":{\"p50\":\(ms(50)),\"p90\":\(ms(90)),\"p99\":\(ms(99)),\"max\":\(ms(100))},"
+                + "\"freshness_samples\":\(status.freshness.count),\"unexpected_rows\":\(status.unexpectedRows)}"
+        )
     }
 }
 

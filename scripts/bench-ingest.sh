@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# End-to-end ingest benchmarks against a throwaway PostgreSQL, side by side with pg_recvlogical:
+#   1. throughput: the same backlog of WAL decoded by pg_recvlogical (pgoutput, to /dev/null) and applied by
+#      stockd (decode, map, apply, LMDB commit), one after the other on this machine; the ratio is the figure;
+#   2. freshness: COMMIT in PostgreSQL to visible in stockd, p50/p99, at a steady 1,000 and 5,000 transactions/s
+#      (pgbench -R);
+#   3. the initial snapshot of a catalogue with about 1,000,000 quants: time and peak memory.
+# Usage: scripts/bench-ingest.sh [--quick]      Prints a markdown report to stdout; progress to stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+variants=50000; operations=30000; snapshot_variants=333334; seconds=10
+if [ "$quick" = 1 ]; then variants=5000; operations=5000; snapshot_variants=20000; seconds=5; fi
+
+scripts/install-deps.sh
+log() { echo "bench-ingest: $*" >&2; }
+log "building release binaries"
+swift build -c release --product stockd >&2
+swift build -c release --product odoo-fixtures >&2
+stockd="$PWD/.build/release/stockd"
+fixtures="$PWD/.build/release/odoo-fixtures"
+
+work=$(mktemp -d /tmp/stockd-bench.XXXXXX)
+chmod 755 "$work"
+export PGTEST_DIR="$work/pg"
+cleanup() { pkill -f "stockd serve --dsn host=127.0.0.1 port=${PGPORT:-none}" 2>/dev/null || true; scripts/pg-test.sh destroy >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+scripts/pg-test.sh start >&2
+eval "$(scripts/pg-test.sh env)"
+dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=bench"
+psql -q -c "CREATE DATABASE bench"
+"$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d bench
+log "loading a catalogue of $variants variants"
+"$fixtures" catalogue --odoo 17.0 --variants "$variants" | psql -q -v ON_ERROR_STOP=1 -d bench
+quants=$(psql -d bench -Atc "SELECT count(*) FROM stock_quant")
+"$stockd" setup --dsn "$dsn" >&2
+
+echo "## Ingest, end to end (scripts/bench-ingest.sh$( [ "$quick" = 1 ] && echo ' --quick'))"
+echo
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, PostgreSQL $(psql -Atc 'SHOW server_version'), $(swift --version 2>/dev/null | head -1)."
+echo "Catalogue: $variants variants, $quants quants (Odoo 17 schema). PostgreSQL, stockd and the load generators share the machine."
+echo
+
+# 1. Throughput on the same WAL.
+log "initial snapshot, then both slots at the same point"
+"$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-after 0 >/dev/null
+pg_recvlogical -d bench --slot recv --create-slot --plugin pgoutput >&2
+log "writing $operations Odoo-style transactions while nobody consumes"
+"$fixtures" operations --odoo 17.0 --variants "$variants" --count "$operations" | psql -q -v ON_ERROR_STOP=1 -d bench
+end=$(psql -d bench -Atc "SELECT pg_current_wal_lsn()")
+start_ns=$(date +%s%N)
+pg_recvlogical -d bench --slot recv --start --endpos "$end" --no-loop -o proto_version=1 -o publication_names=stockd -f /dev/null
+recv_seconds=$(echo "scale=3; ($(date +%s%N) - $start_ns) / 1000000000" | bc)
+stockd_json=$("$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-at-lsn "$end")
+rows=$(echo "$stockd_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["row_changes"])')
+stockd_seconds=$(echo "$stockd_json" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["seconds"], 3))')
+echo "### Throughput: the same backlog of $operations transactions ($rows row changes)"
+echo
+echo "| consumer | seconds | row changes/s | ratio |"
+echo "|---|---|---|---|"
+python3 - "$rows" "$recv_seconds" "$stockd_seconds" <<'PY'
+import sys
+rows, recv, stockd = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"| pg_recvlogical (decode to /dev/null) | {recv:.3f} | {rows/recv:,.0f} | 1.00 |")
+print(f"| stockd (decode, apply, LMDB group commit) | {stockd:.3f} | {rows/stockd:,.0f} | {recv/stockd:.2f} |")
+PY
+echo
+pg_recvlogical -d bench --slot recv --drop-slot >&2
+
+# 2. Freshness at a steady rate.
+cat >"$work/move.sql" <<SQL
+\set a random(1, $quants)
+\set b random(1, $quants)
+\set d random(1, 5)
+BEGIN;
+UPDATE stock_quant SET quantity = quantity - :d, write_date = now() at time zone 'utc' WHERE id = :a;
+UPDATE stock_quant SET quantity = quantity + :d, write_date = now() at time zone 'utc' WHERE id = :b;
+COMMIT;
+SQL
+echo "### Freshness: COMMIT in PostgreSQL to visible in stockd (pgbench -R, ${seconds}s, a 2-row move per transaction)"
+echo
+echo "| target tx/s | achieved tx/s | p50 ms | p90 ms | p99 ms | max ms |"
+echo "|---|---|---|---|---|---|"
+for rate in 1000 5000; do
+  "$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-after "$((seconds + 2))" >"$work/fresh.json" &
+  serve_pid=$!
+  sleep 1
+  pgbench -n -c 4 -j 2 -R "$rate" -T "$seconds" -f "$work/move.sql" bench >"$work/pgbench.txt" 2>&1 || true
+  wait "$serve_pid"
+  achieved=$(grep -Eo 'tps = [0-9.]+' "$work/pgbench.txt" | head -1 | awk '{print int($3)}')
+  python3 - "$rate" "$achieved" "$work/fresh.json" <<'PY'
+import json, sys
+rate, achieved, data = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
+f = data["freshness_ms"]
+print(f"| {rate} | {achieved} | {f['p50']} | {f['p90']} | {f['p99']} | {f['max']} |")
+PY
+done
+echo
+
+# 3. Initial snapshot of about a million quants.
+log "snapshot benchmark: $snapshot_variants variants"
+psql -q -c "CREATE DATABASE snap"
+"$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d snap
+"$fixtures" catalogue --odoo 17.0 --variants "$snapshot_variants" | psql -q -v ON_ERROR_STOP=1 -d snap
+snap_quants=$(psql -d snap -Atc "SELECT count(*) FROM stock_quant")
+"$stockd" setup --dsn "host=127.0.0.1 port=$PGPORT user=postgres dbname=snap" >/dev/null
+/usr/bin/time -v "$stockd" serve --dsn "host=127.0.0.1 port=$PGPORT user=postgres dbname=snap" --store "$work/snap-store" \
+  --log-level warning --stop-after 0 >/dev/null 2>"$work/time.txt"
+elapsed=$(grep "Elapsed (wall clock)" "$work/time.txt" | awk '{print $NF}')
+peak_kb=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
+echo "### Initial snapshot"
+echo
+echo "| quants | wall clock (start to streaming) | peak RSS |"
+echo "|---|---|---|"
+echo "| $snap_quants | $elapsed | $((peak_kb / 1024)) MiB |"
+echo
