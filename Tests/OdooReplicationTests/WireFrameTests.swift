@@ -35,11 +35,8 @@ struct MessageBuilder {
     }
 }
 
-func decode(_ bytes: [UInt8]) throws(WireFrameError) -> WireFrame {
-    let result: Result<WireFrame, WireFrameError> = bytes.withUnsafeBytes { buffer in
-        do throws(WireFrameError) { return .success(try WireFrame.decode(buffer)) } catch { return .failure(error) }
-    }
-    return try result.get()
+func decode(_ bytes: [UInt8]) throws -> WireFrame {
+    try bytes.withUnsafeBytes { try WireFrame.decode($0) }
 }
 
 @Suite struct WireFrameTests {
@@ -73,7 +70,7 @@ func decode(_ bytes: [UInt8]) throws(WireFrameError) -> WireFrame {
         var keepalive = MessageBuilder()
         keepalive.char("k"); keepalive.int(UInt64(0xAB)); keepalive.int(Int64(5)); keepalive.byte(1)
         #expect(try decode(keepalive.bytes) == .keepalive(walEnd: 0xAB, replyRequested: true))
-        let update = StandbyStatus(written: 3, flushed: 2, applied: 1).bytes(nowUnixMicroseconds: PostgresEpoch.offsetMicroseconds + 9)
+        let update = StandbyStatus(written: 3, flushed: 2, applied: 1).bytes(nowUnixMicroseconds: 946_684_800_000_000 + 9)
         #expect(update.count == 34)
         #expect(update[0] == UInt8(ascii: "r"))
         #expect(Array(update[1..<9]) == [0, 0, 0, 0, 0, 0, 0, 3])
@@ -81,7 +78,7 @@ func decode(_ bytes: [UInt8]) throws(WireFrameError) -> WireFrame {
     }
 
     @Test func decodesATransaction() throws {
-        #expect(try decode(Self.begin) == .data(walStart: 100, walEnd: 200, event: .begin(finalLSN: 0x1_0000_0100, commitTime: 1_000_000 + PostgresEpoch.offsetMicroseconds, xid: 77)))
+        #expect(try decode(Self.begin) == .data(walStart: 100, walEnd: 200, event: .begin(finalLSN: 0x1_0000_0100, commitTime: 1_000_000 + 946_684_800_000_000, xid: 77)))
         #expect(try decode(Self.relation()) == .data(walStart: 100, walEnd: 200, event: .relation(oid: 16_400, namespace: "public", name: "stock_quant", columns: Self.quantColumns)))
         let insert = MessageBuilder.xlog { m in
             m.char("I"); m.int(UInt32(16_400)); m.char("N"); m.tuple(["1", "42", "8", "12.5", "0", nil])
@@ -90,12 +87,12 @@ func decode(_ bytes: [UInt8]) throws(WireFrameError) -> WireFrame {
         var toast = MessageBuilder.xlog { m in m.char("U"); m.int(UInt32(16_400)); m.char("N"); m.int(Int16(1)); m.char("u") }
         #expect(try decode(toast) == .data(walStart: 100, walEnd: 200, event: .update(oid: 16_400, old: nil, new: [.unchanged])))
         toast.append(0)
-        #expect(throws: WireFrameError.self) { try decode(toast) }
+        #expect(throws: (any Error).self) { try decode(toast) }
         let delete = MessageBuilder.xlog { m in m.char("D"); m.int(UInt32(16_400)); m.char("K"); m.tuple(["1", nil, nil, nil, nil, nil]) }
         #expect(try decode(delete) == .data(walStart: 100, walEnd: 200, event: .delete(oid: 16_400, old: [.text("1"), .null, .null, .null, .null, .null])))
         let truncate = MessageBuilder.xlog { m in m.char("T"); m.int(UInt32(2)); m.byte(0); m.int(UInt32(16_400)); m.int(UInt32(16_401)) }
         #expect(try decode(truncate) == .data(walStart: 100, walEnd: 200, event: .truncate(oids: [16_400, 16_401])))
-        #expect(try decode(Self.commit) == .data(walStart: 100, walEnd: 200, event: .commit(commitLSN: 0x1_0000_0100, endLSN: 0x1_0000_0180, commitTime: 1_000_000 + PostgresEpoch.offsetMicroseconds)))
+        #expect(try decode(Self.commit) == .data(walStart: 100, walEnd: 200, event: .commit(commitLSN: 0x1_0000_0100, endLSN: 0x1_0000_0180, commitTime: 1_000_000 + 946_684_800_000_000)))
     }
 
     /// Every prefix of every message, and thousands of random mutations, throw or decode: nothing traps.
@@ -103,7 +100,7 @@ func decode(_ bytes: [UInt8]) throws(WireFrameError) -> WireFrame {
         let messages = [Self.begin, Self.commit, Self.relation(), MessageBuilder.xlog { m in m.char("I"); m.int(UInt32(1)); m.char("N"); m.tuple(["1", "x"]) }]
         for message in messages {
             for length in 0..<message.count {
-                #expect(throws: WireFrameError.self) { try decode(Array(message.prefix(length))) }
+                #expect(throws: (any Error).self) { try decode(Array(message.prefix(length))) }
             }
         }
         var random = SystemRandomNumberGenerator()
