@@ -26,6 +26,8 @@ public struct FeedStatus: Sendable, Equatable {
     public var appliedLSN: UInt64?
     /// The commit time of the last applied transaction, in microseconds since 1970.
     public var appliedCommitTime: Int64?
+    /// The end LSN of the last transaction committed to LMDB (at most ``appliedLSN``).
+    public var durableLSN: UInt64?
     /// The last flush position confirmed to PostgreSQL: everything the server wrote before it is applied.
     public var confirmedLSN: UInt64?
     /// The server's end of WAL, from the last message received.

@@ -1,5 +1,5 @@
 import Foundation
-public import LibPQ
+import LibPQ
 public import Logging
 public import StockProjection
 public import StockStorage
@@ -55,7 +55,7 @@ public final class ReplicationFeed: Sendable {
     public func stop() {
         stopRequested.store(true, ordering: .releasing)
         finishedCondition.lock()
-        while !finished.withLock({ $0 }) { finishedCondition.wait(until: Date().addingTimeInterval(0.1)) }
+        while !finished.withLock({ $0 }) { _ = finishedCondition.wait(until: Date().addingTimeInterval(0.1)) }
         finishedCondition.unlock()
     }
 
@@ -123,6 +123,16 @@ public final class ReplicationFeed: Sendable {
                 try stream { backoff = configuration.initialBackoffMilliseconds }
             } catch let error as FeedError where error == .resyncRequested {
                 continue
+            } catch let failure as StoreWriteFailure {
+                // Memory may be ahead of the store: go back to what is durable and stream again from there.
+                logger.error("store commit failed; reloading the projection from the store", metadata: ["error": "\(failure)"])
+                update {
+                    $0.phase = .reconnecting
+                    $0.lastError = failure.description
+                }
+                if let state = try? store.load(settings: projection.snapshot().settings) { projection.replaceState(state) }
+                sleep(milliseconds: backoff)
+                backoff = min(configuration.maxBackoffMilliseconds, backoff * 2)
             } catch let error as FeedError where error == .slotLost {
                 let wasLost = status.phase == .slotLost
                 update {
@@ -181,6 +191,13 @@ public final class ReplicationFeed: Sendable {
 
     /// One connection's worth of streaming; returns when asked to stop, throws on any failure.
     private func stream(connected: () -> Void) throws {
+        // Memory may have run ahead of the store if an earlier session's last commits failed: stream from what
+        // is durable, never from what only memory holds.
+        let durable = try store.info().checkpoint
+        if durable != projection.snapshot().checkpoint {
+            logger.notice("reloading the projection from the store's checkpoint", metadata: ["replication.lsn": "\(durable?.description ?? "none")"])
+            projection.replaceState(try store.load(settings: projection.snapshot().settings))
+        }
         let connection = try PostgresConnection(conninfo: configuration.dsn, replication: true)
         guard let slotStatus = try ReplicationSlot(name: configuration.slot).status(on: PostgresConnection(conninfo: configuration.dsn)),
             slotStatus.walStatus != "lost"
@@ -200,17 +217,27 @@ public final class ReplicationFeed: Sendable {
         var assembler = TransactionAssembler()
         var pending: [SourceTransaction] = []
         var received: UInt64 = start
-        var acknowledged: UInt64 = start
         var serverEnd: UInt64 = start
         var lastStatus = ContinuousClock.now
         let statusInterval = Duration.milliseconds(configuration.statusIntervalMilliseconds)
+        let writer = StoreWriter(store: store, durable: start) { [self] _, checkpoint in
+            update {
+                $0.commits += 1
+                $0.durableLSN = checkpoint.position
+            }
+        }
+        var writerFinished = false
+        defer {
+            if !writerFinished { try? writer.finish() }
+        }
 
         func sendStatus(askForReply: Bool = false) throws {
-            // When nothing is pending and every received transaction is applied, confirm the server's WAL end,
-            // so an idle publication never makes the slot hold WAL. Asking for a reply when idle makes the server
-            // send its current WAL end at once instead of at its next keepalive (wal_sender_timeout / 2).
-            var flushed = acknowledged
-            let idle = pending.isEmpty && !assembler.isInsideTransaction && received <= acknowledged
+            // Only what LMDB has committed is confirmed. When nothing is pending and everything received is
+            // durable, confirm the server's WAL end, so an idle publication never makes the slot hold WAL. Asking
+            // for a reply when idle makes the server send its WAL end at once instead of at its next keepalive.
+            let durable = writer.durable
+            var flushed = durable
+            let idle = pending.isEmpty && !assembler.isInsideTransaction && received <= durable && writer.isIdle
             if idle { flushed = max(flushed, serverEnd) }
             let status = StandbyStatus(written: max(received, flushed), flushed: flushed, applied: flushed, replyRequested: askForReply && idle)
             try connection.sendCopyData(status.bytes())
@@ -220,22 +247,28 @@ public final class ReplicationFeed: Sendable {
 
         func applyPending() throws {
             guard !pending.isEmpty else { return }
-            let report = try projection.apply(pending, persistingTo: store)
+            // Apply in memory now (readers see it at once), and hand the same transactions to the store writer.
+            let current = projection.snapshot().checkpoint?.position ?? 0
+            let fresh = pending.filter { $0.checkpoint.position > current }
+            let report = try projection.apply(fresh)
             let visibleAt = currentUnixMicroseconds()
+            do {
+                try writer.enqueue(fresh, changeCursor: projection.snapshot().changeCursor)
+            } catch {
+                throw StoreWriteFailure(underlying: error)
+            }
             let problems = assembler.takeProblems()
             for problem in problems {
                 logger.warning("unexpected replication row", metadata: ["odoo.relation": "\(problem.relation)", "error": "\(problem.reason)"])
             }
             for anomaly in report.anomalies { logger.info("replication anomaly", metadata: ["error": "\(anomaly)"]) }
-            if let last = pending.last?.checkpoint { acknowledged = max(acknowledged, last.position) }
             let ignored = assembler.ignoredRows
             update {
                 $0.transactions += report.applied
                 $0.rowChanges += report.rowChanges
-                $0.commits += 1
                 $0.unexpectedRows += problems.count + report.anomalies.count
                 $0.ignoredRows = ignored
-                for transaction in pending {
+                for transaction in fresh {
                     if let committed = transaction.checkpoint.commitTime { $0.freshness.record(microseconds: visibleAt - committed) }
                 }
                 if let checkpoint = report.checkpoint {
@@ -246,9 +279,19 @@ public final class ReplicationFeed: Sendable {
             pending.removeAll(keepingCapacity: true)
         }
 
+        func finishWriter() throws {
+            writerFinished = true
+            do {
+                try writer.finish()
+            } catch {
+                throw StoreWriteFailure(underlying: error)
+            }
+        }
+
         while !shouldStop {
             if resyncRequested.load(ordering: .acquiring) {
                 try applyPending()
+                try finishWriter()
                 try sendStatus()
                 throw FeedError.resyncRequested
             }
@@ -307,6 +350,7 @@ public final class ReplicationFeed: Sendable {
             }
         }
         try applyPending()
+        try finishWriter()
         try sendStatus()
     }
 }
