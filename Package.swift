@@ -95,7 +95,7 @@ let package = Package(
         // Odoo-shaped SQL on standard output, for demos and benchmarks.
         .executableTarget(
             name: "odoo-fixtures",
-            dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", "LibPQ", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         // A child process for the crash-safety test: commits to a store until it is killed.

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The main job, for now: generate an Odoo-shaped catalogue into a throwaway LMDB store, keep applying
-# realistic stock operations to it (as the PostgreSQL feed will), and show the figures stockd serves.
-# Usage: scripts/demo.sh [--variants N] [--seconds S]
+# The main job: a throwaway PostgreSQL with an Odoo-shaped database (Odoo 17 schema, a few thousand variants in
+# three warehouses), stockd following it by logical replication, and a simulator writing realistic stock
+# operations into it as real SQL transactions. stockd's figures are printed as they change.
+# Ctrl-C stops everything and removes the throwaway database; running it again works.
+# Usage: scripts/demo.sh [--variants N] [--seconds S]   (S = 0: run until Ctrl-C; default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 variants=5000
-seconds=10
+seconds=30
 while [ $# -gt 0 ]; do
   case "$1" in
     --variants) variants="$2"; shift 2 ;;
@@ -15,25 +17,59 @@ while [ $# -gt 0 ]; do
 done
 scripts/install-deps.sh
 echo "building stockd (release; the first build takes a few minutes)..."
-swift build -c release --product stockd 2>&1 | grep -E "error|warning: unre|Compiling stockd|Build" || true
-stockd=".build/release/stockd"
-store=$(mktemp -d /tmp/stockd-demo.XXXXXX)
-trap 'rm -rf "$store"' EXIT
+swift build -c release --product stockd 2>&1 | grep -E "error|Compiling stockd|Build" || true
+swift build -c release --product odoo-fixtures 2>&1 | grep -E "error|Build" || true
+stockd="$PWD/.build/release/stockd"
+fixtures="$PWD/.build/release/odoo-fixtures"
+
+work=$(mktemp -d /tmp/stockd-demo.XXXXXX)
+chmod 755 "$work"
+export PGTEST_DIR="$work/pg"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  scripts/pg-test.sh destroy >/dev/null 2>&1 || true
+  rm -rf "$work"
+  echo "demo stopped; the throwaway database and store are removed"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+echo "== starting a throwaway PostgreSQL (wal_level=logical)"
+scripts/pg-test.sh start
+eval "$(scripts/pg-test.sh env)"
+dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=odoo_demo"
+psql -q -c "CREATE DATABASE odoo_demo"
+echo "== loading an Odoo 17 database: $variants variants, 3 warehouses with Stock, shelves, Input, Quality Control, Output, Damaged"
+"$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d odoo_demo
+"$fixtures" catalogue --odoo 17.0 --variants "$variants" | psql -q -v ON_ERROR_STOP=1 -d odoo_demo
+
 echo
-echo "== generating a catalogue of $variants variants in 3 warehouses into $store"
-"$stockd" generate --store "$store" --variants "$variants" --log-level warning
+echo "== stockd setup"
+"$stockd" setup --dsn "$dsn"
 echo
-echo "== applying random Odoo stock operations for ${seconds}s (moves, receipts, deliveries, scrap, reservations, merges)"
-"$stockd" simulate --store "$store" --variants "$variants" --seconds "$seconds" --rate 2000 --log-level warning
-echo
-echo "== the store after a restart (stockd inspect)"
-"$stockd" inspect --store "$store" --log-level warning
-for sku in CHAIR-12-RED-S DESK-1-RED-S; do
+echo "== stockd serve (snapshot, then the stream); logs in $work/stockd.log"
+"$stockd" serve --dsn "$dsn" --store "$work/store" --status-every 5 >"$work/stockd.log" 2>&1 &
+pids+=($!)
+echo "== the simulator writes 20 Odoo stock transactions per second (receipts, reservations, deliveries, transfers, scrap, merges)"
+"$fixtures" simulate --odoo 17.0 --variants "$variants" --dsn "$dsn" --rate 20 2>"$work/simulator.log" &
+pids+=($!)
+
+sku=$(psql -d odoo_demo -Atc "SELECT p.default_code FROM stock_quant q JOIN product_product p ON p.id = q.product_id WHERE p.default_code IS NOT NULL GROUP BY p.default_code ORDER BY count(*) DESC, p.default_code LIMIT 1")
+started=$(date +%s)
+round=0
+while [ "$seconds" = 0 ] || [ $(( $(date +%s) - started )) -lt "$seconds" ]; do
+  sleep 5
+  round=$((round + 1))
   echo
-  echo "== stockd query --sku $sku --group-by warehouse"
-  "$stockd" query --store "$store" --sku "$sku" --group-by warehouse --log-level warning || true
+  echo "== after $((round * 5)) s: stockd query --sku $sku --group-by warehouse   (QC and Damaged count as quarantined)"
+  "$stockd" query --store "$work/store" --sku "$sku" --group-by warehouse --log-level error || true
+  grep -E "feed" "$work/stockd.log" | tail -1 | sed -E 's/^.*info stockd: //' || true
 done
 echo
-echo "== the same SKU per location inside WH, with QC and Damaged quarantined"
-STOCKD_QUARANTINE_NAME_PATTERNS="*/Quality Control,*/Damaged" \
-  "$stockd" query --store "$store" --sku CHAIR-12-RED-S --warehouse WH --group-by location --log-level warning || true
+echo "== the same SKU per location"
+"$stockd" query --store "$work/store" --sku "$sku" --group-by location --log-level error || true
+echo
+echo "== stockd inspect"
+"$stockd" inspect --store "$work/store" --log-level error

@@ -10,7 +10,7 @@ struct OdooFixturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "odoo-fixtures",
         abstract: "Print Odoo-shaped SQL: schema, a generated catalogue, or stock operations (pipe it into psql).",
-        subcommands: [Schema.self, Catalogue.self, Operations.self]
+        subcommands: [Schema.self, Catalogue.self, Operations.self, Simulate.self]
     )
 }
 
