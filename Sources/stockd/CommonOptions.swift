@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OdooReplication
 import StockdApp
 
 /// The flags every subcommand accepts; they override the environment and the configuration file.
@@ -51,4 +52,15 @@ func reportingFailures<R>(_ body: () async throws -> R) async throws -> R {
         FileHandle.standardError.write(Data("stockd: \(error.description)\n".utf8))
         throw ExitCode.failure
     }
+}
+
+/// The replication feed the configuration describes, over a loaded runtime.
+func makeFeed(configuration: StockdConfiguration, runtime: ProjectionRuntime, logger: Logger) throws -> ReplicationFeed {
+    guard let dsn = configuration.source.dsn else { throw ValidationError("no source: pass --dsn or set source.dsn") }
+    return ReplicationFeed(
+        configuration: FeedConfiguration(dsn: dsn, slot: configuration.source.slot, publication: configuration.source.publication),
+        projection: runtime.projection,
+        store: runtime.store,
+        logger: logger
+    )
 }

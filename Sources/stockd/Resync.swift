@@ -21,14 +21,8 @@ struct Resync: AsyncParsableCommand {
         try await reportingFailures {
             let configuration = try await options.load()
             let logger = options.logger(configuration)
-            guard let dsn = configuration.source.dsn else { throw ValidationError("no source: pass --dsn or set source.dsn") }
             let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
-            let feed = ReplicationFeed(
-                configuration: FeedConfiguration(dsn: dsn, slot: configuration.source.slot, publication: configuration.source.publication),
-                projection: runtime.projection,
-                store: runtime.store,
-                logger: logger
-            )
+            let feed = try makeFeed(configuration: configuration, runtime: runtime, logger: logger)
             try feed.resyncNow()
             let snapshot = runtime.projection.snapshot()
             print("resynced: checkpoint \(snapshot.checkpoint?.description ?? "-"), \(snapshot.counts.quants) quants, \(snapshot.counts.variants) variants")
