@@ -82,4 +82,34 @@ struct CrashRecoveryTests {
         #expect(harness.feed.status.reconnects >= 1)
         try OracleComparison.expectEqual(harness.projection, database: database, scopes: OracleComparison.scopes(catalogue))
     }
+
+    /// A dropped slot is reported as lost while the last state keeps being served; a resync rebuilds the store
+    /// from a fresh snapshot, swaps it in, and streaming goes on.
+    @Test func lostSlotIsReportedAndResyncRecovers() throws {
+        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 80, seed: 13))
+        let database = try ReplicationFeedTests.prepare(.v17, catalogue: catalogue)
+        let harness = try FeedHarness(database: database)
+        harness.feed.start()
+        var writer = OperationWriter(catalogue: catalogue, version: .v17, seed: 6)
+        try writer.write(100, to: database)
+        try harness.waitUntilCaughtUp()
+        harness.feed.stop()
+
+        try database.connect().execute("SELECT pg_drop_replication_slot('\(database.slot)')")
+        try writer.write(100, to: database)  // changes the lost slot would have carried
+        try harness.restart()
+        let deadline = Date().addingTimeInterval(20)
+        while harness.feed.status.phase != .slotLost && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(harness.feed.status.phase == .slotLost)
+        let servedWhileLost = harness.projection.snapshot().counts.quants
+        #expect(servedWhileLost > 0)
+
+        harness.feed.requestResync()
+        try writer.write(50, to: database)
+        try harness.waitUntilCaughtUp()
+        #expect(harness.feed.status.phase == .streaming)
+        try OracleComparison.expectEqual(harness.projection, database: database, scopes: OracleComparison.scopes(catalogue))
+        #expect(!FileManager.default.fileExists(atPath: harness.storePath + ".resync"))
+        harness.feed.stop()
+    }
 }

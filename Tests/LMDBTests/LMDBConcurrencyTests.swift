@@ -34,7 +34,8 @@ import Testing
             let reader: @Sendable () -> Void = {
                 var previous: UInt64 = 0
                 do {
-                    while !writerDone.value {
+                    // At least one read per reader, even if the writer finishes before this thread is scheduled.
+                    repeat {
                         let (a, b) = try environment.withReadTransaction { transaction in
                             (try transaction.get(bytes("A"), in: database), try transaction.get(bytes("B"), in: database))
                         }
@@ -50,7 +51,7 @@ import Testing
                         }
                         previous = valueA
                         reads.update { $0 += 1 }
-                    }
+                    } while !writerDone.value
                 } catch {
                     failures.update { $0.append("reader: \(error)") }
                 }

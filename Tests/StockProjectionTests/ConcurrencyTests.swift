@@ -24,7 +24,7 @@ import Testing
                 let whole = try! projection.snapshot().resolve(.warehouse(Fixtures.wh))
                 let stock = try! projection.snapshot().resolve(.location(Fixtures.whStock))
                 let shelf = try! projection.snapshot().resolve(.location(Fixtures.shelf1))
-                while !done.load(ordering: .acquiring) {
+                repeat {
                     let snapshot = projection.snapshot()
                     let total = snapshot.figures(for: Fixtures.chair, in: whole).onHand
                     // WH/Stock includes Shelf 1, so WH/Stock minus Shelf 1 is what is on WH/Stock itself.
@@ -35,7 +35,7 @@ import Testing
                         torn.add(1, ordering: .relaxed)
                     }
                     reads.add(1, ordering: .relaxed)
-                }
+                } while !done.load(ordering: .acquiring)
                 group.leave()
             }
         }
