@@ -1,0 +1,78 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// The in-process benchmark suite of stockd (ordo-one/package-benchmark), kept as a separate package so that
+// building or testing stockd never resolves or compiles the benchmark tooling.
+//
+//   cd Benchmarks && swift package benchmark --no-progress      # quick pass: 5k and 50k variants
+//   STOCKD_BENCH_FULL=1 swift package benchmark --no-progress   # adds the 500k-variant catalogue
+//   ../scripts/bench-check.sh                                   # CI gate on allocation counts
+//
+// See docs/benchmarks.md.
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "stockd-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "stockd", path: "../"),
+        // The MallocInterposer trait is required: the default RuntimeInterposer trait pulls a repository the
+        // package mirror does not have, and without any trait there are no malloc metrics.
+        .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Shared fixtures: generated catalogues, prebuilt projections, operation streams. No Benchmark dependency,
+        // so MemoryFootprint runs without the malloc interposer.
+        .target(
+            name: "BenchmarkFixtures",
+            dependencies: [
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // glibc heap statistics and the resident set size, for MemoryFootprint.
+        .target(name: "CHeapStats"),
+        // Heap and RSS per stock level, measured outside package-benchmark (docs/benchmarks.md).
+        .executableTarget(
+            name: "MemoryFootprint",
+            dependencies: [
+                "BenchmarkFixtures", "CHeapStats",
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+                .product(name: "StockStorage", package: "stockd"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ProjectionBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+            ],
+            path: "Benchmarks/ProjectionBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "StorageBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+                .product(name: "StockStorage", package: "stockd"),
+            ],
+            path: "Benchmarks/StorageBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

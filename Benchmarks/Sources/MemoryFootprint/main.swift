@@ -1,0 +1,107 @@
+// Memory a projection holds per stock level, measured without package-benchmark's malloc interposer (which adds a
+// 16-byte header to every allocation in benchmark processes).
+//
+//   swift run -c release MemoryFootprint [variants ...]      # default: 5000 50000 (and 500000 with STOCKD_BENCH_FULL=1)
+//
+// For each catalogue size it builds the projection twice and reports the growth of the C heap in use (glibc
+// `mallinfo2`, allocator overhead included) and of the resident set size (`/proc/self/statm`):
+//   * "catalogue": rows loaded from the generated catalogue in memory (long strings are shared with the catalogue),
+//   * "lmdb reload": `LMDBProjectionStore.load()`, every string freshly decoded, as stockd starts up.
+// A level is one (variant, location) key; quant rows also count the few duplicate rows Odoo leaves for one key.
+
+import BenchmarkFixtures
+import CHeapStats
+import Foundation
+import StockCatalogue
+import StockProjection
+import StockStorage
+
+struct Footprint {
+    var heap: Int
+    var resident: Int
+    var seconds: Double
+}
+
+func measure<T>(_ body: () throws -> T) rethrows -> (T, Footprint) {
+    stockd_heap_trim()
+    let heap = Int(stockd_heap_bytes_in_use())
+    let resident = Int(stockd_resident_bytes())
+    let clock = ContinuousClock()
+    let start = clock.now
+    let value = try body()
+    let elapsed = start.duration(to: clock.now)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let after = Footprint(heap: Int(stockd_heap_bytes_in_use()) - heap, resident: Int(stockd_resident_bytes()) - resident, seconds: seconds)
+    return (value, after)
+}
+
+func row(_ columns: [String]) -> String {
+    let widths = [10, 13, 10, 10, 10, 10, 14, 12, 10, 10]
+    return zip(columns, widths).map { column, width in
+        String(repeating: " ", count: max(0, width - column.count)) + column
+    }.joined(separator: " ")
+}
+
+func mib(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+func perLevel(_ bytes: Int, _ levels: Int) -> String { String(format: "%.1f", Double(bytes) / Double(max(levels, 1))) }
+
+var sizes = CommandLine.arguments.dropFirst().compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
+if sizes.isEmpty { sizes = BenchmarkSizes.catalogues }
+
+var breakdown: [String] = []
+print(row(["variants", "source", "quants", "levels", "heap MiB", "RSS MiB", "heap B/level", "RSS B/level", "B/quant", "seconds"]))
+for size in sizes {
+    let catalogue = OdooCatalogue(shape: .benchmark(variants: size))
+    let levels = CatalogueFixture.distinctLevels(catalogue.quants)
+    let quants = catalogue.quants.count
+
+    do {
+        let changes = catalogue.allChanges
+        let (state, used) = measure { () -> ProjectionState in
+            var state = ProjectionState(checkpoint: Checkpoint(position: 1))
+            for change in changes { state.load(change) }
+            state.finishLoading()
+            return state
+        }
+        precondition(state.quantCount == quants)
+        print(row([BenchmarkSizes.label(size), "catalogue", "\(quants)", "\(levels)", mib(used.heap), mib(used.resident),
+                   perLevel(used.heap, levels), perLevel(used.resident, levels), perLevel(used.heap, quants), String(format: "%.3f", used.seconds)]))
+        withExtendedLifetime(changes) {}
+    }
+
+    // The same, in two steps: records (units, templates, variants, locations, warehouses), then the quants alone.
+    do {
+        let changes = catalogue.allChanges
+        let records = changes.filter { if case .upsertQuant = $0 { false } else { true } }
+        let quantRows = changes.filter { if case .upsertQuant = $0 { true } else { false } }
+        var (state, recordsUsed) = measure { () -> ProjectionState in
+            var state = ProjectionState(checkpoint: Checkpoint(position: 1))
+            for change in records { state.load(change) }
+            state.finishLoading()
+            return state
+        }
+        let (_, quantsUsed) = measure { for change in quantRows { state.load(change) } }
+        breakdown.append(
+            "\(BenchmarkSizes.label(size)): records \(mib(recordsUsed.heap)) MiB heap = \(perLevel(recordsUsed.heap, size)) B/variant "
+                + "(\(perLevel(recordsUsed.heap, levels)) B/level); quants \(mib(quantsUsed.heap)) MiB heap = \(perLevel(quantsUsed.heap, levels)) B/level"
+        )
+        withExtendedLifetime((changes, records, quantRows, state)) {}
+    }
+
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stockd-footprint-\(getpid())-\(size)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try LMDBProjectionStore(path: directory.path, durability: .noSync)
+    do {
+        let writer = StockProjection()
+        try writer.apply([SourceTransaction(checkpoint: Checkpoint(position: 1), changes: catalogue.allChanges)], persistingTo: store)
+    }
+    let (state, used) = try measure { try store.load(settings: ProjectionSettings()) }
+    precondition(state.quantCount == quants)
+    print(row([BenchmarkSizes.label(size), "lmdb reload", "\(quants)", "\(levels)", mib(used.heap), mib(used.resident),
+               perLevel(used.heap, levels), perLevel(used.resident, levels), perLevel(used.heap, quants), String(format: "%.3f", used.seconds)]))
+    withExtendedLifetime(state) {}
+}
+print("")
+print("heap split (catalogue rows loaded in two steps):")
+for line in breakdown { print("  " + line) }
