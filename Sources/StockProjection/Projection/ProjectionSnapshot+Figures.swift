@@ -24,9 +24,14 @@ extension ProjectionSnapshot {
 
     /// The figures of many variants in one scope, in the order given.
     ///
+    /// Takes a concrete array so the loop is specialised here: one allocation (the result) per call.
+    ///
     /// - Complexity: O(total quants of the variants).
-    public func figures(for variants: some Sequence<VariantID>, in scope: ResolvedScope) -> [StockFigures] {
-        variants.map { figures(for: $0, in: scope) }
+    public func figures(for variants: [VariantID], in scope: ResolvedScope) -> [StockFigures] {
+        var result: [StockFigures] = []
+        result.reserveCapacity(variants.count)
+        for variant in variants { result.append(figures(for: variant, in: scope)) }
+        return result
     }
 
     /// The figures of each location that itself holds quants of the variant inside the scope, by location id.

@@ -79,7 +79,9 @@ extension ProjectionState {
 
     private mutating func upsertQuant(_ quant: Quant, recordingChanges: Bool) {
         let key = Int(quant.variantID.rawValue)
-        if let owner = quantOwners[quant.id], owner != quant.variantID || key < 0 {
+        // The common case, an update of a row the variant already holds, needs no owner look-up.
+        let heldByVariant = key >= 0 && stock[key].contains { $0.quantID == quant.id }
+        if !heldByVariant, let owner = quantOwners[quant.id], owner != quant.variantID || key < 0 {
             // Odoo never moves a quant to another product, but a row may be rewritten by hand.
             if let removed = removeQuant(quant.id), recordingChanges {
                 changeLog.append(.init(variantID: removed.variant, locationID: removed.location))
