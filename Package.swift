@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML", "CommandLineArguments"]),
     ],
     targets: [
@@ -66,6 +69,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The HTTP API (Hummingbird 2): availability, location pulls, change feed, health, metrics.
+        .target(
+            name: "StockHTTP",
+            dependencies: [
+                "StockProjection",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Durable storage of the projection and its checkpoint in LMDB.
         .target(name: "StockStorage", dependencies: ["StockProjection", "LMDB"], swiftSettings: swiftSettings),
 
@@ -76,7 +91,8 @@ let package = Package(
         .target(
             name: "StockdApp",
             dependencies: [
-                "StockProjection", "StockStorage", "StockCatalogue",
+                "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,7 +101,10 @@ let package = Package(
         .executableTarget(
             name: "stockd",
             dependencies: [
-                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication",
+                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,6 +134,15 @@ let package = Package(
             dependencies: [
                 "OdooReplication", "OdooFixtures", "OdooIngest", "LibPQ", "StockStorage", "StockProjection", "StockCatalogue",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StockHTTPTests",
+            dependencies: [
+                "StockHTTP", "StockProjection", "StockCatalogue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 variants=5000
 seconds=30
+port="${STOCKD_DEMO_PORT:-8080}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --variants) variants="$2"; shift 2 ;;
@@ -50,21 +51,38 @@ echo "== stockd setup"
 "$stockd" setup --dsn "$dsn"
 echo
 echo "== stockd serve (snapshot, then the stream); logs in $work/stockd.log"
-"$stockd" serve --dsn "$dsn" --store "$work/store" --status-every 5 >"$work/stockd.log" 2>&1 &
+"$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" --status-every 5 >"$work/stockd.log" 2>&1 &
 pids+=($!)
 echo "== the simulator writes 20 Odoo stock transactions per second (receipts, reservations, deliveries, transfers, scrap, merges)"
 "$fixtures" simulate --odoo 17.0 --variants "$variants" --dsn "$dsn" --rate 20 2>"$work/simulator.log" &
 pids+=($!)
 
 sku=$(psql -d odoo_demo -Atc "SELECT p.default_code FROM stock_quant q JOIN product_product p ON p.id = q.product_id WHERE p.default_code IS NOT NULL GROUP BY p.default_code ORDER BY count(*) DESC, p.default_code LIMIT 1")
+api="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do curl -sf "$api/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+cursor=$(curl -s "$api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot"]["change_cursor"])' 2>/dev/null || echo 0)
+cat <<TRY
+
+stockd is serving on $api. Try, in another terminal:
+  curl "$api/v1/availability?sku=$sku&group_by=warehouse"
+  curl "$api/v1/availability?sku=$sku&warehouse=WH&group_by=location"
+  curl "$api/v1/locations/WH/stock?limit=5"
+  curl -H 'Accept: application/x-ndjson' "$api/v1/locations/WH2/stock" | head
+  curl "$api/v1/changes?since=$cursor&limit=10"
+  curl "$api/v1/status"; curl "$api/readyz"; curl "$api/metrics"
+TRY
 started=$(date +%s)
 round=0
 while [ "$seconds" = 0 ] || [ $(( $(date +%s) - started )) -lt "$seconds" ]; do
   sleep 5
   round=$((round + 1))
   echo
-  echo "== after $((round * 5)) s: stockd query --sku $sku --group-by warehouse   (QC and Damaged count as quarantined)"
-  "$stockd" query --store "$work/store" --sku "$sku" --group-by warehouse --log-level error || true
+  echo "== after $((round * 5)) s: GET /v1/availability?sku=$sku&group_by=warehouse   (QC and Damaged count as quarantined)"
+  curl -s "$api/v1/availability?sku=$sku&group_by=warehouse" || true
+  echo
+  echo "== changes since the start: GET /v1/changes?since=$cursor&limit=3"
+  curl -s "$api/v1/changes?since=$cursor&limit=3" | head -c 600 || true
+  echo
   grep -E "feed" "$work/stockd.log" | tail -1 | sed -E 's/^.*info stockd: //' || true
 done
 echo

@@ -55,9 +55,13 @@ public struct FeedStatus: Sendable, Equatable {
     public init() {}
 
     /// WAL bytes the projection is behind the server (0 when caught up or unknown).
+    ///
+    /// Everything up to the confirmed position is applied (the feed confirms the server's WAL end only when it has
+    /// nothing left to apply), so WAL that carries no published change does not count as lag.
     public var lagBytes: UInt64 {
-        guard let end = serverWALEnd, let applied = appliedLSN, end > applied else { return 0 }
-        return end - applied
+        guard let end = serverWALEnd, let applied = appliedLSN else { return 0 }
+        let caughtUp = max(applied, confirmedLSN ?? 0)
+        return end > caughtUp ? end - caughtUp : 0
     }
 
     /// The checkpoint text of the applied position.

@@ -2,18 +2,28 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import Hummingbird
+import Metrics
 import OdooReplication
+import Prometheus
+import StockHTTP
 import StockProjection
 import StockdApp
 import Synchronization
 
-/// `stockd serve`: load the store and follow Odoo's database until SIGINT or SIGTERM.
+/// `stockd serve`: load the store, follow Odoo's database and answer HTTP until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load the store, take the initial snapshot if it is empty, and follow Odoo's database."
+        abstract: "Load the store, take the initial snapshot if it is empty, follow Odoo's database, and serve the HTTP API."
     )
 
     @OptionGroup var options: CommonOptions
+
+    @Option(name: .customLong("token"), help: "A bearer token and its scopes, TOKEN:read or TOKEN:read,admin (repeatable; also STOCKD_HTTP_TOKENS, ';'-separated).")
+    var tokens: [String] = []
+
+    @Flag(name: .customLong("insecure-no-auth"), help: "Allow listening on a non-loopback address without any token.")
+    var insecureNoAuth = false
 
     @Option(name: .customLong("status-every"), help: "Log the feed's status every N seconds (0: never).")
     var statusEvery: Double = 10
@@ -37,6 +47,19 @@ struct Serve: AsyncParsableCommand {
                 try await runBenchmark(feed: feed)
                 return
             }
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let environmentTokens = ProcessInfo.processInfo.environment["STOCKD_HTTP_TOKENS"].map { $0.split(separator: ";").map(String.init) } ?? []
+            let application = try HTTPServer.application(
+                projection: runtime.projection,
+                feed: feed,
+                configuration: configuration,
+                tokens: try HTTPServer.tokens(tokens + environmentTokens),
+                insecureNoAuth: insecureNoAuth,
+                metricsHandler: { registry.emitToString() },
+                logger: logger
+            )
+            let server = Task { try await application.run() }
             await waitForTermination(every: statusEvery) {
                 let status = feed.status
                 logger.info(
@@ -49,7 +72,9 @@ struct Serve: AsyncParsableCommand {
                     ]
                 )
             }
-            logger.info("stopping: committing the transactions in hand and confirming them to PostgreSQL")
+            logger.info("stopping: closing HTTP, committing the transactions in hand and confirming them to PostgreSQL")
+            server.cancel()
+            _ = await server.result
             feed.stop()
         }
     }

@@ -1,0 +1,57 @@
+import HTTPTypes
+import Hummingbird
+import StockProjection
+
+/// `GET /v1/availability` and `POST /v1/availability/query`: figures of variants named by SKU, barcode,
+/// variant id or template id, over a scope, with an optional breakdown.
+struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
+    /// The live projection; one snapshot is taken per request.
+    let projection: StockProjection
+    /// The feed's state (503 while loading, `as_of.lag_ms`).
+    let status: Status
+    /// Request limits.
+    let limits: StockHTTPConfiguration.Limits
+    /// `Retry-After` while loading.
+    let retryAfterSeconds: Int
+    /// The shared cache of snapshot stamps (entity tag, checkpoint text).
+    let stamps: SnapshotStamps
+
+    /// The controller's routes.
+    var endpoints: RouteCollection<StockRequestContext> {
+        let routes = RouteCollection(context: StockRequestContext.self)
+        routes.get("/v1/availability", use: availability)
+        routes.post("/v1/availability/query", use: availabilityQuery)
+        return routes
+    }
+
+    /// `GET /v1/availability`: the question in the query string.
+    @Sendable func availability(_ request: Request, context: StockRequestContext) async throws -> Response {
+        let feed = status.httpStatus
+        try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
+        let parameters = try QueryParameters(request.uri.query, allowed: AvailabilityQuery.parameterNames)
+        let question = try AvailabilityQuery(query: parameters, limits: limits)
+        return try answer(question, lagMilliseconds: feed.lagMilliseconds, ifNoneMatch: request.headers[.ifNoneMatch])
+    }
+
+    /// `POST /v1/availability/query`: the same question as a JSON body, for long lists.
+    ///
+    /// Conditional requests are not evaluated for POST; the answer still carries its `ETag`.
+    @Sendable func availabilityQuery(_ request: Request, context: StockRequestContext) async throws -> Response {
+        let feed = status.httpStatus
+        try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
+        _ = try QueryParameters(request.uri.query, allowed: [])
+        let body = try await JSONBody.read(request, maxBytes: limits.maxBodyBytes)
+        let question = try AvailabilityQuery(json: body, limits: limits)
+        return try answer(question, lagMilliseconds: feed.lagMilliseconds, ifNoneMatch: nil)
+    }
+
+    private func answer(_ question: AvailabilityQuery, lagMilliseconds: Int64?, ifNoneMatch: String?) throws(APIProblem) -> Response {
+        let reader = SnapshotReader(projection: projection, stamps: stamps)
+        let scope = try reader.resolve(question.scope)
+        let etag = reader.etag
+        if etag.isMatched(byIfNoneMatch: ifNoneMatch) { return .notModified(etag) }
+        let answer = reader.availability(question, in: scope, asOf: reader.asOf(lagMilliseconds: lagMilliseconds))
+        let perItem = question.grouping == .total ? 256 : 1_024
+        return .json(answer, etag: etag, capacity: 192 + perItem * answer.items.count + 32 * answer.missing.count)
+    }
+}

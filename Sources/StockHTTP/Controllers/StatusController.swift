@@ -1,0 +1,33 @@
+import Hummingbird
+import StockProjection
+
+/// `GET /v1/status`: the snapshot served (checkpoint LSN, commit time, change cursor), the feed behind it
+/// (phase, lag, slot state, counters) and record counts. Answers while the store loads, too.
+struct StatusController<Status: FeedStatusProvider>: Sendable {
+    /// The live projection.
+    let projection: StockProjection
+    /// The feed's state.
+    let status: Status
+
+    /// The controller's routes.
+    var endpoints: RouteCollection<StockRequestContext> {
+        let routes = RouteCollection(context: StockRequestContext.self)
+        routes.get("/v1/status", use: show)
+        return routes
+    }
+
+    /// `GET /v1/status`.
+    @Sendable func show(_ request: Request, context: StockRequestContext) async throws -> Response {
+        _ = try QueryParameters(request.uri.query, allowed: [])
+        let feed = status.httpStatus
+        let snapshot = projection.snapshot()
+        let body = StatusResponse(
+            lsn: snapshot.checkpoint?.description,
+            commitTimeMicros: snapshot.checkpoint?.commitTime,
+            changeCursor: snapshot.changeCursor,
+            feed: feed,
+            counts: snapshot.counts
+        )
+        return .json(body, capacity: 768)
+    }
+}

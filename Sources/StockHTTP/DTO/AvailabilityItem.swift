@@ -1,0 +1,53 @@
+import StockProjection
+
+/// One variant in an answer: its identity, its figures over the requested scope, and the breakdown asked for.
+struct AvailabilityItem: JSONWritable {
+    /// `product_product.id`.
+    var variantID: VariantID
+    /// `default_code`, `nil` when empty.
+    var sku: String?
+    /// `barcode`, `nil` when empty.
+    var barcode: String?
+    /// `product_tmpl_id`.
+    var templateID: TemplateID
+    /// `product_product.active` (archived variants are still answered for).
+    var active: Bool
+    /// Whether the figures are a kit's, computed from its components. Always `false` until kits land.
+    var kit: Bool
+    /// The total over the requested scope (safety stock applied to `available`).
+    var figures: StockFigures
+    /// Per-warehouse figures, with `group_by=warehouse`.
+    var warehouses: [WarehouseFigures]?
+    /// Per-location figures, with `group_by=location`.
+    var locations: [LocationFigures]?
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("variant_id")
+        json.integer(variantID.rawValue)
+        json.key("sku")
+        json.string(sku)
+        json.key("barcode")
+        json.string(barcode)
+        json.key("template_id")
+        json.integer(templateID.rawValue)
+        json.key("active")
+        json.bool(active)
+        json.key("kit")
+        json.bool(kit)
+        json.figureMembers(figures)
+        if let warehouses {
+            json.key("warehouses")
+            json.beginArray()
+            for entry in warehouses { json.value(entry) }
+            json.endArray()
+        }
+        if let locations {
+            json.key("locations")
+            json.beginArray()
+            for entry in locations { json.value(entry) }
+            json.endArray()
+        }
+        json.endObject()
+    }
+}

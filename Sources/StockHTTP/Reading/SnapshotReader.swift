@@ -1,0 +1,278 @@
+import StockProjection
+
+/// Answers the API's questions from one snapshot: the only place that turns domain values into DTOs.
+///
+/// Handlers take one snapshot per request and hand it here, so every figure of an answer comes from the
+/// same source commit.
+struct SnapshotReader {
+    /// The snapshot every answer is read from.
+    let snapshot: ProjectionSnapshot
+    /// Its entity tag and checkpoint text.
+    let stamp: SnapshotStamp
+
+    /// A reader of the projection's latest snapshot.
+    ///
+    /// - Parameters:
+    ///   - projection: The live projection; its snapshot is taken once, here.
+    ///   - stamps: The shared cache of snapshot stamps.
+    init(projection: StockProjection, stamps: SnapshotStamps) {
+        snapshot = projection.snapshot()
+        stamp = stamps.stamp(for: snapshot)
+    }
+
+    /// A reader of one snapshot (for tests).
+    init(snapshot: ProjectionSnapshot) {
+        self.snapshot = snapshot
+        stamp = SnapshotStamp(snapshot)
+    }
+
+    /// The snapshot's entity tag.
+    var etag: EntityTag { stamp.etag }
+
+    /// The `as_of` of answers read from this snapshot.
+    ///
+    /// - Parameter lagMilliseconds: The feed's lag, when known.
+    func asOf(lagMilliseconds: Int64?) -> AsOf {
+        AsOf(lsn: stamp.lsn, commitTime: stamp.commitTime, lagMilliseconds: lagMilliseconds, changeCursor: snapshot.changeCursor)
+    }
+
+    // MARK: Scopes
+
+    /// Resolves `warehouse` and `location` filters into one scope (their union; every active warehouse when empty).
+    ///
+    /// A number is tried as an id first, then as a code or complete name.
+    ///
+    /// - Throws: 404 naming the first warehouse or location that does not exist.
+    func resolve(_ filter: ScopeFilter) throws(APIProblem) -> ResolvedScope {
+        if filter.isEmpty { return try resolve(.everywhere) }
+        var scopes: [StockScope] = []
+        for text in filter.warehouses {
+            scopes += try warehouses(named: text, parameter: "warehouse").map { .warehouse($0) }
+        }
+        for text in filter.locations {
+            scopes += try locations(named: text, parameter: "location").map { .location($0) }
+        }
+        return try resolve(scopes.count == 1 ? scopes[0] : .union(scopes))
+    }
+
+    /// Resolves a path's `{location}`: a location id, a warehouse code, or a location's complete name.
+    ///
+    /// A warehouse code is tried before complete names: in Odoo a warehouse's view location is named after
+    /// its code, so both name the same subtree, and the answer then describes it as the warehouse.
+    ///
+    /// - Throws: 404 when it names nothing.
+    func resolvePath(location text: String) throws(APIProblem) -> (scope: ResolvedScope, description: ScopeDescription) {
+        var description = ScopeDescription()
+        var scopes: [StockScope] = []
+        if let raw = Int32(text), let location = snapshot.location(LocationID(raw)) {
+            description.locations = [(location.id, location.completeName)]
+            scopes = [.location(location.id)]
+        } else if case let ids = snapshot.warehouses(code: text), !ids.isEmpty {
+            description.warehouses = ids.map { ($0, text) }
+            scopes = ids.map { .warehouse($0) }
+        } else if case let ids = snapshot.locations(named: text), !ids.isEmpty {
+            description.locations = ids.map { ($0, text) }
+            scopes = ids.map { .location($0) }
+        } else {
+            throw APIProblem(
+                kind: .unknownLocation,
+                detail: "no location with id or complete name '\(text)', and no warehouse with that code",
+                parameter: "location"
+            )
+        }
+        return (try resolve(scopes.count == 1 ? scopes[0] : .union(scopes)), description)
+    }
+
+    private func warehouses(named text: String, parameter: String) throws(APIProblem) -> [WarehouseID] {
+        if let raw = Int32(text), snapshot.warehouse(WarehouseID(raw)) != nil { return [WarehouseID(raw)] }
+        let ids = snapshot.warehouses(code: text)
+        guard !ids.isEmpty else {
+            throw APIProblem(kind: .unknownWarehouse, detail: "no warehouse with code or id '\(text)'", parameter: parameter)
+        }
+        return ids
+    }
+
+    private func locations(named text: String, parameter: String) throws(APIProblem) -> [LocationID] {
+        if let raw = Int32(text), snapshot.location(LocationID(raw)) != nil { return [LocationID(raw)] }
+        let ids = snapshot.locations(named: text)
+        guard !ids.isEmpty else {
+            throw APIProblem(kind: .unknownLocation, detail: "no location with id or complete name '\(text)'", parameter: parameter)
+        }
+        return ids
+    }
+
+    private func resolve(_ scope: StockScope) throws(APIProblem) -> ResolvedScope {
+        do {
+            return try snapshot.resolve(scope)
+        } catch {
+            switch error {
+            case .unknownLocation(let id):
+                throw APIProblem(kind: .unknownLocation, detail: "location \(id) is not part of the location tree", parameter: "location")
+            case .unknownWarehouse(let id):
+                throw APIProblem(kind: .unknownWarehouse, detail: "no warehouse with id \(id)", parameter: "warehouse")
+            }
+        }
+    }
+
+    // MARK: Availability
+
+    /// The answer to an availability question.
+    ///
+    /// Each identifier expands to its variants in id order (a shared SKU gives all of them); a variant named
+    /// twice appears once, where first named. Identifiers matching nothing go to `missing`.
+    ///
+    /// - Complexity: O(identifiers + quants of the variants found).
+    func availability(_ query: AvailabilityQuery, in scope: ResolvedScope, asOf: AsOf) -> AvailabilityResponse {
+        var seen = Set<VariantID>()
+        var items: [AvailabilityItem] = []
+        var missing: [String] = []
+        items.reserveCapacity(query.identifierCount)
+
+        func add(_ variants: [VariantID], identifier: String) {
+            guard !variants.isEmpty else {
+                missing.append(identifier)
+                return
+            }
+            for id in variants where seen.insert(id).inserted {
+                guard let item = item(for: id, in: scope, grouping: query.grouping) else { continue }
+                if query.onlyAvailable && item.figures.available <= .zero { continue }
+                items.append(item)
+            }
+        }
+        for sku in query.skus { add(snapshot.variants(sku: sku), identifier: sku) }
+        for barcode in query.barcodes { add(snapshot.variants(barcode: barcode), identifier: barcode) }
+        for id in query.variantIDs {
+            let variant = id.value.map { VariantID($0) }
+            add(variant.flatMap { snapshot.variant($0) == nil ? nil : [$0] } ?? [], identifier: id.text)
+        }
+        for id in query.templateIDs {
+            add(id.value.map { snapshot.variants(template: TemplateID($0)) } ?? [], identifier: id.text)
+        }
+        return AvailabilityResponse(asOf: asOf, items: items, missing: missing)
+    }
+
+    /// One variant's item: its identity, figures over the scope and the breakdown asked for.
+    ///
+    /// This is the kits extension point: when kits land, a kit variant's figures are computed here from its
+    /// components (the minimum over components of component availability divided by quantity per kit) and
+    /// `kit` becomes `true`. Every endpoint builds its items through this function or ``item(for:figures:)``.
+    ///
+    /// - Returns: `nil` when the variant is unknown.
+    func item(for id: VariantID, in scope: ResolvedScope, grouping: AvailabilityQuery.Grouping) -> AvailabilityItem? {
+        guard var item = item(for: id, figures: snapshot.figures(for: id, in: scope)) else { return nil }
+        switch grouping {
+        case .total:
+            break
+        case .warehouse:
+            item.warehouses = snapshot.figuresByWarehouse(for: id, in: scope).map { entry in
+                WarehouseFigures(code: snapshot.warehouse(entry.warehouse)?.code, warehouseID: entry.warehouse, figures: entry.figures)
+            }
+        case .location:
+            item.locations = snapshot.figuresByLocation(for: id, in: scope).map { entry in
+                let warehouse = snapshot.warehouse(containing: entry.location)
+                return LocationFigures(
+                    locationID: entry.location,
+                    name: snapshot.location(entry.location)?.completeName,
+                    warehouseCode: warehouse.flatMap { snapshot.warehouse($0)?.code },
+                    warehouseID: warehouse,
+                    figures: entry.figures
+                )
+            }
+        }
+        return item
+    }
+
+    /// An item with figures already computed (the location pull gets them from the scan).
+    ///
+    /// - Returns: `nil` when the variant is unknown.
+    func item(for id: VariantID, figures: StockFigures) -> AvailabilityItem? {
+        guard let variant = snapshot.variant(id) else { return nil }
+        return AvailabilityItem(
+            variantID: id,
+            sku: variant.sku,
+            barcode: variant.barcode,
+            templateID: variant.templateID,
+            active: variant.active,
+            kit: false,
+            figures: figures
+        )
+    }
+
+    // MARK: Location pulls
+
+    /// One page of the variants with a non-zero figure in a scope, in variant-id order.
+    ///
+    /// Quants of variants the catalogue does not know (a quant replicated before its product) are skipped.
+    ///
+    /// - Returns: The items and the cursor of the next page (`nil` on the last page).
+    func stockPage(in scope: ResolvedScope, start: PageRequest.Start, limit: Int) -> (items: [AvailabilityItem], next: VariantID?) {
+        let after: VariantID?
+        switch start {
+        case .beginning: after = nil
+        case .after(let id): after = id
+        case .end: return ([], nil)
+        }
+        let page = snapshot.stockedVariants(in: scope, after: after, limit: limit)
+        return (page.items.compactMap { item(for: $0.variant, figures: $0.figures) }, page.next)
+    }
+
+    // MARK: Change feed
+
+    /// One page of the change feed, each entry with the current figures of its (variant, location).
+    ///
+    /// - Throws: 410 when the cursor is older than what is kept or ahead of the feed (a client from
+    ///   before a restart or resync): either way the client must do a full pull.
+    func changes(after cursor: UInt64, in scope: ResolvedScope?, limit: Int, asOf: AsOf) throws(APIProblem) -> ChangeFeedPage {
+        let page: ChangePage
+        do {
+            page = try snapshot.changes(after: cursor, in: scope, limit: limit)
+        } catch {
+            var problem = APIProblem(kind: .cursorExpired, detail: "", parameter: "since")
+            switch error {
+            case .expired(let oldest):
+                problem.detail = "the cursor \(cursor) is older than the oldest change kept (\(oldest)): do a full pull "
+                    + "(GET /v1/locations/{location}/stock), then follow the feed from its as_of.change_cursor"
+                problem.extensions = [("oldest_cursor", .string(String(oldest)))]
+            case .fromTheFuture(let latest):
+                problem.detail = "the cursor \(cursor) is ahead of the latest change (\(latest)); it predates a restart or "
+                    + "resync of stockd: do a full pull (GET /v1/locations/{location}/stock), then follow the feed from its as_of.change_cursor"
+                problem.extensions = [("latest_cursor", .string(String(latest)))]
+            }
+            problem.extensions.append(("change_cursor", .string(String(snapshot.changeCursor))))
+            throw problem
+        }
+        let entries = page.changes.map { change in
+            let variant = snapshot.variant(change.variantID)
+            let warehouse = snapshot.warehouse(containing: change.locationID)
+            return ChangeEntry(
+                variantID: change.variantID,
+                sku: variant?.sku,
+                barcode: variant?.barcode,
+                templateID: variant?.templateID,
+                locationID: change.locationID,
+                locationName: snapshot.location(change.locationID)?.completeName,
+                warehouseCode: warehouse.flatMap { snapshot.warehouse($0)?.code },
+                warehouseID: warehouse,
+                figures: figures(of: change.variantID, atExactly: change.locationID)
+            )
+        }
+        return ChangeFeedPage(asOf: asOf, items: entries, nextCursor: page.nextCursor, hasMore: page.hasMore)
+    }
+
+    /// The figures of a variant's quants in exactly one location (not its subtree), as `group_by=location` counts them.
+    func figures(of variant: VariantID, atExactly location: LocationID) -> StockFigures {
+        var onHand = Quantity.zero
+        var reserved = Quantity.zero
+        for entry in snapshot.entries(for: variant) where entry.locationID == location {
+            onHand += entry.quantity
+            reserved += entry.reserved
+        }
+        let quarantined = snapshot.isQuarantined(location)
+        return StockFigures(
+            onHand: onHand,
+            reserved: reserved,
+            quarantined: quarantined ? onHand : .zero,
+            sellableFree: quarantined ? .zero : onHand - reserved
+        )
+    }
+}

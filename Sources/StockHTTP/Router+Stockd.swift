@@ -1,0 +1,79 @@
+public import Hummingbird
+public import StockProjection
+
+/// The request context of every stockd route.
+public typealias StockRequestContext = BasicRequestContext
+
+/// The HTTP API's router: every endpoint, with request logs, metrics, 405 handling and bearer tokens.
+///
+/// The composition root wraps it in an `Application` and runs it; tests call `app.test(.router)`:
+///
+/// ```swift
+/// let router = buildRouter(projection: projection, status: feedStatus, configuration: configuration)
+/// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
+/// try await app.runService()
+/// ```
+///
+/// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `GET /v1/locations/{location}/stock`,
+/// `GET /v1/changes`, `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
+/// `read` scope when tokens are configured), and `GET /healthz`, `GET /readyz` (never authenticated).
+/// `HEAD` is answered wherever `GET` is; any other undeclared method on a known path gets 405.
+///
+/// - Parameters:
+///   - projection: The live projection; each request answers from one snapshot of it.
+///   - status: The replication feed's state, adapted by the composition root.
+///   - configuration: Limits, tokens, readiness bound and observability hooks.
+/// - Returns: A router ready for `Application(router:)`.
+public func buildRouter(
+    projection: StockProjection,
+    status: some FeedStatusProvider,
+    configuration: StockHTTPConfiguration
+) -> Router<StockRequestContext> {
+    let router = Router(context: StockRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(
+        middleware: RequestObservationMiddleware(
+            metrics: RequestMetrics(factory: configuration.metricsFactory),
+            logLevel: configuration.requestLogLevel
+        )
+    )
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable(configuration)))
+
+    router.addRoutes(HealthController(status: status, maxLag: configuration.readinessMaxLag).endpoints)
+
+    let protected = router.group()
+    if configuration.requiresAuthentication {
+        protected.add(middleware: BearerAuthMiddleware(tokens: TokenTable(configuration.tokens), required: .read))
+    }
+    let limits = configuration.limits
+    let retryAfter = configuration.loadingRetryAfterSeconds
+    let stamps = SnapshotStamps()
+    protected.addRoutes(
+        AvailabilityController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
+    )
+    protected.addRoutes(
+        LocationStockController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
+    )
+    protected.addRoutes(
+        ChangeFeedController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
+    )
+    protected.addRoutes(StatusController(projection: projection, status: status).endpoints)
+    if let render = configuration.metricsHandler {
+        protected.addRoutes(MetricsController(render: render).endpoints)
+    }
+    return router
+}
+
+/// Every declared path and its methods, for 405 answers.
+func routeTable(_ configuration: StockHTTPConfiguration) -> RouteTable {
+    var routes: [RouteTable.Route] = [
+        .init("/healthz", [.get]),
+        .init("/readyz", [.get]),
+        .init("/v1/availability", [.get]),
+        .init("/v1/availability/query", [.post]),
+        .init("/v1/locations/{location}/stock", [.get]),
+        .init("/v1/changes", [.get]),
+        .init("/v1/status", [.get]),
+    ]
+    if configuration.metricsHandler != nil { routes.append(.init("/metrics", [.get])) }
+    return RouteTable(routes: routes)
+}

@@ -1,0 +1,55 @@
+public import CoreMetrics
+public import Logging
+
+/// How the HTTP API behaves: limits, bearer tokens, readiness and observability hooks.
+///
+/// The composition root fills it from stockd's configuration; the defaults are what stockd ships with.
+public struct StockHTTPConfiguration: Sendable {
+    /// Request limits.
+    public var limits: Limits
+    /// Bearer tokens and the scopes each grants. Empty means no authentication at all.
+    ///
+    /// Tokens are compared in constant time and never logged.
+    public var tokens: [String: Set<AccessScope>]
+    /// `/readyz` fails while the feed's lag is above this.
+    public var readinessMaxLag: Duration
+    /// The body of `GET /metrics` (Prometheus text format 0.0.4), or `nil` to answer 404 there.
+    public var metricsHandler: (@Sendable () -> String)?
+    /// Where request metrics go; `nil` uses the factory bootstrapped in `MetricsSystem`.
+    public var metricsFactory: (any MetricsFactory)?
+    /// The level of the one structured log line written per request.
+    public var requestLogLevel: Logger.Level
+    /// The `Retry-After` seconds sent with 503 answers while the store loads.
+    public var loadingRetryAfterSeconds: Int
+
+    /// Creates a configuration.
+    ///
+    /// - Parameters:
+    ///   - limits: Request limits.
+    ///   - tokens: Bearer tokens and their scopes; empty disables authentication.
+    ///   - readinessMaxLag: The largest lag at which `/readyz` still passes.
+    ///   - metricsHandler: Renders `GET /metrics`; `nil` leaves the route unanswered (404).
+    ///   - metricsFactory: Where request metrics go; `nil` for the global `MetricsSystem` factory.
+    ///   - requestLogLevel: The level of per-request log lines.
+    ///   - loadingRetryAfterSeconds: `Retry-After` for 503 answers while loading.
+    public init(
+        limits: Limits = Limits(),
+        tokens: [String: Set<AccessScope>] = [:],
+        readinessMaxLag: Duration = .seconds(30),
+        metricsHandler: (@Sendable () -> String)? = nil,
+        metricsFactory: (any MetricsFactory)? = nil,
+        requestLogLevel: Logger.Level = .info,
+        loadingRetryAfterSeconds: Int = 5
+    ) {
+        self.limits = limits
+        self.tokens = tokens
+        self.readinessMaxLag = readinessMaxLag
+        self.metricsHandler = metricsHandler
+        self.metricsFactory = metricsFactory
+        self.requestLogLevel = requestLogLevel
+        self.loadingRetryAfterSeconds = loadingRetryAfterSeconds
+    }
+
+    /// Whether requests must carry a bearer token.
+    public var requiresAuthentication: Bool { !tokens.isEmpty }
+}

@@ -1,0 +1,11 @@
+/// The media types the API writes, as `Content-Type` header values.
+enum MediaTypes {
+    /// JSON responses.
+    static let json = "application/json"
+    /// RFC 9457 problem documents.
+    static let problemJSON = "application/problem+json"
+    /// Newline-delimited JSON (one item per line) for streamed location pulls.
+    static let ndjson = "application/x-ndjson"
+    /// Prometheus text exposition format 0.0.4.
+    static let prometheusText = "text/plain; version=0.0.4; charset=utf-8"
+}

@@ -1,0 +1,24 @@
+import HTTPTypes
+import Hummingbird
+
+extension Response {
+    /// A JSON response written by ``JSONWriter``.
+    ///
+    /// - Parameters:
+    ///   - value: The DTO to write.
+    ///   - etag: The snapshot's entity tag, for answers read from a snapshot.
+    ///   - capacity: The initial buffer size (a guess; the buffer grows as needed).
+    static func json(_ value: some JSONWritable, etag: EntityTag? = nil, capacity: Int = 512) -> Response {
+        var headers: HTTPFields = [.contentType: MediaTypes.json]
+        if let etag {
+            headers[.eTag] = etag.value
+            headers[.cacheControl] = "no-cache"
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: value.jsonBuffer(capacity: capacity)))
+    }
+
+    /// `304 Not Modified` for a client whose copy is current.
+    static func notModified(_ etag: EntityTag) -> Response {
+        Response(status: .notModified, headers: [.eTag: etag.value, .cacheControl: "no-cache"])
+    }
+}

@@ -1,0 +1,77 @@
+public import Hummingbird
+public import Logging
+public import OdooReplication
+public import StockHTTP
+public import StockProjection
+
+/// Builds the HTTP application `stockd serve` runs: the StockHTTP router over the live projection and the feed's
+/// status, bound to the configured address.
+public enum HTTPServer {
+    /// Why the server refuses to start.
+    public struct Refusal: Error, CustomStringConvertible {
+        /// What is wrong and how to fix it.
+        public var description: String
+    }
+
+    /// Parses `TOKEN:read,admin` entries (as given to `--token` or `STOCKD_HTTP_TOKENS`, `;`-separated there).
+    ///
+    /// - Throws: ``Refusal`` for an entry without a token or with an unknown scope.
+    public static func tokens(_ entries: [String]) throws -> [String: Set<AccessScope>] {
+        var tokens: [String: Set<AccessScope>] = [:]
+        for entry in entries where !entry.isEmpty {
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            guard let token = parts.first, !token.isEmpty else { throw Refusal(description: "a token entry is empty") }
+            var scopes: Set<AccessScope> = [.read]
+            if parts.count == 2 {
+                scopes = []
+                for name in parts[1].split(separator: ",") {
+                    guard let scope = AccessScope(rawValue: String(name)) else {
+                        throw Refusal(description: "unknown token scope '\(name)' (read, admin)")
+                    }
+                    scopes.insert(scope)
+                }
+            }
+            tokens[String(token)] = scopes
+        }
+        return tokens
+    }
+
+    /// Whether a listen address is only reachable from this machine.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// The application, ready to `run()`.
+    ///
+    /// - Throws: ``Refusal`` when the address is not loopback, no token is configured and `insecureNoAuth` is not set.
+    public static func application(
+        projection: StockProjection,
+        feed: ReplicationFeed,
+        configuration: StockdConfiguration,
+        tokens: [String: Set<AccessScope>],
+        insecureNoAuth: Bool,
+        metricsHandler: @escaping @Sendable () -> String,
+        logger: Logger
+    ) throws -> some ApplicationProtocol {
+        if tokens.isEmpty && !insecureNoAuth && !isLoopback(configuration.http.host) {
+            throw Refusal(
+                description: "refusing to listen on \(configuration.http.host) without a token: configure --token TOKEN:read "
+                    + "(or STOCKD_HTTP_TOKENS), or pass --insecure-no-auth"
+            )
+        }
+        let router = buildRouter(
+            projection: projection,
+            status: FeedStatusAdapter(feed: feed),
+            configuration: StockHTTPConfiguration(
+                tokens: tokens,
+                readinessMaxLag: .seconds(configuration.readiness.maxLagSeconds),
+                metricsHandler: metricsHandler
+            )
+        )
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "stockd"),
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,168 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import StockCatalogue
+import StockProjection
+import Testing
+
+@testable import StockHTTP
+
+/// `GET /v1/changes?since=CURSOR`.
+@Suite struct ChangeFeedTests {
+    static func transaction(_ position: UInt64, _ changes: [StockChange]) -> SourceTransaction {
+        SourceTransaction(checkpoint: Checkpoint(position: position, commitTime: HTTPFixtures.commitTime + Int64(position)), changes: changes)
+    }
+
+    @Test func entriesCarryTheirFullCurrentFiguresAndTheNextCursor() async throws {
+        let projection = try HTTPFixtures.projection()
+        let start = projection.snapshot().changeCursor
+        try projection.apply([
+            Self.transaction(0x1000_0000, [HTTPFixtures.quant(2, HTTPFixtures.chair, HTTPFixtures.shelf1, "3", reserved: "1")]),
+            Self.transaction(0x1000_0001, [.deleteQuant(QuantID(5)), HTTPFixtures.quant(20, HTTPFixtures.lamp, HTTPFixtures.whQC, "2.25")]),
+            Self.transaction(0x1000_0002, [HTTPFixtures.quant(2, HTTPFixtures.chair, HTTPFixtures.shelf1, "4", reserved: "1")]),
+        ])
+        try await withAPI(projection: projection) { client in
+            let response = try await client.execute(uri: "/v1/changes?since=\(start)", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.eTag] != nil)
+            let json = try response.json()
+            #expect(json.keys == ["as_of", "items", "next_cursor", "has_more"])
+            let items = json["items"]?.array ?? []
+            #expect(items.map { $0["variant_id"]?.int } == [100, 101, 103])  // the chair's two changes are one entry
+            let chair = items[0]
+            #expect(
+                chair.keys == [
+                    "variant_id", "sku", "barcode", "template_id", "kit", "location_id", "location", "warehouse", "warehouse_id",
+                    "on_hand", "reserved", "free", "quarantined", "available",
+                ]
+            )
+            #expect(chair["location"]?.string == "WH/Stock/Shelf 1")
+            #expect(chair["warehouse"]?.string == "WH")
+            #expect(chair["on_hand"]?.number == "4")  // the latest figures, not a delta
+            #expect(chair["reserved"]?.number == "1")
+            #expect(chair["available"]?.number == "3")
+            let desk = items[1]
+            #expect(desk["location_id"]?.int == 11)
+            #expect(desk["on_hand"]?.number == "0")  // its quant was deleted
+            let lamp = items[2]
+            #expect(lamp["quarantined"]?.number == "2.25")
+            #expect(lamp["available"]?.number == "0")
+            #expect(json["has_more"]?.bool == false)
+            let next = try #require(json["next_cursor"]?.string)
+            #expect(next == json["as_of"]?["change_cursor"]?.string)
+            #expect(json["as_of"]?["lsn"]?.string == "0/10000002")
+
+            // Nothing new: an empty page with the same cursor.
+            let idle = try await client.execute(uri: "/v1/changes?since=\(next)", method: .get).json()
+            #expect(idle["items"]?.array == [])
+            #expect(idle["next_cursor"]?.string == next)
+        }
+    }
+
+    @Test func pagingWithLimitVisitsEveryChangeOnce() async throws {
+        let (projection, catalogue) = try HTTPFixtures.catalogueProjection()
+        let start = projection.snapshot().changeCursor
+        var operations = OdooOperations(catalogue: catalogue)
+        for _ in 0..<40 { try projection.apply([operations.next()]) }
+        let snapshot = projection.snapshot()
+        let all = try snapshot.changes(after: start, limit: .max).changes
+        #expect(all.count > 10)
+        try await withAPI(projection: projection) { client in
+            var cursor = String(start)
+            var seen: [String] = []
+            var hasMore = true
+            while hasMore {
+                let json = try await client.execute(uri: "/v1/changes?since=\(cursor)&limit=3", method: .get).json()
+                let items = json["items"]?.array ?? []
+                #expect(items.count <= 3)
+                for item in items {
+                    seen.append("\(item["variant_id"]?.int ?? 0)@\(item["location_id"]?.int ?? 0)")
+                    let figures = SnapshotReader(snapshot: snapshot).figures(
+                        of: VariantID(Int32(try #require(item["variant_id"]?.int))),
+                        atExactly: LocationID(Int32(try #require(item["location_id"]?.int)))
+                    )
+                    #expect(item["on_hand"]?.quantity == figures.onHand)
+                    #expect(item["reserved"]?.quantity == figures.reserved)
+                }
+                cursor = try #require(json["next_cursor"]?.string)
+                hasMore = json["has_more"]?.bool ?? false
+            }
+            // Pages are distinct within themselves; across pages a pair changed again may reappear, in order.
+            #expect(Set(seen) == Set(all.map { "\($0.variantID.rawValue)@\($0.locationID.rawValue)" }))
+            #expect(cursor == String(snapshot.changeCursor))
+        }
+    }
+
+    @Test func filtersByWarehouseAndLocation() async throws {
+        let projection = try HTTPFixtures.projection()
+        let start = projection.snapshot().changeCursor
+        try projection.apply([
+            Self.transaction(0x1000_0000, [
+                HTTPFixtures.quant(2, HTTPFixtures.chair, HTTPFixtures.shelf1, "3"),
+                HTTPFixtures.quant(6, HTTPFixtures.desk2, HTTPFixtures.euStock, "1"),
+                HTTPFixtures.quant(4, HTTPFixtures.chair, HTTPFixtures.loose, "5"),
+            ])
+        ])
+        try await withAPI(projection: projection) { client in
+            func variants(_ filter: String) async throws -> [Int?] {
+                try await client.execute(uri: "/v1/changes?since=\(start)\(filter)", method: .get).json()["items"]?.array.map { $0["variant_id"]?.int } ?? []
+            }
+            #expect(try await variants("") == [100, 102, 100])
+            #expect(try await variants("&warehouse=EU") == [102])
+            #expect(try await variants("&location=WH%2FStock") == [100])
+            #expect(try await variants("&location=30&warehouse=2") == [102, 100])
+            try await client.execute(uri: "/v1/changes?since=\(start)&warehouse=XX", method: .get).problem(.notFound, slug: "unknown-warehouse")
+        }
+    }
+
+    @Test func anExpiredCursorIs410TellingTheClientToDoAFullPull() async throws {
+        let projection = try HTTPFixtures.projection()
+        let old = projection.snapshot().changeCursor
+        try projection.apply([Self.transaction(0x1000_0000, [.truncate(.quants), HTTPFixtures.quant(1, HTTPFixtures.chair, HTTPFixtures.whStock, "1")])])
+        try await withAPI(projection: projection) { client in
+            let response = try await client.execute(uri: "/v1/changes?since=\(old)", method: .get)
+            let problem = try response.problem(.gone, slug: "cursor-expired")
+            #expect(problem["detail"]?.string?.contains("full pull") == true)
+            #expect(problem["oldest_cursor"]?.string != nil)
+            #expect(problem["change_cursor"]?.string == String(projection.snapshot().changeCursor))
+            #expect(problem["parameter"]?.string == "since")
+        }
+    }
+
+    @Test func aCursorAheadOfTheFeedIs410() async throws {
+        try await withAPI(projection: try HTTPFixtures.projection()) { client in
+            for since in ["999999", "18446744073709551615", "99999999999999999999999"] {
+                let problem = try await client.execute(uri: "/v1/changes?since=\(since)", method: .get).problem(.gone, slug: "cursor-expired")
+                #expect(problem["latest_cursor"]?.string != nil)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("", "since", "missing-parameter"), ("since=", "since", "malformed-parameter"), ("since=abc", "since", "malformed-parameter"),
+        ("since=-1", "since", "malformed-parameter"), ("since=0&since=1", "since", "malformed-parameter"),
+        ("since=0&limit=0", "limit", "malformed-parameter"), ("since=0&limit=5001", "limit", "malformed-parameter"),
+        ("since=0&warehouse=", "warehouse", "malformed-parameter"), ("since=0&cursor=1", "cursor", "unknown-parameter"),
+    ])
+    func malformedParametersAre400(query: String, parameter: String, slug: String) async throws {
+        try await withAPI(projection: try HTTPFixtures.projection()) { client in
+            let problem = try await client.execute(uri: "/v1/changes?\(query)", method: .get).problem(.badRequest, slug: slug)
+            #expect(problem["parameter"]?.string == parameter)
+        }
+    }
+
+    @Test func conditionalRequestsGet304UntilSomethingChanges() async throws {
+        let projection = try HTTPFixtures.projection()
+        let start = projection.snapshot().changeCursor
+        try await withAPI(projection: projection) { client in
+            let first = try await client.execute(uri: "/v1/changes?since=\(start)", method: .get)
+            let etag = try #require(first.headers[.eTag])
+            let again = try await client.execute(uri: "/v1/changes?since=\(start)", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(again.status == .notModified)
+            try projection.apply([Self.transaction(0x1000_0000, [HTTPFixtures.quant(2, HTTPFixtures.chair, HTTPFixtures.shelf1, "3")])])
+            let changed = try await client.execute(uri: "/v1/changes?since=\(start)", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(changed.status == .ok)
+            #expect(try changed.json()["items"]?.array.count == 1)
+        }
+    }
+}

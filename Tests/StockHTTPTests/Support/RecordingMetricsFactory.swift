@@ -1,0 +1,49 @@
+import CoreMetrics
+import Synchronization
+
+/// A metrics factory that records counters and timers by label and dimensions.
+final class RecordingMetricsFactory: MetricsFactory {
+    final class Handler: CounterHandler, TimerHandler, RecorderHandler {
+        let label: String
+        let key: String
+        private let values = Mutex<[Int64]>([])
+
+        init(label: String, dimensions: [(String, String)]) {
+            self.label = label
+            let byName = Dictionary(dimensions, uniquingKeysWith: { $1 })
+            key = "\(byName["method"] ?? "?") \(byName["route"] ?? "?") \(byName["status"] ?? "?")"
+        }
+
+        var recorded: [Int64] { values.withLock { $0 } }
+        func increment(by amount: Int64) { values.withLock { $0.append(amount) } }
+        func reset() { values.withLock { $0 = [] } }
+        func recordNanoseconds(_ duration: Int64) { values.withLock { $0.append(duration) } }
+        func record(_ value: Int64) { values.withLock { $0.append(value) } }
+        func record(_ value: Double) { values.withLock { $0.append(Int64(value)) } }
+    }
+
+    private let handlers = Mutex<[Handler]>([])
+
+    private func make(_ label: String, _ dimensions: [(String, String)]) -> Handler {
+        let handler = Handler(label: label, dimensions: dimensions)
+        handlers.withLock { $0.append(handler) }
+        return handler
+    }
+
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler { make(label, dimensions) }
+    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler { make(label, dimensions) }
+    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler { make(label, dimensions) }
+    func destroyCounter(_ handler: any CounterHandler) {}
+    func destroyRecorder(_ handler: any RecorderHandler) {}
+    func destroyTimer(_ handler: any TimerHandler) {}
+
+    /// Counter totals by "METHOD route status".
+    func counts(label: String) -> [String: Int64] {
+        handlers.withLock { $0 }.filter { $0.label == label }.reduce(into: [:]) { $0[$1.key, default: 0] += $1.recorded.reduce(0, +) }
+    }
+
+    /// Timer samples by "METHOD route status".
+    func timings(label: String) -> [String: [Int64]] {
+        handlers.withLock { $0 }.filter { $0.label == label }.reduce(into: [:]) { $0[$1.key, default: []] += $1.recorded }
+    }
+}
