@@ -106,3 +106,35 @@ import Testing
         #expect(!tag.isMatched(byIfNoneMatch: String(tag.value.dropFirst().dropLast())))
     }
 }
+
+extension JSONTests {
+    @Test func theWriterAgreesWithQuantityDescriptionForManyValues() {
+        var generator = SystemRandomNumberGenerator()
+        var raws: [Int64] = [0, 1, -1, 9, 10, 99, 100, 999_999, 1_000_000, 1_000_001, 10_000_000, .max, .min, .max - 1, .min + 1]
+        for exponent in 0..<19 {
+            let power = Int64(pow10(exponent))
+            raws += [power, power - 1, power + 1, -power, power * 3 / 2]
+        }
+        for _ in 0..<5_000 {
+            raws.append(Int64.random(in: .min ... .max, using: &generator))
+            raws.append(Int64.random(in: -10_000_000...10_000_000, using: &generator))
+        }
+        for raw in raws {
+            let quantity = Quantity(rawValue: raw)
+            #expect(Self.written { $0.quantity(quantity) } == quantity.description, "\(raw)")
+        }
+    }
+
+    @Test func integersAreWrittenInFull() {
+        for value: Int64 in [0, 7, 10, -10, 123_456_789, .max, .min] {
+            #expect(Self.written { $0.integer(value) } == String(value))
+        }
+        #expect(Self.written { $0.integer(UInt64.max) } == String(UInt64.max))
+    }
+
+    private func pow10(_ exponent: Int) -> Int64 {
+        var value: Int64 = 1
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+}

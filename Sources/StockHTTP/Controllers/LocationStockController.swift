@@ -85,7 +85,7 @@ struct LocationStockController<Status: FeedStatusProvider>: Sendable {
                     json.value(item)
                     json.newline()
                 }
-                if json.buffer.readableBytes > 0 { try await writer.write(json.buffer) }
+                if !json.bytes.isEmpty { try await writer.write(json.buffer) }
                 guard let next else { break }
                 start = .after(next)
             }

@@ -1,57 +1,70 @@
 import Hummingbird
 import StockProjection
 
-/// Writes JSON text straight into a `ByteBuffer`, with numbers written from their exact decimal text.
+/// Writes JSON text as UTF-8 bytes, with numbers written from their exact decimal text.
 ///
 /// `JSONEncoder` writes every number through `Double`, which would turn the quantity `0.3` into
 /// `0.30000000000000004` and drop digits of large values. stockd's quantities are exact fixed-point
-/// values, so responses are written by this writer instead: a ``Quantity`` is written as its
-/// ``Quantity/description`` (`12`, `2.5`, `-0.000001`), which is valid JSON number text.
+/// values, so responses are written by this writer instead: a ``Quantity`` is written as the text of its
+/// ``Quantity/description`` (`12`, `2.5`, `-0.000001`), which is valid JSON number text. Tests check the
+/// two agree for every kind of value.
 ///
 /// The writer tracks only whether the next value needs a separating comma; callers are responsible for
 /// balancing objects and arrays, which the `JSONWritable` DTOs do by construction.
 struct JSONWriter {
-    /// The JSON written so far.
-    private(set) var buffer: ByteBuffer
+    /// The JSON written so far, as UTF-8 bytes.
+    ///
+    /// Bytes are gathered in an array (appending a byte to a reserved array is a store and a count check)
+    /// and copied into a `ByteBuffer` once, in ``buffer``.
+    private(set) var bytes: [UInt8]
     private var needsComma = false
 
-    /// Creates a writer with an empty buffer of the given capacity.
+    /// Creates a writer with room for `capacity` bytes before it grows.
     init(capacity: Int = 512) {
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// The JSON written so far, in a new buffer.
+    var buffer: ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        return buffer
     }
 
     /// Starts an object (`{`).
     mutating func beginObject() {
         separate()
-        buffer.writeInteger(UInt8(ascii: "{"))
+        bytes.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
     /// Ends an object (`}`).
     mutating func endObject() {
-        buffer.writeInteger(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// Starts an array (`[`).
     mutating func beginArray() {
         separate()
-        buffer.writeInteger(UInt8(ascii: "["))
+        bytes.append(UInt8(ascii: "["))
         needsComma = false
     }
 
     /// Ends an array (`]`).
     mutating func endArray() {
-        buffer.writeInteger(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// Writes an object key and its colon. Keys are fixed ASCII names that need no escaping.
     mutating func key(_ name: StaticString) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString(name)
-        buffer.writeStaticString("\":")
+        bytes.append(UInt8(ascii: "\""))
+        append(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -70,7 +83,12 @@ struct JSONWriter {
     /// Writes an integer value.
     mutating func integer(_ value: some BinaryInteger) {
         separate()
-        buffer.writeString(String(value))
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            appendDigits(UInt64(value.magnitude))
+        } else {
+            appendDigits(UInt64(value))
+        }
         needsComma = true
     }
 
@@ -79,24 +97,46 @@ struct JSONWriter {
         if let value { integer(value) } else { null() }
     }
 
-    /// Writes a quantity as an exact JSON number: its decimal text, never a binary float.
+    /// Writes a quantity as an exact JSON number: the same text as ``Quantity/description`` (`12`, `2.5`,
+    /// `-0.000001`), written digit by digit without building a `String`, never through a binary float.
     mutating func quantity(_ value: Quantity) {
         separate()
-        buffer.writeString(value.description)
+        let scale = UInt64(Quantity.scale)
+        if value.rawValue < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.rawValue.magnitude
+        appendDigits(magnitude / scale)
+        var fraction = magnitude % scale
+        if fraction != 0 {
+            var digits = Quantity.decimalPlaces
+            while fraction % 10 == 0 {
+                fraction /= 10
+                digits -= 1
+            }
+            bytes.append(UInt8(ascii: "."))
+            // Leading zeros of the fraction, then its significant digits.
+            var width = 1
+            var probe = fraction
+            while probe >= 10 {
+                probe /= 10
+                width += 1
+            }
+            for _ in 0..<(digits - width) { bytes.append(UInt8(ascii: "0")) }
+            appendDigits(fraction)
+        }
         needsComma = true
     }
 
     /// Writes `true` or `false`.
     mutating func bool(_ value: Bool) {
         separate()
-        buffer.writeStaticString(value ? "true" : "false")
+        append(value ? "true" : "false")
         needsComma = true
     }
 
     /// Writes `null`.
     mutating func null() {
         separate()
-        buffer.writeStaticString("null")
+        append("null")
         needsComma = true
     }
 
@@ -107,48 +147,64 @@ struct JSONWriter {
 
     /// Writes a line feed and starts a new top-level value (for NDJSON).
     mutating func newline() {
-        buffer.writeInteger(UInt8(ascii: "\n"))
+        bytes.append(UInt8(ascii: "\n"))
         needsComma = false
-    }
-
-    /// Takes the buffer written so far and starts an empty one, for streaming in chunks.
-    mutating func takeBuffer(reservingCapacity capacity: Int) -> ByteBuffer {
-        let full = buffer
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
-        needsComma = false
-        return full
     }
 
     @inline(__always)
     private mutating func separate() {
-        if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    @inline(__always)
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends the decimal digits of a non-negative integer.
+    private mutating func appendDigits(_ value: UInt64) {
+        if value < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64.max's 20 digits
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var remaining = value
+            var index = raw.count
+            while remaining > 0 {
+                index -= 1
+                raw[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+                remaining /= 10
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[index...]))
+        }
     }
 
     private mutating func writeEscaped(_ value: String) {
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
         let utf8 = value.utf8
         if !utf8.contains(where: Self.needsEscaping) {
-            buffer.writeString(value)
+            bytes.append(contentsOf: utf8)
         } else {
             for byte in utf8 {
                 switch byte {
-                case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
-                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-                case 0x0A: buffer.writeStaticString("\\n")
-                case 0x0D: buffer.writeStaticString("\\r")
-                case 0x09: buffer.writeStaticString("\\t")
-                case 0x08: buffer.writeStaticString("\\b")
-                case 0x0C: buffer.writeStaticString("\\f")
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case 0x0A: append("\\n")
+                case 0x0D: append("\\r")
+                case 0x09: append("\\t")
+                case 0x08: append("\\b")
+                case 0x0C: append("\\f")
                 case 0..<0x20:
-                    buffer.writeStaticString("\\u00")
-                    buffer.writeInteger(Self.hexDigits[Int(byte >> 4)])
-                    buffer.writeInteger(Self.hexDigits[Int(byte & 0x0F)])
+                    append("\\u00")
+                    bytes.append(Self.hexDigits[Int(byte >> 4)])
+                    bytes.append(Self.hexDigits[Int(byte & 0x0F)])
                 default:
-                    buffer.writeInteger(byte)
+                    bytes.append(byte)
                 }
             }
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
