@@ -21,9 +21,6 @@ public struct OdooTableMapper: Sendable {
         .units: (["id", "category_id", "factor", "rounding", "active"], []),
     ]
 
-    /// The Odoo table names stockd mirrors, mapped to the projection's tables.
-    public static func sourceTable(named name: String) -> SourceTable? { SourceTable(rawValue: name) }
-
     /// Prepares a mapper for a relation.
     ///
     /// - Parameters:

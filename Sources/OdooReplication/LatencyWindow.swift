@@ -28,10 +28,4 @@ public struct LatencyWindow: Sendable, Equatable {
         let rank = Int((p / 100 * Double(sorted.count - 1)).rounded())
         return sorted[min(max(rank, 0), sorted.count - 1)]
     }
-
-    /// Forgets every sample.
-    public mutating func reset() {
-        samples.removeAll(keepingCapacity: true)
-        next = 0
-    }
 }
