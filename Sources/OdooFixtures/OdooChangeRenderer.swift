@@ -30,6 +30,8 @@ public struct OdooChangeRenderer: Sendable {
     private var variants: [VariantID: ProductVariant] = [:]
     private var templates: [TemplateID: ProductTemplate] = [:]
     private var units: [UnitID: UnitOfMeasure] = [:]
+    private var boms: [BoMID: BillOfMaterials] = [:]
+    private var bomLines: [BoMLineID: BoMLine] = [:]
     /// Whether every non-quant row of the database is known (absent means "does not exist").
     private var knowsEveryRow: Bool
 
@@ -51,6 +53,8 @@ public struct OdooChangeRenderer: Sendable {
         variants = Dictionary(catalogue.variants.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         templates = Dictionary(catalogue.templates.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         units = Dictionary(catalogue.units.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        boms = Dictionary(catalogue.boms.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        bomLines = Dictionary(catalogue.bomLines.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         knowsEveryRow = true
     }
 
@@ -118,6 +122,52 @@ public struct OdooChangeRenderer: Sendable {
         case .deleteUnit(let id):
             units[id] = nil
             return ["DELETE FROM uom_uom WHERE id = \(id.rawValue)"]
+        case .upsertBoM(let bom): return [upsert(bom)]
+        case .deleteBoM(let id):
+            boms[id] = nil
+            bomLines = bomLines.filter { $0.value.bomID != id }  // ON DELETE CASCADE
+            return ["DELETE FROM mrp_bom WHERE id = \(id.rawValue)"]
+        case .upsertBoMLine(let line): return [upsert(line)]
+        case .deleteBoMLine(let id):
+            bomLines[id] = nil
+            return ["DELETE FROM mrp_bom_line WHERE id = \(id.rawValue)"]
+        case .upsertAttributeValue(let value):
+            return [
+                """
+                INSERT INTO product_template_attribute_value (id, attribute_id) VALUES (\(value.id.rawValue), \(value.attributeID.rawValue)) \
+                ON CONFLICT (id) DO UPDATE SET attribute_id = EXCLUDED.attribute_id
+                """
+            ]
+        case .deleteAttributeValue(let id):
+            return ["DELETE FROM product_template_attribute_value WHERE id = \(id.rawValue)"]
+        case .linkBoMLineValue(let link):
+            return [
+                """
+                INSERT INTO mrp_bom_line_product_template_attribute_value_rel (mrp_bom_line_id, product_template_attribute_value_id) \
+                VALUES (\(link.ownerID.rawValue), \(link.valueID.rawValue)) ON CONFLICT DO NOTHING
+                """
+            ]
+        case .unlinkBoMLineValue(let link):
+            return [
+                """
+                DELETE FROM mrp_bom_line_product_template_attribute_value_rel WHERE mrp_bom_line_id = \(link.ownerID.rawValue) \
+                AND product_template_attribute_value_id = \(link.valueID.rawValue)
+                """
+            ]
+        case .linkVariantValue(let link):
+            return [
+                """
+                INSERT INTO product_variant_combination (product_product_id, product_template_attribute_value_id) \
+                VALUES (\(link.ownerID.rawValue), \(link.valueID.rawValue)) ON CONFLICT DO NOTHING
+                """
+            ]
+        case .unlinkVariantValue(let link):
+            return [
+                """
+                DELETE FROM product_variant_combination WHERE product_product_id = \(link.ownerID.rawValue) \
+                AND product_template_attribute_value_id = \(link.valueID.rawValue)
+                """
+            ]
         case .truncate(let table): return [truncate(table)]
         }
     }
@@ -278,6 +328,45 @@ public struct OdooChangeRenderer: Sendable {
         return insert("uom_uom", id: unit.id.rawValue, set, upsert: !knowsEveryRow)
     }
 
+    private mutating func upsert(_ bom: BillOfMaterials) -> String {
+        let previous = boms[bom.id]
+        let all = previous == nil
+        var set = Assignments()
+        set.set("type", bom.isKit ? "'phantom'" : "'normal'", changed: all || previous?.isKit != bom.isKit)
+        set.set("product_tmpl_id", String(bom.templateID.rawValue), changed: all || previous?.templateID != bom.templateID)
+        set.set("product_id", bom.variantID.map { String($0.rawValue) } ?? "NULL", changed: all || previous?.variantID != bom.variantID)
+        set.set("product_qty", SQLText.literal(bom.quantity), changed: all || previous?.quantity != bom.quantity)
+        set.set("product_uom_id", String(bom.unitID.rawValue), changed: all || previous?.unitID != bom.unitID)
+        set.set("active", SQLText.literal(bom.active), changed: all || previous?.active != bom.active)
+        set.set("sequence", bom.sequence.map { String($0) } ?? "NULL", changed: all || previous?.sequence != bom.sequence)
+        set.set("company_id", bom.companyID.map { String($0.rawValue) } ?? "NULL", changed: all || previous?.companyID != bom.companyID)
+        if all {
+            set.set("consumption", "'warning'", changed: true)
+            set.set("ready_to_produce", "'all_available'", changed: true)
+        }
+        boms[bom.id] = bom
+        if previous != nil { return update("mrp_bom", id: bom.id.rawValue, set) }
+        return insert("mrp_bom", id: bom.id.rawValue, set, upsert: !knowsEveryRow)
+    }
+
+    private mutating func upsert(_ line: BoMLine) -> String {
+        let previous = bomLines[line.id]
+        let all = previous == nil
+        var set = Assignments()
+        set.set("bom_id", String(line.bomID.rawValue), changed: all || previous?.bomID != line.bomID)
+        let componentChanged = all || previous?.componentID != line.componentID
+        set.set("product_id", String(line.componentID.rawValue), changed: componentChanged)
+        // product_tmpl_id is a stored related field of the component.
+        set.set("product_tmpl_id", "(SELECT product_tmpl_id FROM product_product WHERE id = \(line.componentID.rawValue))", changed: componentChanged)
+        set.set("product_qty", SQLText.literal(line.quantity), changed: all || previous?.quantity != line.quantity)
+        set.set("product_uom_id", String(line.unitID.rawValue), changed: all || previous?.unitID != line.unitID)
+        set.set("sequence", String(line.sequence), changed: all || previous?.sequence != line.sequence)
+        if all { set.set("company_id", "(SELECT company_id FROM mrp_bom WHERE id = \(line.bomID.rawValue))", changed: true) }
+        bomLines[line.id] = line
+        if previous != nil { return update("mrp_bom_line", id: line.id.rawValue, set) }
+        return insert("mrp_bom_line", id: line.id.rawValue, set, upsert: !knowsEveryRow)
+    }
+
     private mutating func truncate(_ table: SourceTable) -> String {
         // PostgreSQL's CASCADE empties every table with a foreign key to a truncated one, transitively.
         let referencing: [SourceTable: [SourceTable]] = [
@@ -286,7 +375,12 @@ public struct OdooChangeRenderer: Sendable {
             .warehouses: [.locations],
             .variants: [.quants],
             .templates: [.variants],
-            .units: [.templates],
+            .units: [.templates, .boms, .bomLines],
+            .boms: [.bomLines],
+            .bomLines: [.bomLineValues],
+            .attributeValues: [.bomLineValues, .variantValues],
+            .bomLineValues: [],
+            .variantValues: [],
         ]
         var emptied: Set<SourceTable> = [table]
         var pending = [table]
@@ -303,6 +397,9 @@ public struct OdooChangeRenderer: Sendable {
             case .variants: variants.removeAll()
             case .templates: templates.removeAll()
             case .units: units.removeAll()
+            case .boms: boms.removeAll()
+            case .bomLines: bomLines.removeAll()
+            case .attributeValues, .bomLineValues, .variantValues: break
             }
         }
         return table == .quants ? "TRUNCATE stock_quant" : "TRUNCATE \(table.rawValue) CASCADE"

@@ -19,6 +19,12 @@ public struct OdooTableMapper: Sendable {
         // Odoo 16/17: storable means type = 'product' (detailed_type also exists); 18+: is_storable.
         .templates: (["id", "uom_id", "active"], ["type", "detailed_type", "is_storable"]),
         .units: (["id", "category_id", "factor", "rounding", "active"], []),
+        // mrp (kits): optional module, mapped when its tables exist.
+        .boms: (["id", "product_tmpl_id", "product_id", "type", "product_qty", "product_uom_id", "active", "sequence", "company_id"], []),
+        .bomLines: (["id", "bom_id", "product_id", "product_qty", "product_uom_id"], ["sequence"]),
+        .attributeValues: (["id", "attribute_id"], []),
+        .bomLineValues: (["mrp_bom_line_id", "product_template_attribute_value_id"], []),
+        .variantValues: (["product_product_id", "product_template_attribute_value_id"], []),
     ]
 
     /// Prepares a mapper for a relation.
@@ -140,23 +146,83 @@ public struct OdooTableMapper: Sendable {
                     active: try row.bool("active", default: true)
                 )
             )
+        case .boms:
+            return .upsertBoM(
+                BillOfMaterials(
+                    id: BoMID(try row.int("id")),
+                    templateID: TemplateID(try row.int("product_tmpl_id")),
+                    variantID: try row.optionalInt("product_id").map { VariantID($0) },
+                    isKit: try row.text("type", previous: nil) == "phantom",
+                    quantity: try row.quantityOrZero("product_qty"),
+                    unitID: UnitID(try row.int("product_uom_id")),
+                    active: try row.bool("active", default: true),
+                    sequence: try row.optionalInt("sequence"),
+                    companyID: try row.optionalInt("company_id").map { CompanyID($0) }
+                )
+            )
+        case .bomLines:
+            return .upsertBoMLine(
+                BoMLine(
+                    id: BoMLineID(try row.int("id")),
+                    bomID: BoMID(try row.int("bom_id")),
+                    componentID: VariantID(try row.int("product_id")),
+                    quantity: try row.quantityOrZero("product_qty"),
+                    unitID: UnitID(try row.int("product_uom_id")),
+                    sequence: try row.optionalInt("sequence") ?? 1
+                )
+            )
+        case .attributeValues:
+            return .upsertAttributeValue(
+                TemplateAttributeValue(id: AttributeValueID(try row.int("id")), attributeID: AttributeID(try row.int("attribute_id")))
+            )
+        case .bomLineValues:
+            return .linkBoMLineValue(
+                BoMLineValueLink(
+                    ownerID: BoMLineID(try row.int("mrp_bom_line_id")),
+                    valueID: AttributeValueID(try row.int("product_template_attribute_value_id"))
+                )
+            )
+        case .variantValues:
+            return .linkVariantValue(
+                VariantValueLink(
+                    ownerID: VariantID(try row.int("product_product_id")),
+                    valueID: AttributeValueID(try row.int("product_template_attribute_value_id"))
+                )
+            )
         }
     }
 
-    /// The change a deleted row means; only the `id` is needed (the default replica identity sends only the key).
+    /// The change a deleted row means; only the key is needed (the default replica identity sends only the key).
     ///
     /// - Parameter cells: The old key (or full old row) cells, in relation order; other cells may be `NULL`.
     /// - Throws: ``OdooMappingError`` when the id is missing.
     public func delete(_ cells: [SourceCell]) throws(OdooMappingError) -> StockChange {
         var row = Row(mapper: self, cells: cells)
-        let id = try row.int("id")
         switch table {
-        case .quants: return .deleteQuant(QuantID(id))
-        case .locations: return .deleteLocation(LocationID(id))
-        case .warehouses: return .deleteWarehouse(WarehouseID(id))
-        case .variants: return .deleteVariant(VariantID(id))
-        case .templates: return .deleteTemplate(TemplateID(id))
-        case .units: return .deleteUnit(UnitID(id))
+        case .quants: return .deleteQuant(QuantID(try row.int("id")))
+        case .locations: return .deleteLocation(LocationID(try row.int("id")))
+        case .warehouses: return .deleteWarehouse(WarehouseID(try row.int("id")))
+        case .variants: return .deleteVariant(VariantID(try row.int("id")))
+        case .templates: return .deleteTemplate(TemplateID(try row.int("id")))
+        case .units: return .deleteUnit(UnitID(try row.int("id")))
+        case .boms: return .deleteBoM(BoMID(try row.int("id")))
+        case .bomLines: return .deleteBoMLine(BoMLineID(try row.int("id")))
+        case .attributeValues: return .deleteAttributeValue(AttributeValueID(try row.int("id")))
+        // Odoo's many-to-many tables have a primary key over both columns, so a delete carries both.
+        case .bomLineValues:
+            return .unlinkBoMLineValue(
+                BoMLineValueLink(
+                    ownerID: BoMLineID(try row.int("mrp_bom_line_id")),
+                    valueID: AttributeValueID(try row.int("product_template_attribute_value_id"))
+                )
+            )
+        case .variantValues:
+            return .unlinkVariantValue(
+                VariantValueLink(
+                    ownerID: VariantID(try row.int("product_product_id")),
+                    valueID: AttributeValueID(try row.int("product_template_attribute_value_id"))
+                )
+            )
         }
     }
 

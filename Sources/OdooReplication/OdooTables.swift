@@ -5,7 +5,10 @@ public enum OdooTables {
     /// Tables every Odoo with the stock module has; stockd cannot work without them.
     public static let required = ["stock_quant", "stock_location", "stock_warehouse", "product_product", "product_template", "uom_uom"]
     /// Tables of the mrp module (kits); published when present.
-    public static let optional = ["mrp_bom", "mrp_bom_line", "mrp_bom_line_product_template_attribute_value_rel"]
+    public static let optional = [
+        "mrp_bom", "mrp_bom_line", "mrp_bom_line_product_template_attribute_value_rel",
+        "product_template_attribute_value", "product_variant_combination",
+    ]
 
     /// The projection table for an Odoo table name, for the tables stockd maps today.
     public static func sourceTable(_ name: String) -> SourceTable? { SourceTable(rawValue: name) }

@@ -24,6 +24,16 @@ public struct OdooCatalogue: Sendable {
     public private(set) var quants: [Quant] = []
     /// Locations that hold stock in warehouses (Stock, shelves, Input, QC, Output, Damaged).
     public private(set) var stockLocations: [LocationID] = []
+    /// Bills of materials (`mrp_bom`), phantom ones making kits.
+    public internal(set) var boms: [BillOfMaterials] = []
+    /// BoM lines (`mrp_bom_line`).
+    public internal(set) var bomLines: [BoMLine] = []
+    /// Template attribute values (`product_template_attribute_value`).
+    public internal(set) var attributeValues: [TemplateAttributeValue] = []
+    /// Variants' attribute values (`product_variant_combination`).
+    public internal(set) var variantValueLinks: [VariantValueLink] = []
+    /// BoM lines' attribute restrictions (`mrp_bom_line_product_template_attribute_value_rel`).
+    public internal(set) var bomLineValueLinks: [BoMLineValueLink] = []
 
     /// Well-known ids of the standard tree.
     public enum Standard {
@@ -54,7 +64,7 @@ public struct OdooCatalogue: Sendable {
     }
 
     /// Every row as upserts, in an order that satisfies references (units, templates, variants, locations,
-    /// warehouses, quants).
+    /// warehouses, quants, then the attribute and manufacturing rows).
     public var allChanges: [StockChange] {
         var changes: [StockChange] = []
         changes.reserveCapacity(units.count + templates.count + variants.count + locations.count + warehouses.count + quants.count)
@@ -64,6 +74,11 @@ public struct OdooCatalogue: Sendable {
         changes += locations.map(StockChange.upsertLocation)
         changes += warehouses.map(StockChange.upsertWarehouse)
         changes += quants.map(StockChange.upsertQuant)
+        changes += attributeValues.map(StockChange.upsertAttributeValue)
+        changes += variantValueLinks.map(StockChange.linkVariantValue)
+        changes += boms.map(StockChange.upsertBoM)
+        changes += bomLines.map(StockChange.upsertBoMLine)
+        changes += bomLineValueLinks.map(StockChange.linkBoMLineValue)
         return changes
     }
 

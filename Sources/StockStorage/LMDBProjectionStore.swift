@@ -4,12 +4,15 @@ public import StockProjection
 /// The projection's durable copy in LMDB: the mirrored source rows, the checkpoint and the change-feed cursor,
 /// always written together in one LMDB transaction.
 ///
-/// Layout (format version 1): one named database per source table (`stock_quant`, `stock_location`, ...) keyed
+/// Layout (format version 2): one named database per source table (`stock_quant`, `stock_location`, ...) keyed
 /// by the row id (4 bytes, big-endian, sign bit flipped, so cursor order is id order), and a `meta` database
-/// with `format_version`, `checkpoint` and `change_cursor`. Rows are encoded by `RowCodec`.
+/// with `format_version`, `checkpoint` and `change_cursor`. Rows are encoded by `RowCodec`. The two
+/// many-to-many tables (`product_variant_combination`, `mrp_bom_line_product_template_attribute_value_rel`) are
+/// keyed by both ids (8 bytes) with an empty value. Version 2 added the manufacturing tables (kits); a version 1
+/// store lacks them and is refused, so `stockd resync` rebuilds it rather than serving kits without BoMs.
 public final class LMDBProjectionStore: ProjectionStore, Sendable {
     /// The format this build writes and reads.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 
     private let environment: LMDBEnvironment
     private let meta: LMDBDatabase
@@ -141,6 +144,30 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             RowCodec.encode(row, into: &writer)
             try put(.units, row.id.rawValue)
         case .deleteUnit(let id): try delete(.units, id.rawValue)
+        case .upsertBoM(let row):
+            RowCodec.encode(row, into: &writer)
+            try put(.boms, row.id.rawValue)
+        case .deleteBoM(let id): try delete(.boms, id.rawValue)
+        case .upsertBoMLine(let row):
+            RowCodec.encode(row, into: &writer)
+            try put(.bomLines, row.id.rawValue)
+        case .deleteBoMLine(let id): try delete(.bomLines, id.rawValue)
+        case .upsertAttributeValue(let row):
+            writer.write(row.attributeID.rawValue)
+            try put(.attributeValues, row.id.rawValue)
+        case .deleteAttributeValue(let id): try delete(.attributeValues, id.rawValue)
+        case .linkBoMLineValue(let link):
+            try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in
+                try transaction.put(UnsafeRawBufferPointer(start: nil, count: 0), forKey: key, in: tables[.bomLineValues]!)
+            }
+        case .unlinkBoMLineValue(let link):
+            _ = try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in try transaction.delete(key, in: tables[.bomLineValues]!) }
+        case .linkVariantValue(let link):
+            try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in
+                try transaction.put(UnsafeRawBufferPointer(start: nil, count: 0), forKey: key, in: tables[.variantValues]!)
+            }
+        case .unlinkVariantValue(let link):
+            _ = try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in try transaction.delete(key, in: tables[.variantValues]!) }
         case .truncate(let table): try transaction.drop(tables[table]!)
         }
     }
@@ -197,6 +224,20 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                 try loadRows(.variants, from: transaction, into: &state) { .upsertVariant(try RowCodec.decodeVariant(id: $0, $1)) }
                 try loadRows(.locations, from: transaction, into: &state) { .upsertLocation(try RowCodec.decodeLocation(id: $0, $1)) }
                 try loadRows(.warehouses, from: transaction, into: &state) { .upsertWarehouse(try RowCodec.decodeWarehouse(id: $0, $1)) }
+                try loadRows(.attributeValues, from: transaction, into: &state) { id, bytes in
+                    var reader = RowReader(bytes)
+                    let attribute: Int32 = try reader.read()
+                    try reader.finish()
+                    return .upsertAttributeValue(TemplateAttributeValue(id: AttributeValueID(id), attributeID: AttributeID(attribute)))
+                }
+                try loadLinks(.variantValues, from: transaction, into: &state) {
+                    .linkVariantValue(VariantValueLink(ownerID: VariantID($0), valueID: AttributeValueID($1)))
+                }
+                try loadLinks(.bomLineValues, from: transaction, into: &state) {
+                    .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID($0), valueID: AttributeValueID($1)))
+                }
+                try loadRows(.boms, from: transaction, into: &state) { .upsertBoM(try RowCodec.decodeBoM(id: $0, $1)) }
+                try loadRows(.bomLines, from: transaction, into: &state) { .upsertBoMLine(try RowCodec.decodeBoMLine(id: $0, $1)) }
                 try loadRows(.quants, from: transaction, into: &state) { .upsertQuant(try RowCodec.decodeQuant(id: $0, $1)) }
                 state.finishLoading()
                 return state
@@ -212,6 +253,19 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     ) throws {
         try transaction.forEach(in: tables[table]!) { key, value in
             state.load(try decode(try RowKey.decode(key), value))
+            return .continue
+        }
+    }
+
+    private func loadLinks(
+        _ table: SourceTable,
+        from transaction: borrowing LMDBReadTransaction,
+        into state: inout ProjectionState,
+        link: (Int32, Int32) -> StockChange
+    ) throws {
+        try transaction.forEach(in: tables[table]!) { key, _ in
+            let (owner, value) = try RowKey.decodePair(key)
+            state.load(link(owner, value))
             return .continue
         }
     }

@@ -53,13 +53,14 @@ import Testing
     @Test func aStoreOfAnotherFormatVersionIsRefused() throws {
         let directory = TemporaryDirectory()
         _ = try LMDBProjectionStore(path: directory.path, initialMapSize: 1 << 20)
-        // Rewrite the version as a future stockd would.
+        // Rewrite the version as an older stockd wrote it.
         let environment = try LMDBEnvironment(path: directory.path, maxDatabases: 16, mapSize: 1 << 20)
         try environment.withWriteTransaction { transaction in
             let meta = try transaction.openDatabase(named: "meta", create: false)
-            try transaction.put([2, 0, 0, 0], forKey: Array("format_version".utf8), in: meta)
+            try transaction.put([1, 0, 0, 0], forKey: Array("format_version".utf8), in: meta)
         }
-        #expect(throws: StoreError.incompatibleFormat(found: 2, supported: 1)) {
+        // Version 1 had no manufacturing tables: serving it would show kits without BoMs.
+        #expect(throws: StoreError.incompatibleFormat(found: 1, supported: 2)) {
             try LMDBProjectionStore(path: directory.path, initialMapSize: 1 << 20)
         }
     }

@@ -11,6 +11,17 @@ extension ProjectionSnapshot {
     /// - Returns: On hand, reserved, free, quarantined and available.
     /// - Complexity: O(number of quants of the variant); no allocation.
     public func figures(for variant: VariantID, in scope: ResolvedScope) -> StockFigures {
+        if !state.kits.isEmpty, let kit = state.kits.definitions[variant] {
+            return KitFigures.figures(of: kit, rules: state.settings.kitRules, safetyStock: safetyStock(for: variant, in: scope)) {
+                quantFigures(for: $0, in: scope)
+            }
+        }
+        return quantFigures(for: variant, in: scope)
+    }
+
+    /// The figures of a variant's own quants in a scope, whether or not it is a kit.
+    @inline(__always)
+    func quantFigures(for variant: VariantID, in scope: ResolvedScope) -> StockFigures {
         var figures = StockFigures.zero
         let index = state.locationIndex
         for entry in state.stock[Int(variant.rawValue)] {
@@ -38,7 +49,15 @@ extension ProjectionSnapshot {
     ///
     /// Each entry counts that location's own quants only, so on hand, reserved, free and quarantined add up
     /// to ``figures(for:in:)``; available is clamped per entry and need not. Safety stock is not applied per location.
+    /// For a kit, each location where a component holds quants gets the kit figures its own quants make.
     public func figuresByLocation(for variant: VariantID, in scope: ResolvedScope) -> [(location: LocationID, figures: StockFigures)] {
+        if !state.kits.isEmpty, let kit = state.kits.definitions[variant] {
+            return kitFiguresByLocation(kit, in: scope)
+        }
+        return quantFiguresByLocation(for: variant, in: scope)
+    }
+
+    func quantFiguresByLocation(for variant: VariantID, in scope: ResolvedScope) -> [(location: LocationID, figures: StockFigures)] {
         var byLocation: [LocationID: StockFigures] = [:]
         let index = state.locationIndex
         for entry in state.stock[Int(variant.rawValue)] {
@@ -52,7 +71,16 @@ extension ProjectionSnapshot {
     /// The figures per warehouse of the variant's quants inside the scope, by warehouse id.
     ///
     /// Quants in locations outside every warehouse are left out. Each warehouse's safety stock applies to its entry.
+    /// For a kit, each warehouse where a component holds quants gets the kit figures of that warehouse's stock:
+    /// components in different warehouses never combine.
     public func figuresByWarehouse(for variant: VariantID, in scope: ResolvedScope) -> [(warehouse: WarehouseID, figures: StockFigures)] {
+        if !state.kits.isEmpty, let kit = state.kits.definitions[variant] {
+            return kitFiguresByWarehouse(kit, in: scope)
+        }
+        return quantFiguresByWarehouse(for: variant, in: scope)
+    }
+
+    func quantFiguresByWarehouse(for variant: VariantID, in scope: ResolvedScope) -> [(warehouse: WarehouseID, figures: StockFigures)] {
         var byWarehouse: [Int32: StockFigures] = [:]
         let index = state.locationIndex
         for entry in state.stock[Int(variant.rawValue)] {
@@ -85,9 +113,10 @@ extension ProjectionSnapshot {
         var items: [(VariantID, StockFigures)] = []
         var next: VariantID?
         let start = cursor.map { Int($0.rawValue) + 1 } ?? 0
-        state.stock.forEachKey(from: start) { key, entries in
-            guard !entries.isEmpty else { return true }
-            let id = VariantID(Int32(key))
+        // Kits hold no quants of their own that count, so they are merged in from the sorted kit list.
+        let kits = state.kits.sortedKits
+        var nextKit = kits.firstIndex(atOrAbove: start)
+        func visit(_ id: VariantID) -> Bool {
             let figures = figures(for: id, in: scope)
             guard !figures.isZero else { return true }
             if items.count == limit {
@@ -96,6 +125,27 @@ extension ProjectionSnapshot {
             }
             items.append((id, figures))
             return true
+        }
+        var stopped = false
+        state.stock.forEachKey(from: start) { key, entries in
+            while nextKit < kits.count, Int(kits[nextKit].rawValue) < key {
+                guard visit(kits[nextKit]) else {
+                    stopped = true
+                    return false
+                }
+                nextKit += 1
+            }
+            guard !entries.isEmpty else { return true }
+            if nextKit < kits.count, Int(kits[nextKit].rawValue) == key { return true }  // visited from the kit list
+            guard visit(VariantID(Int32(key))) else {
+                stopped = true
+                return false
+            }
+            return true
+        }
+        while !stopped, nextKit < kits.count {
+            guard visit(kits[nextKit]) else { break }
+            nextKit += 1
         }
         return (items, next)
     }

@@ -26,7 +26,9 @@ public final class ProjectionSnapshot: Sendable {
             locations: state.locations.count,
             warehouses: state.warehouses.count,
             units: state.units.count,
-            quants: state.quantCount
+            quants: state.quantCount,
+            kits: state.kits.definitions.count,
+            boms: state.kitSource.boms.count
         )
     }
 }
@@ -45,4 +47,8 @@ public struct ProjectionCounts: Hashable, Sendable, Codable {
     public var units: Int
     /// Quant rows (stock levels are their sums per variant and location).
     public var quants: Int
+    /// Kits (variants an active phantom BoM matches).
+    public var kits: Int = 0
+    /// Bills of materials (any type).
+    public var boms: Int = 0
 }

@@ -27,7 +27,7 @@ extension ProjectionState {
             upsertQuant(quant, recordingChanges: recordingChanges)
         case .deleteQuant(let id):
             guard let removed = removeQuant(id) else { return .unknownQuantDeleted(id) }
-            if recordingChanges { changeLog.append(.init(variantID: removed.variant, locationID: removed.location)) }
+            if recordingChanges { recordChange(variant: removed.variant, location: removed.location) }
         case .truncate(.quants):
             stock.removeAll()
             quantOwners = [:]
@@ -52,29 +52,88 @@ extension ProjectionState {
             warehouses = [:]
             locationIndexIsStale = true
         case .upsertVariant(let variant):
+            noteKitInput(template: variants[variant.id]?.templateID)
             upsertVariant(variant)
+            noteKitInput(template: variant.templateID)
         case .deleteVariant(let id):
             guard let old = variants.removeValue(forKey: id) else { return .unknownRowDeleted(.variants, id.rawValue) }
             unindex(old)
+            noteKitInput(template: old.templateID)
         case .truncate(.variants):
             variants = [:]
             variantsBySKU = [:]
             variantsByBarcode = [:]
             variantsByTemplate = [:]
+            noteKitInput(template: nil)
         case .upsertTemplate(let template):
-            templates[template.id] = template
+            if templates.updateValue(template, forKey: template.id) != template { noteKitInput(template: template.id) }
         case .deleteTemplate(let id):
             guard templates.removeValue(forKey: id) != nil else { return .unknownRowDeleted(.templates, id.rawValue) }
+            noteKitInput(template: id)
         case .truncate(.templates):
             templates = [:]
+            noteKitInput(template: nil)
         case .upsertUnit(let unit):
-            units[unit.id] = unit
+            if units.updateValue(unit, forKey: unit.id) != unit { noteKitInput(template: nil) }
         case .deleteUnit(let id):
             guard units.removeValue(forKey: id) != nil else { return .unknownRowDeleted(.units, id.rawValue) }
+            noteKitInput(template: nil)
         case .truncate(.units):
             units = [:]
+            noteKitInput(template: nil)
+        default:
+            return applyKitChange(change)
         }
         return nil
+    }
+
+    /// Applies a change to a manufacturing or attribute table; kit definitions are rebuilt at the transaction's end.
+    private mutating func applyKitChange(_ change: StockChange) -> ApplyAnomaly? {
+        switch change {
+        case .upsertBoM(let bom):
+            kitSource.upsert(bom)
+        case .deleteBoM(let id):
+            guard kitSource.removeBoM(id) else { return .unknownRowDeleted(.boms, id.rawValue) }
+        case .truncate(.boms):
+            kitSource.boms = [:]
+            kitSource.bomsByTemplate = [:]
+        case .upsertBoMLine(let line):
+            kitSource.upsert(line)
+        case .deleteBoMLine(let id):
+            guard kitSource.removeLine(id) else { return .unknownRowDeleted(.bomLines, id.rawValue) }
+        case .truncate(.bomLines):
+            kitSource.lines = [:]
+            kitSource.linesByBoM = [:]
+        case .upsertAttributeValue(let value):
+            kitSource.attributeOfValue[value.id] = value.attributeID
+        case .deleteAttributeValue(let id):
+            guard kitSource.attributeOfValue.removeValue(forKey: id) != nil else { return .unknownRowDeleted(.attributeValues, id.rawValue) }
+        case .truncate(.attributeValues):
+            kitSource.attributeOfValue = [:]
+        case .linkBoMLineValue(let link):
+            kitSource.link(link)
+        case .unlinkBoMLineValue(let link):
+            guard kitSource.unlink(link) else { return .unknownRowDeleted(.bomLineValues, link.ownerID.rawValue) }
+        case .truncate(.bomLineValues):
+            kitSource.lineValues = [:]
+        case .linkVariantValue(let link):
+            kitSource.link(link)
+        case .unlinkVariantValue(let link):
+            guard kitSource.unlink(link) else { return .unknownRowDeleted(.variantValues, link.ownerID.rawValue) }
+        case .truncate(.variantValues):
+            kitSource.variantValues = [:]
+        default:
+            return nil
+        }
+        // Any of these can change which BoM a kit uses or what it explodes to; the rebuild diffs definitions.
+        kitsAreStale = true
+        return nil
+    }
+
+    /// Records a change-feed entry for a variant's stock at a location, and for every kit built from it.
+    mutating func recordChange(variant: VariantID, location: LocationID) {
+        changeLog.append(.init(variantID: variant, locationID: location))
+        if !kits.isEmpty { recordKitChanges(component: variant, location: location) }
     }
 
     private mutating func upsertQuant(_ quant: Quant, recordingChanges: Bool) {
@@ -84,7 +143,7 @@ extension ProjectionState {
         if !heldByVariant, let owner = quantOwners[quant.id], owner != quant.variantID || key < 0 {
             // Odoo never moves a quant to another product, but a row may be rewritten by hand.
             if let removed = removeQuant(quant.id), recordingChanges {
-                changeLog.append(.init(variantID: removed.variant, locationID: removed.location))
+                recordChange(variant: removed.variant, location: removed.location)
             }
         }
         guard key >= 0 else { return }  // Odoo ids are positive; a negative id has nowhere to live.
@@ -104,9 +163,9 @@ extension ProjectionState {
         }
         if recordingChanges {
             if let previousLocation, previousLocation != quant.locationID {
-                changeLog.append(.init(variantID: quant.variantID, locationID: previousLocation))
+                recordChange(variant: quant.variantID, location: previousLocation)
             }
-            changeLog.append(.init(variantID: quant.variantID, locationID: quant.locationID))
+            recordChange(variant: quant.variantID, location: quant.locationID)
         }
     }
 

@@ -18,6 +18,9 @@ public struct ProjectionState: Sendable {
     var warehouses: [WarehouseID: Warehouse] = [:]
     var locationIndex = LocationIndex()
     var locationIndexIsStale = false
+    var kitSource = KitSource()
+    var kits = KitIndex()
+    var kitsAreStale = false
     var changeLog: ChangeLog
     var settings: ProjectionSettings
 
@@ -46,7 +49,10 @@ public struct ProjectionState: Sendable {
     }
 
     /// Derives the location index after ``load(_:)`` calls.
-    public mutating func finishLoading() { refreshLocationIndexIfNeeded() }
+    public mutating func finishLoading() {
+        refreshLocationIndexIfNeeded()
+        refreshKitsIfNeeded(recordingChanges: false)
+    }
 
     mutating func refreshLocationIndexIfNeeded() {
         guard locationIndexIsStale else { return }
@@ -55,8 +61,13 @@ public struct ProjectionState: Sendable {
     }
 
     mutating func replaceSettings(_ newSettings: ProjectionSettings) {
+        let kitRulesChanged = settings.kitRules != newSettings.kitRules
         settings = newSettings
         locationIndexIsStale = true
         refreshLocationIndexIfNeeded()
+        if kitRulesChanged {
+            kitsAreStale = !kitSource.isEmpty
+            refreshKitsIfNeeded(recordingChanges: false)
+        }
     }
 }

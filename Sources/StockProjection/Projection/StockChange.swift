@@ -27,6 +27,26 @@ public enum StockChange: Hashable, Sendable {
     case upsertUnit(UnitOfMeasure)
     /// A `uom_uom` row was deleted.
     case deleteUnit(UnitID)
+    /// An `mrp_bom` row was inserted or updated.
+    case upsertBoM(BillOfMaterials)
+    /// An `mrp_bom` row was deleted.
+    case deleteBoM(BoMID)
+    /// An `mrp_bom_line` row was inserted or updated.
+    case upsertBoMLine(BoMLine)
+    /// An `mrp_bom_line` row was deleted.
+    case deleteBoMLine(BoMLineID)
+    /// A `product_template_attribute_value` row was inserted or updated.
+    case upsertAttributeValue(TemplateAttributeValue)
+    /// A `product_template_attribute_value` row was deleted.
+    case deleteAttributeValue(AttributeValueID)
+    /// A `mrp_bom_line_product_template_attribute_value_rel` row was inserted.
+    case linkBoMLineValue(BoMLineValueLink)
+    /// A `mrp_bom_line_product_template_attribute_value_rel` row was deleted.
+    case unlinkBoMLineValue(BoMLineValueLink)
+    /// A `product_variant_combination` row was inserted.
+    case linkVariantValue(VariantValueLink)
+    /// A `product_variant_combination` row was deleted.
+    case unlinkVariantValue(VariantValueLink)
     /// A table was truncated.
     case truncate(SourceTable)
 }
@@ -45,6 +65,16 @@ public enum SourceTable: String, CaseIterable, Hashable, Sendable {
     case templates = "product_template"
     /// `uom_uom`.
     case units = "uom_uom"
+    /// `mrp_bom`.
+    case boms = "mrp_bom"
+    /// `mrp_bom_line`.
+    case bomLines = "mrp_bom_line"
+    /// `product_template_attribute_value`.
+    case attributeValues = "product_template_attribute_value"
+    /// `mrp_bom_line_product_template_attribute_value_rel`.
+    case bomLineValues = "mrp_bom_line_product_template_attribute_value_rel"
+    /// `product_variant_combination`.
+    case variantValues = "product_variant_combination"
 }
 
 /// The changes of one source transaction, applied all together or not at all.

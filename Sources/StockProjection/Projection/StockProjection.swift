@@ -76,6 +76,7 @@ public final class StockProjection: Sendable {
                 return report
             }
             state.refreshLocationIndexIfNeeded()
+            state.refreshKitsIfNeeded(recordingChanges: true)
             try store?.persist(accepted, checkpoint: checkpoint, changeCursor: state.changeLog.nextPosition)
             let snapshot = ProjectionSnapshot(state: state)
             published.withLock { $0 = snapshot }

@@ -9,13 +9,17 @@ public struct ProjectionSettings: Hashable, Sendable {
     public var safetyStock: SafetyStockPolicy
     /// How many change-feed entries are kept in memory; older cursors are told to do a full pull.
     public var changeLogCapacity: Int
+    /// How kit figures are rounded: the source's Odoo version decides (see ``KitRules``).
+    public var kitRules: KitRules
 
     /// Creates settings.
     public init(
         quarantine: QuarantineRules = QuarantineRules(),
         safetyStock: SafetyStockPolicy = SafetyStockPolicy(),
-        changeLogCapacity: Int = 1_000_000
+        changeLogCapacity: Int = 1_000_000,
+        kitRules: KitRules = KitRules(odooVersion: 17)
     ) {
+        self.kitRules = kitRules
         self.quarantine = quarantine
         self.safetyStock = safetyStock
         self.changeLogCapacity = max(1, changeLogCapacity)

@@ -129,4 +129,54 @@ enum RowCodec {
         try reader.finish()
         return unit
     }
+
+    static func encode(_ bom: BillOfMaterials, into writer: inout RowWriter) {
+        writer.write(bom.templateID.rawValue)
+        writer.write(bom.variantID?.rawValue)
+        writer.write(bom.isKit)
+        writer.write(bom.quantity.rawValue)
+        writer.write(bom.unitID.rawValue)
+        writer.write(bom.active)
+        writer.write(bom.sequence)
+        writer.write(bom.companyID?.rawValue)
+    }
+
+    static func decodeBoM(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> BillOfMaterials {
+        var reader = RowReader(bytes)
+        let bom = BillOfMaterials(
+            id: BoMID(id),
+            templateID: TemplateID(try reader.read()),
+            variantID: try reader.readOptional(Int32.self).map { VariantID($0) },
+            isKit: try reader.readBool(),
+            quantity: Quantity(rawValue: try reader.read()),
+            unitID: UnitID(try reader.read()),
+            active: try reader.readBool(),
+            sequence: try reader.readOptional(Int32.self),
+            companyID: try reader.readOptional(Int32.self).map { CompanyID($0) }
+        )
+        try reader.finish()
+        return bom
+    }
+
+    static func encode(_ line: BoMLine, into writer: inout RowWriter) {
+        writer.write(line.bomID.rawValue)
+        writer.write(line.componentID.rawValue)
+        writer.write(line.quantity.rawValue)
+        writer.write(line.unitID.rawValue)
+        writer.write(line.sequence)
+    }
+
+    static func decodeBoMLine(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> BoMLine {
+        var reader = RowReader(bytes)
+        let line = BoMLine(
+            id: BoMLineID(id),
+            bomID: BoMID(try reader.read()),
+            componentID: VariantID(try reader.read()),
+            quantity: Quantity(rawValue: try reader.read()),
+            unitID: UnitID(try reader.read()),
+            sequence: try reader.read()
+        )
+        try reader.finish()
+        return line
+    }
 }
