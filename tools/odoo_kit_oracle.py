@@ -232,9 +232,9 @@ class Rules:
     grouped: bool  # lines grouped per component (odoo/odoo#120752, May 2023)
     ratio_rounding: Optional[str]  # None (raw), 'HALF-UP' (Oct 2024) or 'DOWN' (May 2025)
     final_round: bool  # float_round(min * product_qty, last component rounding) before // 1
-    sub_bom_round: bool  # explode: round the sub-kit factor UP to the sub-BoM UoM (16; 17 until June 2025)
-    prepend_sub_lines: bool  # explode: depth-first (18) vs breadth-first (16/17)
-    graph_cycle_check: bool  # explode: template-graph "Recursion error" check (16/17); 18 has none
+    sub_bom_round: bool  # explode: round the sub-kit factor UP to the sub-BoM UoM (16; 17/18 until June 2025)
+    prepend_sub_lines: bool  # explode: depth-first (17/18 from mid-2025) vs breadth-first (16; older 17/18)
+    graph_cycle_check: bool  # explode: template-graph "Recursion error" check (16 only)
     variant_bom_wins_tie: bool  # _bom_find: 18 puts the variant BoM before the template BoM at equal sequence
     no_variant_skip: bool  # _skip_bom_line via _skip_for_no_variant (18)
     floats: FloatUtils
@@ -247,8 +247,9 @@ class Rules:
 def rules_for(version: int, profile: str = "latest") -> Rules:
     """The rules for Odoo ``version`` (16, 17, 18) at patch level ``profile``.
 
-    Profiles: ``latest`` (mid-2025+, DOWN ratios), ``halfup`` (Oct 2024 - May 2025), ``grouped-raw``
-    (May 2023 - Oct 2024), ``16-early`` (16.0 before May 2023: one ratio per line).
+    Profiles: ``latest`` (after July 2025: DOWN ratios; 17/18 explode without sub-kit rounding, depth-first),
+    ``halfup`` (Oct 2024 - May 2025), ``grouped-raw`` (May 2023 - Oct 2024), ``16-early`` (16.0 before May 2023:
+    one ratio per line).
     """
     if version not in (16, 17, 18):
         raise ValueError(f"unsupported Odoo version {version!r} (16, 17 or 18)")
@@ -263,9 +264,9 @@ def rules_for(version: int, profile: str = "latest") -> Rules:
         grouped=profile != "16-early",
         ratio_rounding=ratio,
         final_round=profile in ("latest", "halfup"),
-        sub_bom_round=version == 16 or (version == 17 and profile != "latest"),
-        prepend_sub_lines=version >= 18,
-        graph_cycle_check=version < 18,
+        sub_bom_round=version == 16 or profile != "latest",
+        prepend_sub_lines=version >= 17 and profile == "latest",
+        graph_cycle_check=version == 16,
         variant_bom_wins_tie=version >= 18,
         no_variant_skip=version >= 18,
         floats=float_utils_for(version),

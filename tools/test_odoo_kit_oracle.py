@@ -274,6 +274,18 @@ class KitRulesTest(unittest.TestCase):
         for v in VERSIONS:
             self.assertEqual(kit(cat2, v, 1, figs(p2=2.996, p3=5)).qty_available, 2, v)
 
+    def test_explode_order_decides_the_last_component(self):
+        # K = [S (sub-kit), C2]; S = [C1]. 16 appends sub-kit lines (C2, C1: last rounding 0.001);
+        # 17/18 latest prepend them (C1, C2: last rounding 0.01). Ratios: C1 2.996, C2 5.
+        fine = o.Uom(4, 1.0, 0.001, 1)
+        cat = o.Catalog([UNIT, fine], [prod(1), prod(2), prod(3, uom=4), prod(4)], [phantom(1, tmpl=1), phantom(2, tmpl=2)],
+                        [line(1, 2, 1, seq=1), line(1, 4, 1, seq=2), line(2, 3, 1, uom=4)])
+        stock = figs(p3=2.996, p4=5)
+        self.assertEqual(kit(cat, 16, 1, stock).qty_available, 2)
+        self.assertEqual(kit(cat, 17, 1, stock).qty_available, 3)
+        self.assertEqual(kit(cat, 18, 1, stock).qty_available, 3)
+        self.assertEqual(kit(cat, 18, 1, stock, profile="halfup").qty_available, 2)
+
     def test_sub_kit_factor_rounded_up_in_16_only(self):
         # odoo/odoo#215821: FNS = 10 CMP1; CMP1 kit for 5000 = 50 CMP2. 16: factor 0.002 -> UP 0.01 -> 0.5 CMP2.
         cat = o.Catalog([UNIT], [prod(1), prod(2), prod(3)], [phantom(1, tmpl=1), phantom(2, tmpl=2, qty=5000)],
