@@ -10,9 +10,13 @@ import Testing
 
     @Test func keepsOneSampleAnIntervalAndTheNewestCapacity() {
         var history = FeedHistory(capacity: 3, interval: 1_000_000)
-        #expect(history.record(Self.sample(10, transactions: 0)))
-        #expect(!history.record(FeedSample(time: 10_900_000, transactions: 5, rowChanges: 0, lagBytes: 0, lagMilliseconds: 0)))
-        for second in Int64(11)...14 { #expect(history.record(Self.sample(second, transactions: Int(second)))) }
+        let first = history.record(Self.sample(10, transactions: 0))
+        let tooSoon = history.record(FeedSample(time: 10_900_000, transactions: 5, rowChanges: 0, lagBytes: 0, lagMilliseconds: 0))
+        #expect(first && !tooSoon)
+        for second in Int64(11)...14 {
+            let kept = history.record(Self.sample(second, transactions: Int(second)))
+            #expect(kept)
+        }
         #expect(history.samples.map(\.time) == [12_000_000, 13_000_000, 14_000_000])
         #expect(history.latest?.transactions == 14)
     }

@@ -1,6 +1,7 @@
 public import OdooReplication
 public import StockHTTP
 import StockProjection
+import StockStorage
 
 #if canImport(Glibc)
 import Glibc
