@@ -5,10 +5,11 @@
 # show the figures (phase, counts equal to /v1/status, the SKU's per-location table, sparklines) and show them
 # change (transactions applied, applied LSN). Then it takes a screenshot.
 #
-# usage: scripts/status-page-check.sh [--screenshot FILE] [--variants N] [--release]
+# usage: scripts/status-page-check.sh [--screenshot FILE] [--variants N] [--settle S] [--release]
 #   --screenshot FILE  where to save the PNG (default: a temporary file, removed); docs/status-page.png is the
 #                      README's picture
 #   --variants N       catalogue size (default 2000)
+#   --settle S         wait S more seconds before the screenshot, so its sparklines cover S seconds (default 0)
 #   --release          use release binaries (default: debug, as the test command builds them)
 # Prints "status page: N checks passed, 0 failed" at the end; exits non-zero when a check fails.
 set -euo pipefail
@@ -16,12 +17,14 @@ cd "$(dirname "$0")/.."
 screenshot=""
 variants=2000
 config=debug
+settle=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --screenshot) screenshot="$2"; shift 2 ;;
     --variants) variants="$2"; shift 2 ;;
+    --settle) settle="$2"; shift 2 ;;
     --release) config=release; shift ;;
-    *) echo "usage: scripts/status-page-check.sh [--screenshot FILE] [--variants N] [--release]" >&2; exit 2 ;;
+    *) echo "usage: scripts/status-page-check.sh [--screenshot FILE] [--variants N] [--settle S] [--release]" >&2; exit 2 ;;
   esac
 done
 began=$(date +%s)
@@ -81,7 +84,8 @@ sleep 4
 "${browser[@]}" --dump-dom "$url" >"$work/second.html" 2>>"$work/chromium.log"
 shot="${screenshot:-$work/status-page.png}"
 mkdir -p "$(dirname "$shot")"
-"${browser[@]}" --window-size=1280,1100 --screenshot="$shot" "$url" 2>>"$work/chromium.log" >/dev/null
+sleep "$settle"
+"${browser[@]}" --window-size=1280,820 --screenshot="$shot" "$url" 2>>"$work/chromium.log" >/dev/null
 browse_seconds=$(python3 -c "import time; print(round(time.time() - $browse_began, 1))")
 
 python3 - "$work/first.html" "$work/second.html" "$work/status.json" "$shot" "$sku" <<'PY'
@@ -108,6 +112,7 @@ class Page(html.parser.HTMLParser):
         if tag == "tr" and self.row is not None:
             self.sku_rows.append(self.row); self.row = None
         if tag == "table": self.in_sku_table = False
+        if tag not in [open_tag for open_tag, _ in self.stack]: return  # a void element's end tag, or stray
         while self.stack:
             open_tag, _ = self.stack.pop()
             if open_tag == tag: break
