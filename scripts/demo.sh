@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 variants=5000
-if [ -t 0 ] && [ -t 1 ]; then seconds=0; else seconds=30; fi
+if [ -t 0 ]; then seconds=0; else seconds=30; fi
 port="${STOCKD_DEMO_PORT:-8080}"
 while [ $# -gt 0 ]; do
   case "$1" in
