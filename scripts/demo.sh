@@ -2,12 +2,15 @@
 # The main job: a throwaway PostgreSQL with an Odoo-shaped database (Odoo 17 schema, a few thousand variants in
 # three warehouses), stockd following it by logical replication, and a simulator writing realistic stock
 # operations into it as real SQL transactions. stockd's figures are printed as they change.
+# After start it prints what to try (curl commands and the status page's address).
 # Ctrl-C stops everything and removes the throwaway database; running it again works.
-# Usage: scripts/demo.sh [--variants N] [--seconds S]   (S = 0: run until Ctrl-C; default 30)
+# Usage: scripts/demo.sh [--variants N] [--seconds S]
+#   S = 0: run until Ctrl-C (the default in a terminal); otherwise stop after S seconds (default 30 without a terminal)
+# Environment: STOCKD_DEMO_PORT (default 8080)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 variants=5000
-seconds=30
+if [ -t 0 ]; then seconds=0; else seconds=30; fi
 port="${STOCKD_DEMO_PORT:-8080}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -16,6 +19,10 @@ while [ $# -gt 0 ]; do
     *) echo "usage: scripts/demo.sh [--variants N] [--seconds S]" >&2; exit 2 ;;
   esac
 done
+if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" 2>/dev/null; then
+  echo "port $port is in use (an earlier demo still running?); stop it or set STOCKD_DEMO_PORT" >&2
+  exit 1
+fi
 scripts/install-deps.sh
 echo "building stockd (release; the first build takes a few minutes)..."
 swift build -c release --product stockd 2>&1 | grep -E "error|Compiling stockd|Build" || true
@@ -61,15 +68,32 @@ sku=$(psql -d odoo_demo -Atc "SELECT p.default_code FROM stock_quant q JOIN prod
 api="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -sf "$api/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 cursor=$(curl -s "$api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot"]["change_cursor"])' 2>/dev/null || echo 0)
+# A kit: a variant with an active phantom BoM (for the variant itself, or for its template). None without mrp.
+kit=""
+if [ "$(psql -d odoo_demo -Atc "SELECT to_regclass('public.mrp_bom') IS NOT NULL")" = t ]; then
+  kit=$(psql -d odoo_demo -Atc "SELECT p.default_code FROM mrp_bom b JOIN product_product p
+      ON p.id = b.product_id OR (b.product_id IS NULL AND p.product_tmpl_id = b.product_tmpl_id)
+    WHERE b.type = 'phantom' AND coalesce(b.active, true) AND p.active AND p.default_code IS NOT NULL
+    ORDER BY p.id LIMIT 1")
+fi
 cat <<TRY
 
-stockd is serving on $api. Try, in another terminal:
-  curl "$api/v1/availability?sku=$sku&group_by=warehouse"
-  curl "$api/v1/availability?sku=$sku&warehouse=WH&group_by=location"
-  curl "$api/v1/locations/WH/stock?limit=5"
-  curl -H 'Accept: application/x-ndjson' "$api/v1/locations/WH2/stock" | head
-  curl "$api/v1/changes?since=$cursor&limit=10"
-  curl "$api/v1/status"; curl "$api/readyz"; curl "$api/metrics"
+stockd is serving on $api (the simulator keeps writing). Try, in another terminal:
+
+  status page (open in a browser):  $api/
+  one SKU:             curl "$api/v1/availability?sku=$sku&group_by=warehouse"
+  ... per location:    curl "$api/v1/availability?sku=$sku&warehouse=WH&group_by=location"
+TRY
+if [ -n "$kit" ]; then
+  echo "  a kit expanded:      curl \"$api/v1/kits/$kit\""
+fi
+cat <<TRY
+  a warehouse pull:    curl "$api/v1/locations/WH/stock?limit=5"
+  ... streamed:        curl -H 'Accept: application/x-ndjson' "$api/v1/locations/WH2/stock" | head
+  the change feed:     curl "$api/v1/changes?since=$cursor&limit=10"
+  operations:          curl "$api/v1/status"; curl "$api/readyz"; curl "$api/metrics"
+
+$( [ "$seconds" = 0 ] && echo "Ctrl-C stops everything and removes the throwaway database." || echo "The demo stops after $seconds s (--seconds 0: until Ctrl-C).")
 TRY
 started=$(date +%s)
 round=0

@@ -21,7 +21,13 @@ public struct FeedStatus: Sendable, Equatable {
     /// The current phase.
     public var phase: Phase = .starting
     /// The last error, if the feed is reconnecting or stopped by one.
-    public var lastError: String?
+    ///
+    /// Setting a new error also records it in ``recentErrors``.
+    public var lastError: String? {
+        didSet {
+            if let lastError, lastError != oldValue { recentErrors.record(.replication, lastError, at: currentUnixMicroseconds()) }
+        }
+    }
     /// The end LSN of the last applied transaction (the store's checkpoint).
     public var appliedLSN: UInt64?
     /// The commit time of the last applied transaction, in microseconds since 1970.
@@ -51,8 +57,43 @@ public struct FeedStatus: Sendable, Equatable {
     /// From COMMIT in PostgreSQL (its commit timestamp) to the transaction being visible in the projection.
     public var freshness = LatencyWindow()
 
+    /// The last two minutes of counters and lag, one sample a second (see ``sampleIfDue(now:)``).
+    public var history = FeedHistory()
+    /// The most recent replication, mapping and anomaly errors.
+    public var recentErrors = FeedErrorLog()
+
     /// Creates an initial status.
     public init() {}
+
+    /// Records a sample of the counters and lag in ``history`` if a second has passed since the last one.
+    ///
+    /// The feed calls this after every status change, so samples keep coming while it streams (it sends a
+    /// standby status update at least once a second).
+    ///
+    /// - Parameter now: The time in microseconds since 1970.
+    public mutating func sampleIfDue(now: Int64) {
+        if let latest = history.latest, now >= latest.time, now - latest.time < history.interval { return }
+        history.record(
+            FeedSample(time: now, transactions: transactions, rowChanges: rowChanges, lagBytes: lagBytes, lagMilliseconds: lagMilliseconds(now: now))
+        )
+    }
+
+    /// Records rows that could not be mapped and changes that did not fit the projection, in ``recentErrors``.
+    public mutating func recordProblems(mapping: [String], anomalies: [String], now: Int64) {
+        for message in mapping { recentErrors.record(.mapping, message, at: now) }
+        for message in anomalies { recentErrors.record(.anomaly, message, at: now) }
+    }
+
+    /// How far behind the source the projection is, in milliseconds: zero while streaming and caught up;
+    /// otherwise the time since the last applied commit (or since the server was last heard from, when no commit
+    /// arrived yet); `nil` when neither is known.
+    ///
+    /// - Parameter now: The time in microseconds since 1970.
+    public func lagMilliseconds(now: Int64) -> Int64? {
+        if phase == .streaming && lagBytes == 0 { return 0 }
+        guard let reference = appliedCommitTime ?? lastMessageTime else { return nil }
+        return max(0, (now - reference) / 1_000)
+    }
 
     /// WAL bytes the projection is behind the server (0 when caught up or unknown).
     ///

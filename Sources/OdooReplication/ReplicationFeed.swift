@@ -108,7 +108,10 @@ public final class ReplicationFeed: Sendable {
     }
 
     private func update(_ body: (inout FeedStatus) -> Void) {
-        statusBox.withLock { status in body(&status) }
+        statusBox.withLock { status in
+            body(&status)
+            status.sampleIfDue(now: currentUnixMicroseconds())
+        }
     }
 
     private func run() {
@@ -268,6 +271,7 @@ public final class ReplicationFeed: Sendable {
                 $0.rowChanges += report.rowChanges
                 $0.unexpectedRows += problems.count + report.anomalies.count
                 $0.ignoredRows = ignored
+                $0.recordProblems(mapping: problems.map { "\($0.relation): \($0.reason)" }, anomalies: report.anomalies.map { "\($0)" }, now: visibleAt)
                 for transaction in fresh {
                     if let committed = transaction.checkpoint.commitTime { $0.freshness.record(microseconds: visibleAt - committed) }
                 }

@@ -7,4 +7,14 @@
 public protocol FeedStatusProvider: Sendable {
     /// The feed's state now.
     var httpStatus: FeedHTTPStatus { get }
+
+    /// Throughput, history, recent errors and store size, for `/v1/status` and the status page only.
+    ///
+    /// A default implementation reports nothing known (no history, no errors, unknown rates and size).
+    var statusDetails: FeedStatusDetails { get }
+}
+
+extension FeedStatusProvider {
+    /// Nothing known: no history, no errors, unknown rates and store size.
+    public var statusDetails: FeedStatusDetails { FeedStatusDetails() }
 }

@@ -16,7 +16,8 @@ public typealias StockRequestContext = BasicRequestContext
 ///
 /// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `GET /v1/locations/{location}/stock`,
 /// `GET /v1/changes`, `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
-/// `read` scope when tokens are configured), and `GET /healthz`, `GET /readyz` (never authenticated).
+/// `read` scope when tokens are configured), and `GET /healthz`, `GET /readyz` and the status page `GET /`
+/// (never authenticated).
 /// `HEAD` is answered wherever `GET` is; any other undeclared method on a known path gets 405.
 ///
 /// - Parameters:
@@ -39,6 +40,7 @@ public func buildRouter(
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable(configuration)))
 
     router.addRoutes(HealthController(status: status, maxLag: configuration.readinessMaxLag).endpoints)
+    router.addRoutes(StatusPageController().endpoints)
 
     let protected = router.group()
     if configuration.requiresAuthentication {
@@ -66,6 +68,7 @@ public func buildRouter(
 /// Every declared path and its methods, for 405 answers.
 func routeTable(_ configuration: StockHTTPConfiguration) -> RouteTable {
     var routes: [RouteTable.Route] = [
+        .init("/", [.get]),
         .init("/healthz", [.get]),
         .init("/readyz", [.get]),
         .init("/v1/availability", [.get]),

@@ -111,7 +111,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["/", "/v1", "/v1/nothing", "/v1/locations/WH", "/v1/locations/WH/stock/more", "/metrics/x"])
+    @Test(arguments: ["/v1", "/v1/nothing", "/v1/locations/WH", "/v1/locations/WH/stock/more", "/metrics/x"])
     func unknownPathsAre404ProblemDocuments(path: String) async throws {
         try await withAPI(projection: try HTTPFixtures.projection(), configuration: Self.configuration) { client in
             let response = try await client.execute(uri: path, method: .get)

@@ -26,8 +26,9 @@ struct StatusController<Status: FeedStatusProvider>: Sendable {
             commitTimeMicros: snapshot.checkpoint?.commitTime,
             changeCursor: snapshot.changeCursor,
             feed: feed,
+            details: status.statusDetails,
             counts: snapshot.counts
         )
-        return .json(body, capacity: 768)
+        return .json(body, capacity: 768 + 160 * 120)
     }
 }

@@ -10,6 +10,8 @@ struct StatusResponse: JSONWritable {
     var changeCursor: UInt64
     /// The feed's state.
     var feed: FeedHTTPStatus
+    /// Throughput, history, recent errors and store size.
+    var details: FeedStatusDetails
     /// Record counts of the snapshot.
     var counts: ProjectionCounts
 
@@ -47,6 +49,46 @@ struct StatusResponse: JSONWritable {
         json.integer(feed.unexpectedRows)
         json.key("last_error")
         json.string(feed.lastError)
+        json.key("row_changes")
+        json.integer(details.rowChanges)
+        json.key("transactions_per_second")
+        Self.rate(details.transactionsPerSecond, to: &json)
+        json.key("row_changes_per_second")
+        Self.rate(details.rowChangesPerSecond, to: &json)
+        json.key("store_bytes")
+        json.integer(details.storeBytes)
+        json.key("history")
+        json.beginArray()
+        for point in details.history {
+            json.beginObject()
+            json.key("time")
+            json.string(ISO8601Timestamp.string(fromMicroseconds: point.timeMicros))
+            json.key("lag_ms")
+            json.integer(point.lagMilliseconds)
+            json.key("lag_bytes")
+            json.integer(point.lagBytes)
+            json.key("transactions_per_second")
+            Self.rate(point.transactionsPerSecond, to: &json)
+            json.key("row_changes_per_second")
+            Self.rate(point.rowChangesPerSecond, to: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("recent_errors")
+        json.beginArray()
+        for error in details.recentErrors {
+            json.beginObject()
+            json.key("time")
+            json.string(ISO8601Timestamp.string(fromMicroseconds: error.timeMicros))
+            json.key("kind")
+            json.string(error.kind)
+            json.key("message")
+            json.string(error.message)
+            json.key("count")
+            json.integer(error.count)
+            json.endObject()
+        }
+        json.endArray()
         json.endObject()
 
         json.key("counts")
@@ -65,5 +107,12 @@ struct StatusResponse: JSONWritable {
         json.integer(counts.quants)
         json.endObject()
         json.endObject()
+    }
+
+    /// Writes a rate with one decimal place (`null` when unknown, never negative or non-finite).
+    static func rate(_ value: Double?, to json: inout JSONWriter) {
+        guard let value else { return json.null() }
+        let tenths = value.isFinite ? max(0, (value * 10).rounded()) : 0
+        json.quantity(Quantity(rawValue: Int64(min(tenths, 1e12)) * (Quantity.scale / 10)))
     }
 }

@@ -6,6 +6,8 @@ enum MediaTypes {
     static let problemJSON = "application/problem+json"
     /// Newline-delimited JSON (one item per line) for streamed location pulls.
     static let ndjson = "application/x-ndjson"
+    /// The status page.
+    static let html = "text/html; charset=utf-8"
     /// Prometheus text exposition format 0.0.4.
     static let prometheusText = "text/plain; version=0.0.4; charset=utf-8"
 }

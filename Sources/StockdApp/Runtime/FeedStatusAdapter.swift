@@ -1,13 +1,14 @@
 public import OdooReplication
 public import StockHTTP
 import StockProjection
+import StockStorage
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Presents the replication feed's status to the HTTP API (`/readyz`, `/v1/status`, `as_of`), so the API does
-/// not depend on the replication modules.
+/// Presents the replication feed's status to the HTTP API (`/readyz`, `/v1/status`, `as_of`, the status page),
+/// so the API does not depend on the replication modules.
 public struct FeedStatusAdapter: FeedStatusProvider {
     private let feed: ReplicationFeed
 
@@ -23,7 +24,7 @@ public struct FeedStatusAdapter: FeedStatusProvider {
             lastCommitTimeMicros: status.appliedCommitTime,
             appliedLSN: status.appliedCheckpoint?.description,
             lagBytes: status.lagBytes,
-            lagMilliseconds: Self.lagMilliseconds(status),
+            lagMilliseconds: status.lagMilliseconds(now: Self.now()),
             slotState: status.phase == .slotLost ? "lost" : "ok",
             transactions: status.transactions,
             unexpectedRows: status.unexpectedRows,
@@ -32,14 +33,44 @@ public struct FeedStatusAdapter: FeedStatusProvider {
         )
     }
 
-    /// How far behind the source the projection is: zero while streaming and caught up; otherwise the time
-    /// since the last applied commit (or since the server was last heard from, when no commit arrived yet).
-    static func lagMilliseconds(_ status: FeedStatus) -> Int64? {
-        if status.phase == .streaming && status.lagBytes == 0 { return 0 }
-        guard let reference = status.appliedCommitTime ?? status.lastMessageTime else { return nil }
+    public var statusDetails: FeedStatusDetails {
+        Self.details(of: feed.status, storeBytes: Self.dataFileSize(directory: feed.store.path))
+    }
+
+    /// The details of a feed status: its history with rates, current rates, recent errors.
+    static func details(of status: FeedStatus, storeBytes: Int?) -> FeedStatusDetails {
+        let rates = status.history.rates()
+        return FeedStatusDetails(
+            rowChanges: status.rowChanges,
+            transactionsPerSecond: rates?.transactionsPerSecond,
+            rowChangesPerSecond: rates?.rowChangesPerSecond,
+            storeBytes: storeBytes,
+            history: status.history.ratePoints.map {
+                FeedStatusDetails.Point(
+                    timeMicros: $0.sample.time,
+                    lagMilliseconds: $0.sample.lagMilliseconds,
+                    lagBytes: $0.sample.lagBytes,
+                    transactionsPerSecond: $0.transactionsPerSecond,
+                    rowChangesPerSecond: $0.rowChangesPerSecond
+                )
+            },
+            recentErrors: status.recentErrors.entries.map {
+                FeedStatusDetails.RecentError(timeMicros: $0.time, kind: $0.kind.rawValue, message: $0.message, count: $0.count)
+            }
+        )
+    }
+
+    /// The size of an LMDB environment's `data.mdb`, or `nil` when it cannot be examined.
+    static func dataFileSize(directory: String) -> Int? {
+        var fileStatus = stat()
+        guard stat(directory + "/data.mdb", &fileStatus) == 0 else { return nil }
+        return Int(fileStatus.st_size)
+    }
+
+    /// Microseconds since 1970-01-01 UTC, from the system clock.
+    static func now() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        let now = Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000
-        return max(0, (now - reference) / 1_000)
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000
     }
 }
