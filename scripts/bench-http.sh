@@ -367,7 +367,7 @@ if u:
 for r in rows:
     if r["section"] == "start":
         extra = f", store {r['store_mib']} MiB" if "store_mib" in r else ""
-        print(f"\n{r['name'].capitalize()}: ready in {r['ready_ms']:,} ms, RSS {r['rss_mib']} MiB (peak {r['peak_rss_mib']} MiB, "
+        print(f"\n{r['name'][0].upper() + r['name'][1:]}: ready in {r['ready_ms']:,} ms, RSS {r['rss_mib']} MiB (peak {r['peak_rss_mib']} MiB, "
               f"{r['rss_mib'] * 2**20 / max(1, int(levels)):.0f} bytes per level){extra}.", end="")
 print()
 errors = [r for r in rows if r.get("wrk", {}).get("non_2xx", 0) or r.get("wrk", {}).get("errors", 0)]

@@ -394,7 +394,7 @@ def render(results, http, ingest, suite, footprint, machine, steps, written):
     total = next((s["seconds"] for s in steps if s["step"] == "total"), None)
     if steps:
         w("")
-        w("Time per step: " + "; ".join(f"{s['step']} {s['seconds']} s" for s in steps if s["step"] != "total")
+        w("Time per step: " + "; ".join(f"{s['step']} {s['seconds']} s" + (" (**FAILED**)" if s.get("failed") else "") for s in steps if s["step"] != "total")
           + (f". Total {total // 60} min {total % 60} s." if total is not None else "."))
     kits = machine.get("kits")
     w("")
