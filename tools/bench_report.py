@@ -502,7 +502,7 @@ def render(results, http, ingest, suite, footprint, machine, steps, written):
         w("")
         w("### Full pull, reads under write load, start-up and memory")
         w("")
-        w("| size | full NDJSON pull of WH: items, MiB | median (min–max) | items/s | PostgreSQL COPY of the aggregation | stockd / COPY time |")
+        w("| size | full NDJSON pull of WH: items, MiB | median (min–max) | items/s | PostgreSQL: `psql -c 'COPY (aggregation) TO STDOUT'`, process start included | COPY time / stockd time |")
         w("|---|---|---|---|---|---|")
         for s, doc in http.items():
             r = find(doc, "pull")
