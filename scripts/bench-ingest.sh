@@ -113,7 +113,13 @@ echo "|---|---|---|---|---|---|"
 for rate in 1000 5000; do
   "$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-after "$((seconds + 2))" >"$work/fresh.json" &
   serve_pid=$!
-  sleep 1
+  # Start writing only once stockd streams: it first reloads its LMDB store (seconds at a million variants), and
+  # transactions committed meanwhile would count that reload as staleness.
+  for _ in $(seq 1 1200); do
+    [ "$(psql -d bench -Atc "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" -gt 0 ] && break
+    sleep 0.1
+  done
+  sleep 0.5
   pgbench -n -c 4 -j 2 -R "$rate" -T "$seconds" -f "$work/move.sql" bench >"$work/pgbench.txt" 2>&1 || true
   wait "$serve_pid"
   serve_pid=""
