@@ -5,13 +5,31 @@
 #   2. freshness: COMMIT in PostgreSQL to visible in stockd, p50/p99, at a steady 1,000 and 5,000 transactions/s
 #      (pgbench -R);
 #   3. the initial snapshot of a catalogue with about 1,000,000 quants: time and peak memory.
-# Usage: scripts/bench-ingest.sh [--quick]      Prints a markdown report to stdout; progress to stderr.
+# Usage: scripts/bench-ingest.sh [--quick] [--variants N] [--operations N] [--seconds S] [--no-snapshot]
+#                                [--json PATH] [--kits N]
+#   --quick          5,000 variants, 5,000 transactions, 5 s per rate, a 20,000-variant snapshot
+#   --variants N     catalogue of parts 1 and 2 (default 50,000); --operations N the backlog (default 30,000)
+#   --seconds S      seconds per freshness rate (default 10)
+#   --no-snapshot    skip part 3 (scripts/bench measures start-up in scripts/bench-http.sh instead)
+#   --json PATH      also write the figures as JSON there
+#   --kits N         passed to `odoo-fixtures catalogue --kits N` when that option exists
+# Prints a markdown report to stdout; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+quick=0; snapshot=1; json=""; kits=""
 variants=50000; operations=30000; snapshot_variants=333334; seconds=10
-if [ "$quick" = 1 ]; then variants=5000; operations=5000; snapshot_variants=20000; seconds=5; fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; variants=5000; operations=5000; snapshot_variants=20000; seconds=5; shift ;;
+    --variants) variants="$2"; shift 2 ;;
+    --operations) operations="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --no-snapshot) snapshot=0; shift ;;
+    --json) json=$(realpath -m "$2"); shift 2 ;;
+    --kits) kits="$2"; shift 2 ;;
+    *) echo "usage: scripts/bench-ingest.sh [--quick] [--variants N] [--operations N] [--seconds S] [--no-snapshot] [--json PATH] [--kits N]" >&2; exit 2 ;;
+  esac
+done
 
 scripts/install-deps.sh
 log() { echo "bench-ingest: $*" >&2; }
@@ -24,15 +42,24 @@ fixtures="$PWD/.build/release/odoo-fixtures"
 work=$(mktemp -d /tmp/stockd-bench.XXXXXX)
 chmod 755 "$work"
 export PGTEST_DIR="$work/pg"
-cleanup() { pkill -f "stockd serve --dsn host=127.0.0.1 port=${PGPORT:-none}" 2>/dev/null || true; scripts/pg-test.sh destroy >/dev/null 2>&1 || true; rm -rf "$work"; }
+serve_pid=""
+cleanup() {
+  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
+  scripts/pg-test.sh destroy >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 scripts/pg-test.sh start >&2
 eval "$(scripts/pg-test.sh env)"
 dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=bench"
 psql -q -c "CREATE DATABASE bench"
 "$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d bench
+kit_args=()
+if [ -n "$kits" ]; then
+  if "$fixtures" catalogue --help 2>&1 | grep -q -- "--kits"; then kit_args=(--kits "$kits"); else log "odoo-fixtures has no --kits yet: catalogue without kits"; fi
+fi
 log "loading a catalogue of $variants variants"
-"$fixtures" catalogue --odoo 17.0 --variants "$variants" | psql -q -v ON_ERROR_STOP=1 -d bench
+"$fixtures" catalogue --odoo 17.0 --variants "$variants" "${kit_args[@]}" | psql -q -v ON_ERROR_STOP=1 -d bench
 quants=$(psql -d bench -Atc "SELECT count(*) FROM stock_quant")
 "$stockd" setup --dsn "$dsn" >&2
 
@@ -51,7 +78,7 @@ log "writing $operations Odoo-style transactions while nobody consumes"
 end=$(psql -d bench -Atc "SELECT pg_current_wal_lsn()")
 start_ns=$(date +%s%N)
 pg_recvlogical -d bench --slot recv --start --endpos "$end" --no-loop -o proto_version=1 -o publication_names=stockd -f /dev/null
-recv_seconds=$(echo "scale=3; ($(date +%s%N) - $start_ns) / 1000000000" | bc)
+recv_seconds=$(printf "%.3f" "$(echo "scale=3; ($(date +%s%N) - $start_ns) / 1000000000" | bc)")
 stockd_json=$("$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-at-lsn "$end")
 rows=$(echo "$stockd_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["row_changes"])')
 stockd_seconds=$(echo "$stockd_json" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["seconds"], 3))')
@@ -59,6 +86,7 @@ echo "### Throughput: the same backlog of $operations transactions ($rows row ch
 echo
 echo "| consumer | seconds | row changes/s | ratio |"
 echo "|---|---|---|---|"
+echo "{\"section\":\"throughput\",\"transactions\":$operations,\"row_changes\":$rows,\"pg_recvlogical_s\":$recv_seconds,\"stockd_s\":$stockd_seconds}" >>"$work/results.jsonl"
 python3 - "$rows" "$recv_seconds" "$stockd_seconds" <<'PY'
 import sys
 rows, recv, stockd = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
@@ -85,20 +113,31 @@ echo "|---|---|---|---|---|---|"
 for rate in 1000 5000; do
   "$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-after "$((seconds + 2))" >"$work/fresh.json" &
   serve_pid=$!
-  sleep 1
+  # Start writing only once stockd streams: it first reloads its LMDB store (seconds at a million variants), and
+  # transactions committed meanwhile would count that reload as staleness.
+  for _ in $(seq 1 1200); do
+    [ "$(psql -d bench -Atc "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" -gt 0 ] && break
+    sleep 0.1
+  done
+  sleep 0.5
   pgbench -n -c 4 -j 2 -R "$rate" -T "$seconds" -f "$work/move.sql" bench >"$work/pgbench.txt" 2>&1 || true
   wait "$serve_pid"
+  serve_pid=""
   achieved=$(grep -Eo 'tps = [0-9.]+' "$work/pgbench.txt" | head -1 | awk '{print int($3)}')
-  python3 - "$rate" "$achieved" "$work/fresh.json" <<'PY'
+  python3 - "$rate" "$achieved" "$work/fresh.json" "$work/results.jsonl" <<'PY'
 import json, sys
 rate, achieved, data = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
 f = data["freshness_ms"]
 print(f"| {rate} | {achieved} | {f['p50']} | {f['p90']} | {f['p99']} | {f['max']} |")
+with open(sys.argv[4], "a") as out:
+    out.write(json.dumps({"section": "freshness", "target_tps": int(rate), "achieved_tps": int(achieved or 0),
+                          "freshness_ms": f, "samples": data.get("freshness_samples")}) + "\n")
 PY
 done
 echo
 
 # 3. Initial snapshot of about a million quants.
+if [ "$snapshot" = 1 ]; then
 log "snapshot benchmark: $snapshot_variants variants"
 psql -q -c "CREATE DATABASE snap"
 "$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d snap
@@ -115,3 +154,14 @@ echo "| quants | wall clock (start to streaming) | peak RSS |"
 echo "|---|---|---|"
 echo "| $snap_quants | $elapsed | $((peak_kb / 1024)) MiB |"
 echo
+echo "{\"section\":\"snapshot\",\"quants\":$snap_quants,\"variants\":$snapshot_variants,\"elapsed\":\"$elapsed\",\"peak_rss_mib\":$((peak_kb / 1024))}" >>"$work/results.jsonl"
+fi
+
+if [ -n "$json" ]; then
+  python3 - "$work/results.jsonl" "$json" "$variants" "$quants" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+json.dump({"benchmark": "ingest", "variants": int(sys.argv[3]), "quants": int(sys.argv[4]), "results": rows},
+          open(sys.argv[2], "w"), indent=1)
+PY
+fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every stockd test: installs the system packages it needs, builds once, starts a throwaway PostgreSQL
-# cluster (wal_level=logical) for the integration tests, runs all suites, and removes the cluster.
+# cluster (wal_level=logical) for the integration tests, runs all suites, then the API conformance run
+# (schemathesis against docs/openapi.yaml and a live `stockd serve` on that cluster), and removes the cluster.
 # Usage: scripts/test.sh [extra `swift test` arguments, e.g. --filter StockProjectionTests]
+#   STOCKD_SKIP_CONFORMANCE=1 skips the schemathesis run (e.g. while iterating on one suite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -16,3 +18,9 @@ eval "$(scripts/pg-test.sh env)"
 export STOCKD_TEST_PGPORT="$PGPORT"
 
 swift test --skip-build "$@"
+
+if [ "${STOCKD_SKIP_CONFORMANCE:-0}" != 1 ]; then
+  conformance_started=$(date +%s)
+  scripts/api-conformance.sh
+  echo "API conformance took $(( $(date +%s) - conformance_started )) s"
+fi

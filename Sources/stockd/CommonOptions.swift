@@ -25,8 +25,11 @@ struct CommonOptions: ParsableArguments {
     var logLevel: String?
 
     /// Loads the configuration: flags over environment over file over defaults.
-    func load() async throws -> StockdConfiguration {
-        let overrides = ConfigurationOverrides(store: store, dsn: dsn, host: host, port: port, logLevel: logLevel)
+    ///
+    /// - Parameter adding: Sets the overrides of a subcommand's own flags (e.g. `serve`'s HTTP limits).
+    func load(adding: (inout ConfigurationOverrides) -> Void = { _ in }) async throws -> StockdConfiguration {
+        var overrides = ConfigurationOverrides(store: store, dsn: dsn, host: host, port: port, logLevel: logLevel)
+        adding(&overrides)
         do {
             return try await StockdConfiguration.load(overrides: overrides, environment: ProcessInfo.processInfo.environment, configFile: config)
         } catch let error as ConfigurationError {

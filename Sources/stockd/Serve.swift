@@ -25,6 +25,18 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-no-auth"), help: "Allow listening on a non-loopback address without any token.")
     var insecureNoAuth = false
 
+    @Option(name: .customLong("max-body-bytes"), help: "The largest request body in bytes (http.max_body_bytes).")
+    var maxBodyBytes: Int?
+
+    @Option(name: .customLong("max-identifiers"), help: "The most identifiers per availability request (http.max_identifiers).")
+    var maxIdentifiers: Int?
+
+    @Option(name: .customLong("default-page-size"), help: "The page size without `limit` (http.default_page_size).")
+    var defaultPageSize: Int?
+
+    @Option(name: .customLong("max-page-size"), help: "The largest `limit` (http.max_page_size).")
+    var maxPageSize: Int?
+
     @Option(name: .customLong("status-every"), help: "Log the feed's status every N seconds (0: never).")
     var statusEvery: Double = 10
 
@@ -36,7 +48,12 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let configuration = try await options.load()
+            let configuration = try await options.load { overrides in
+                overrides.maxBodyBytes = maxBodyBytes
+                overrides.maxIdentifiers = maxIdentifiers
+                overrides.defaultPageSize = defaultPageSize
+                overrides.maxPageSize = maxPageSize
+            }
             let logger = options.logger(configuration)
             let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
             let feed = try makeFeed(configuration: configuration, runtime: runtime, logger: logger)

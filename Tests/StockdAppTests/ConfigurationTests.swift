@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import StockHTTP
 import Testing
 
 @testable import StockdApp
@@ -57,6 +58,10 @@ import Testing
         #expect(configuration.source.publication == "stockd")
         #expect(configuration.http.host == "127.0.0.1")
         #expect(configuration.http.port == 8080)
+        #expect(configuration.http.maxBodyBytes == 1_048_576)
+        #expect(configuration.http.maxIdentifiers == 1_000)
+        #expect(configuration.http.defaultPageSize == 500)
+        #expect(configuration.http.maxPageSize == 5_000)
         #expect(configuration.log.level == .info)
         #expect(configuration.quarantine.locationIDs == [])
         #expect(configuration.quarantine.namePatterns == ["*/Quality Control", "*/Damaged", "*/Quarantine"])
@@ -213,6 +218,10 @@ import Testing
             "STOCKD_SOURCE_PUBLICATION": "pub",
             "STOCKD_HTTP_HOST": "0.0.0.0",
             "STOCKD_HTTP_PORT": "0",
+            "STOCKD_HTTP_MAX_BODY_BYTES": "4096",
+            "STOCKD_HTTP_MAX_IDENTIFIERS": "50",
+            "STOCKD_HTTP_DEFAULT_PAGE_SIZE": "10",
+            "STOCKD_HTTP_MAX_PAGE_SIZE": "20",
             "STOCKD_LOG_LEVEL": "critical",
             "STOCKD_QUARANTINE_LOCATION_IDS": "7, 8",
             "STOCKD_QUARANTINE_NAME_PATTERNS": "",
@@ -227,13 +236,98 @@ import Testing
         let expected = StockdConfiguration(
             store: .init(path: "/srv/stockd", mapSizeMB: 64, durability: .noSync),
             source: .init(dsn: "dbname=odoo", slot: "slot_1", publication: "pub"),
-            http: .init(host: "0.0.0.0", port: 0),
+            http: .init(host: "0.0.0.0", port: 0, maxBodyBytes: 4096, maxIdentifiers: 50, defaultPageSize: 10, maxPageSize: 20),
             log: .init(level: .critical),
             quarantine: .init(locationIDs: [7, 8], namePatterns: [], warehouseQCLocations: true),
             safetyStock: .init(defaultQuantity: "1.5", warehouses: ["WH": "2", "EU": "0"], skus: ["A-1": "3"]),
             readiness: .init(maxLagSeconds: 120)
         )
         #expect(configuration == expected)
+    }
+
+    // MARK: - HTTP limits
+
+    @Test func httpLimitsFromEverySource() async throws {
+        let path = try writeTemporaryFile(
+            """
+            http:
+              max_body_bytes: 65536
+              max_identifiers: 200
+              default_page_size: 100
+              max_page_size: 1000
+            """
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fromFile = try await StockdConfiguration.load(arguments: [], environment: [:], configFile: path)
+        #expect(fromFile.http == .init(maxBodyBytes: 65536, maxIdentifiers: 200, defaultPageSize: 100, maxPageSize: 1000))
+
+        // The environment beats the file, and a flag beats the environment, key by key.
+        let layered = try await StockdConfiguration.load(
+            arguments: ["--max-identifiers", "7", "--max-page-size=2000"],
+            environment: ["STOCKD_HTTP_MAX_IDENTIFIERS": "300", "STOCKD_HTTP_MAX_BODY_BYTES": "1024"],
+            configFile: path
+        )
+        #expect(layered.http == .init(maxBodyBytes: 1024, maxIdentifiers: 7, defaultPageSize: 100, maxPageSize: 2000))
+
+        let viaOverrides = try await StockdConfiguration.load(
+            overrides: ConfigurationOverrides(maxIdentifiers: 7, maxPageSize: 2000),
+            environment: ["STOCKD_HTTP_MAX_IDENTIFIERS": "300", "STOCKD_HTTP_MAX_BODY_BYTES": "1024"],
+            configFile: path
+        )
+        #expect(viaOverrides == layered)
+    }
+
+    @Test func httpLimitsReachTheRouter() {
+        let http = StockdConfiguration.HTTP(maxBodyBytes: 2048, maxIdentifiers: 3, defaultPageSize: 4, maxPageSize: 9)
+        #expect(HTTPServer.limits(http) == .init(maxBodyBytes: 2048, maxIdentifiers: 3, defaultPageSize: 4, maxPageSize: 9))
+        let defaults = HTTPServer.limits(StockdConfiguration().http)
+        #expect(defaults == .init())
+    }
+
+    @Test(arguments: [
+        ("STOCKD_HTTP_MAX_BODY_BYTES", "0", "http.max_body_bytes"),
+        ("STOCKD_HTTP_MAX_BODY_BYTES", "1073741825", "http.max_body_bytes"),
+        ("STOCKD_HTTP_MAX_BODY_BYTES", "1MB", "http.max_body_bytes"),
+        ("STOCKD_HTTP_MAX_IDENTIFIERS", "0", "http.max_identifiers"),
+        ("STOCKD_HTTP_MAX_IDENTIFIERS", "-5", "http.max_identifiers"),
+        ("STOCKD_HTTP_MAX_IDENTIFIERS", "1000001", "http.max_identifiers"),
+        ("STOCKD_HTTP_DEFAULT_PAGE_SIZE", "0", "http.default_page_size"),
+        ("STOCKD_HTTP_MAX_PAGE_SIZE", "0", "http.max_page_size"),
+        ("STOCKD_HTTP_MAX_PAGE_SIZE", "many", "http.max_page_size"),
+    ])
+    func invalidHTTPLimitNamesTheKey(variable: String, value: String, key: String) async throws {
+        let error = try await configurationError {
+            try await StockdConfiguration.load(arguments: [], environment: [variable: value], configFile: nil)
+        }
+        #expect(error.key == key)
+        #expect(error.description.hasPrefix("\(key): \(value) is not a whole number"))
+    }
+
+    @Test func defaultPageSizeAboveTheMaximumIsAnError() async throws {
+        // Only the default raised: the built-in maximum (5,000) still applies.
+        let error = try await configurationError {
+            try await StockdConfiguration.load(arguments: [], environment: ["STOCKD_HTTP_DEFAULT_PAGE_SIZE": "9000"], configFile: nil)
+        }
+        #expect(error.description == "http.default_page_size: 9000 is not a whole number from 1 to http.max_page_size (5000)")
+
+        // Only the maximum lowered, below the built-in default (500).
+        let lowered = try await configurationError {
+            try await load(yaml: "http:\n  max_page_size: 100\n")
+        }
+        #expect(lowered.key == "http.default_page_size")
+        #expect(lowered.description == "http.default_page_size: 500 is not a whole number from 1 to http.max_page_size (100)")
+
+        // Both moved together is fine.
+        let both = try await load(yaml: "http:\n  max_page_size: 100\n  default_page_size: 100\n")
+        #expect(both.http.defaultPageSize == 100)
+        #expect(both.http.maxPageSize == 100)
+    }
+
+    @Test func badLimitFlagIsAnError() async throws {
+        let error = try await configurationError {
+            try await StockdConfiguration.load(arguments: ["--max-body-bytes", "big"], environment: [:], configFile: nil)
+        }
+        #expect(error.key == "http.max_body_bytes")
     }
 
     @Test func describingTheConfigurationRedactsTheDSN() {

@@ -22,7 +22,14 @@ public enum BenchmarkSizes {
     }()
 
     /// Catalogue sizes (variants) of the in-memory projection benchmarks.
-    public static var catalogues: [Int] { isFull ? [5_000, 50_000, 500_000] : [5_000, 50_000] }
+    /// `STOCKD_BENCH_SIZES=5000,50000,1000000` replaces them (scripts/bench uses it for the 1,000,000-variant size).
+    public static var catalogues: [Int] {
+        if let value = getenv("STOCKD_BENCH_SIZES") {
+            let sizes = String(cString: value).split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+            if !sizes.isEmpty { return sizes }
+        }
+        return isFull ? [5_000, 50_000, 500_000] : [5_000, 50_000]
+    }
 
     /// Catalogue sizes (variants) of the reload-from-LMDB benchmarks: 175,000 variants make about 500,000
     /// (variant, location) levels, the size the reload target is stated for.
@@ -31,9 +38,9 @@ public enum BenchmarkSizes {
     /// The catalogue size of the write benchmarks (apply in memory, LMDB group commit).
     public static var writes: [Int] { isFull ? [50_000, 500_000] : [50_000] }
 
-    /// `5k`, `50k`, `500k`.
+    /// `5k`, `50k`, `500k`, `1M`.
     public static func label(_ variants: Int) -> String {
-        variants % 1_000 == 0 ? "\(variants / 1_000)k" : "\(variants)"
+        variants % 1_000_000 == 0 ? "\(variants / 1_000_000)M" : variants % 1_000 == 0 ? "\(variants / 1_000)k" : "\(variants)"
     }
 }
 

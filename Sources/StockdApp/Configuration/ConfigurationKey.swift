@@ -14,6 +14,10 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case sourcePublication = "source.publication"
     case httpHost = "http.host"
     case httpPort = "http.port"
+    case httpMaxBodyBytes = "http.max_body_bytes"
+    case httpMaxIdentifiers = "http.max_identifiers"
+    case httpDefaultPageSize = "http.default_page_size"
+    case httpMaxPageSize = "http.max_page_size"
     case logLevel = "log.level"
     case quarantineLocationIDs = "quarantine.location_ids"
     case quarantineNamePatterns = "quarantine.name_patterns"
@@ -51,6 +55,10 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
         case .httpHost: return "--host"
         case .httpPort: return "--port"
         case .logLevel: return "--log-level"
+        case .httpMaxBodyBytes: return "--max-body-bytes"
+        case .httpMaxIdentifiers: return "--max-identifiers"
+        case .httpDefaultPageSize: return "--default-page-size"
+        case .httpMaxPageSize: return "--max-page-size"
         default: return nil
         }
     }

@@ -245,6 +245,48 @@ extension StockdConfiguration {
         if let text = try await settings.text(.httpPort) {
             configuration.http.port = try Check.int(text, key: .httpPort, in: 0...65535, expected: Expected.port)
         }
+        if let text = try await settings.text(.httpMaxBodyBytes) {
+            configuration.http.maxBodyBytes = try Check.int(
+                text,
+                key: .httpMaxBodyBytes,
+                in: 1...Check.maxBodyBytes,
+                expected: Expected.bodyBytes
+            )
+        }
+        if let text = try await settings.text(.httpMaxIdentifiers) {
+            configuration.http.maxIdentifiers = try Check.int(
+                text,
+                key: .httpMaxIdentifiers,
+                in: 1...Check.maxIdentifiers,
+                expected: Expected.identifiers
+            )
+        }
+        if let text = try await settings.text(.httpMaxPageSize) {
+            configuration.http.maxPageSize = try Check.int(
+                text,
+                key: .httpMaxPageSize,
+                in: 1...Check.maxPageSize,
+                expected: Expected.pageSize
+            )
+        }
+        let defaultPageSize = try await settings.text(.httpDefaultPageSize)
+        if let text = defaultPageSize {
+            configuration.http.defaultPageSize = try Check.int(
+                text,
+                key: .httpDefaultPageSize,
+                in: 1...Check.maxPageSize,
+                expected: Expected.pageSize
+            )
+        }
+        // Checked after both are read, so the order of the sources does not matter; a default page size over the
+        // maximum is an operator's mistake, reported rather than silently clamped.
+        if configuration.http.defaultPageSize > configuration.http.maxPageSize {
+            throw invalid(
+                .httpDefaultPageSize,
+                defaultPageSize ?? String(configuration.http.defaultPageSize),
+                Expected.defaultPageSize(max: configuration.http.maxPageSize)
+            )
+        }
 
         // log
         if let text = try await settings.text(.logLevel) {

@@ -16,6 +16,14 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var port: Int?
     /// `--log-level LEVEL`: overrides `log.level`; the loader checks it is a level name.
     public var logLevel: String?
+    /// `--max-body-bytes N`: overrides `http.max_body_bytes`.
+    public var maxBodyBytes: Int?
+    /// `--max-identifiers N`: overrides `http.max_identifiers`.
+    public var maxIdentifiers: Int?
+    /// `--default-page-size N`: overrides `http.default_page_size`.
+    public var defaultPageSize: Int?
+    /// `--max-page-size N`: overrides `http.max_page_size`.
+    public var maxPageSize: Int?
 
     /// Creates overrides; every omitted setting is left to the other sources.
     /// - Parameters:
@@ -24,18 +32,30 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     ///   - host: Overrides `http.host`.
     ///   - port: Overrides `http.port`.
     ///   - logLevel: Overrides `log.level`.
+    ///   - maxBodyBytes: Overrides `http.max_body_bytes`.
+    ///   - maxIdentifiers: Overrides `http.max_identifiers`.
+    ///   - defaultPageSize: Overrides `http.default_page_size`.
+    ///   - maxPageSize: Overrides `http.max_page_size`.
     public init(
         store: String? = nil,
         dsn: String? = nil,
         host: String? = nil,
         port: Int? = nil,
-        logLevel: String? = nil
+        logLevel: String? = nil,
+        maxBodyBytes: Int? = nil,
+        maxIdentifiers: Int? = nil,
+        defaultPageSize: Int? = nil,
+        maxPageSize: Int? = nil
     ) {
         self.store = store
         self.dsn = dsn
         self.host = host
         self.port = port
         self.logLevel = logLevel
+        self.maxBodyBytes = maxBodyBytes
+        self.maxIdentifiers = maxIdentifiers
+        self.defaultPageSize = defaultPageSize
+        self.maxPageSize = maxPageSize
     }
 
     /// Whether no setting is overridden.
@@ -53,12 +73,13 @@ extension ConfigurationOverrides {
 
     /// Parses flags such as `["--store", "/srv/stockd", "--port=9000", "--config", "x.yaml"]`.
     ///
-    /// Accepts `--store`, `--dsn`, `--host`, `--port`, `--log-level` and `--config`, each as
+    /// Accepts `--store`, `--dsn`, `--host`, `--port`, `--log-level`, the HTTP limits (`--max-body-bytes`,
+    /// `--max-identifiers`, `--default-page-size`, `--max-page-size`) and `--config`, each as
     /// `--flag value` or `--flag=value`; when a flag repeats, the last one wins. Values are
     /// taken verbatim (no splitting on commas), so DSNs and paths may contain any character.
     /// - Throws: ``ConfigurationError/invalidArgument(_:reason:)`` for an unknown flag, a
     ///   missing value or a stray argument; ``ConfigurationError/invalidValue(key:value:expected:)``
-    ///   for a `--port` that is not a number.
+    ///   for a `--port` or limit that is not a number.
     static func parse(arguments: [String]) throws(ConfigurationError) -> Parsed {
         var parsed = Parsed()
         var index = arguments.startIndex
@@ -95,16 +116,33 @@ extension ConfigurationOverrides {
                 parsed.overrides.port = port
             case "--log-level":
                 parsed.overrides.logLevel = value
+            case "--max-body-bytes":
+                parsed.overrides.maxBodyBytes = try number(value, .httpMaxBodyBytes, ConfigurationValidation.Expected.bodyBytes)
+            case "--max-identifiers":
+                parsed.overrides.maxIdentifiers = try number(value, .httpMaxIdentifiers, ConfigurationValidation.Expected.identifiers)
+            case "--default-page-size":
+                parsed.overrides.defaultPageSize = try number(value, .httpDefaultPageSize, ConfigurationValidation.Expected.pageSize)
+            case "--max-page-size":
+                parsed.overrides.maxPageSize = try number(value, .httpMaxPageSize, ConfigurationValidation.Expected.pageSize)
             case "--config":
                 parsed.configFile = value
             default:
                 throw .invalidArgument(
                     name,
-                    reason: "unknown flag; expected --store, --dsn, --host, --port, --log-level or --config"
+                    reason: "unknown flag; expected --store, --dsn, --host, --port, --log-level, --max-body-bytes, "
+                        + "--max-identifiers, --default-page-size, --max-page-size or --config"
                 )
             }
         }
         return parsed
+    }
+
+    /// A whole-number flag value, or the key's ``ConfigurationError/invalidValue(key:value:expected:)``.
+    private static func number(_ text: String, _ key: ConfigurationKey, _ expected: String) throws(ConfigurationError) -> Int {
+        guard let value = Int(text) else {
+            throw .invalidValue(key: key.rawValue, value: text, expected: expected)
+        }
+        return value
     }
 
     /// The overridden settings, keyed by configuration key, as text.
@@ -115,6 +153,10 @@ extension ConfigurationOverrides {
         values[.httpHost] = host
         values[.httpPort] = port.map(String.init)
         values[.logLevel] = logLevel
+        values[.httpMaxBodyBytes] = maxBodyBytes.map(String.init)
+        values[.httpMaxIdentifiers] = maxIdentifiers.map(String.init)
+        values[.httpDefaultPageSize] = defaultPageSize.map(String.init)
+        values[.httpMaxPageSize] = maxPageSize.map(String.init)
         return values
     }
 }

@@ -7,6 +7,12 @@ enum ConfigurationValidation {
         static let port = "a port (0...65535)"
         static let mapSize = "a positive whole number of MiB"
         static let seconds = "a whole number of seconds (0 or more)"
+        static let bodyBytes = "a whole number of bytes from 1 to \(ConfigurationValidation.maxBodyBytes)"
+        static let identifiers = "a whole number from 1 to \(ConfigurationValidation.maxIdentifiers)"
+        static let pageSize = "a whole number from 1 to \(ConfigurationValidation.maxPageSize)"
+        static func defaultPageSize(max: Int) -> String {
+            "a whole number from 1 to http.max_page_size (\(max))"
+        }
         static let durability = "one of " + StockdConfiguration.Durability.allCases.map(\.rawValue).joined(separator: ", ")
         static let logLevel = "one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
         static let bool = "a boolean (true or false)"
@@ -19,6 +25,13 @@ enum ConfigurationValidation {
         static let single = "a single value"
         static let list = "a list"
     }
+
+    /// The largest `http.max_body_bytes` accepted: 1 GiB (a body is read into memory before it is parsed).
+    static let maxBodyBytes = 1 << 30
+    /// The largest `http.max_identifiers` accepted.
+    static let maxIdentifiers = 1_000_000
+    /// The largest `http.max_page_size` accepted.
+    static let maxPageSize = 1_000_000
 
     /// Whether `text` is decimal text: `^-?[0-9]+(\.[0-9]+)?$`.
     /// - Parameters:

@@ -114,20 +114,56 @@ extension StockdConfiguration {
         }
     }
 
-    /// The `http.*` settings: the listening address of the HTTP API.
+    /// The `http.*` settings: the listening address of the HTTP API and the limits on what one request may ask.
     public struct HTTP: Sendable, Equatable {
+        /// The default of ``maxBodyBytes``: 1 MiB.
+        public static let defaultMaxBodyBytes = 1 << 20
+        /// The default of ``maxIdentifiers``.
+        public static let defaultMaxIdentifiers = 1_000
+        /// The default of ``defaultPageSize``.
+        public static let defaultDefaultPageSize = 500
+        /// The default of ``maxPageSize``.
+        public static let defaultMaxPageSize = 5_000
+
         /// `http.host`: the address to bind. Default `127.0.0.1`.
         public var host: String
         /// `http.port`: the TCP port to bind, 0...65535 (0 picks a free port). Default 8080.
         public var port: Int
+        /// `http.max_body_bytes`: the largest request body accepted, in bytes; larger bodies get 413.
+        /// Default 1,048,576 (1 MiB).
+        public var maxBodyBytes: Int
+        /// `http.max_identifiers`: the most product identifiers in one availability request, and separately the
+        /// most warehouse and location filters; more get 422. Default 1,000.
+        public var maxIdentifiers: Int
+        /// `http.default_page_size`: the page size of paginated routes when a request gives no `limit`; at most
+        /// ``maxPageSize``. Default 500.
+        public var defaultPageSize: Int
+        /// `http.max_page_size`: the largest `limit` a paginated request may give; larger ones get 400.
+        /// Default 5,000.
+        public var maxPageSize: Int
 
         /// Creates the HTTP settings.
         /// - Parameters:
         ///   - host: The address to bind.
         ///   - port: The TCP port to bind.
-        public init(host: String = "127.0.0.1", port: Int = 8080) {
+        ///   - maxBodyBytes: The largest request body, in bytes.
+        ///   - maxIdentifiers: The most identifiers (and, separately, scope filters) per request.
+        ///   - defaultPageSize: The page size without `limit`.
+        ///   - maxPageSize: The largest `limit`.
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 8080,
+            maxBodyBytes: Int = HTTP.defaultMaxBodyBytes,
+            maxIdentifiers: Int = HTTP.defaultMaxIdentifiers,
+            defaultPageSize: Int = HTTP.defaultDefaultPageSize,
+            maxPageSize: Int = HTTP.defaultMaxPageSize
+        ) {
             self.host = host
             self.port = port
+            self.maxBodyBytes = maxBodyBytes
+            self.maxIdentifiers = maxIdentifiers
+            self.defaultPageSize = defaultPageSize
+            self.maxPageSize = maxPageSize
         }
     }
 

@@ -36,6 +36,16 @@ public enum HTTPServer {
         return tokens
     }
 
+    /// The request limits of the `http.*` settings (body size, identifiers per request, page sizes).
+    public static func limits(_ http: StockdConfiguration.HTTP) -> StockHTTPConfiguration.Limits {
+        StockHTTPConfiguration.Limits(
+            maxBodyBytes: http.maxBodyBytes,
+            maxIdentifiers: http.maxIdentifiers,
+            defaultPageSize: http.defaultPageSize,
+            maxPageSize: http.maxPageSize
+        )
+    }
+
     /// Whether a listen address is only reachable from this machine.
     public static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
@@ -63,6 +73,7 @@ public enum HTTPServer {
             projection: projection,
             status: FeedStatusAdapter(feed: feed),
             configuration: StockHTTPConfiguration(
+                limits: limits(configuration.http),
                 tokens: tokens,
                 readinessMaxLag: .seconds(configuration.readiness.maxLagSeconds),
                 metricsHandler: metricsHandler
