@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "LibPQ", "PostgresReplicationWire", "OdooIngest", "StockProjection", "StockStorage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

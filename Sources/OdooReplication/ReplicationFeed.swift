@@ -18,6 +18,7 @@ public final class ReplicationFeed: Sendable {
     private let resyncRequested = Atomic<Bool>(false)
     private let logger: Logger
     private let statusBox = Mutex(FeedStatus())
+    private let metrics = FeedMetrics()
     private let stopRequested = Atomic<Bool>(false)
     private let finished = Mutex<Bool>(false)
     private let finishedCondition = NSCondition()
@@ -110,7 +111,9 @@ public final class ReplicationFeed: Sendable {
     private func update(_ body: (inout FeedStatus) -> Void) {
         statusBox.withLock { status in
             body(&status)
-            status.sampleIfDue(now: currentUnixMicroseconds())
+            let now = currentUnixMicroseconds()
+            status.sampleIfDue(now: now)
+            metrics.observe(status, now: now)
         }
     }
 
@@ -265,6 +268,10 @@ public final class ReplicationFeed: Sendable {
                 logger.warning("unexpected replication row", metadata: ["odoo.relation": "\(problem.relation)", "error": "\(problem.reason)"])
             }
             for anomaly in report.anomalies { logger.info("replication anomaly", metadata: ["error": "\(anomaly)"]) }
+            for kit in report.kitProblems {
+                logger.warning("invalid kit", metadata: ["kit.variant_id": "\(kit.kitID)", "kit.bom_id": "\(kit.bomID)", "error": "\(kit.problem.map { "\($0)" } ?? "")"])
+            }
+            metrics.recordKits(invalid: projection.snapshot().invalidKitCount, newlyInvalid: report.kitProblems.count)
             let ignored = assembler.ignoredRows
             update {
                 $0.transactions += report.applied

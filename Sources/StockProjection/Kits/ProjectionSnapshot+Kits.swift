@@ -10,6 +10,9 @@ extension ProjectionSnapshot {
     /// The number of kits.
     public var kitCount: Int { state.kits.definitions.count }
 
+    /// The number of kits whose BoM cannot be computed.
+    public var invalidKitCount: Int { state.kits.invalidCount }
+
     /// Kits whose BoM cannot be computed (cycles, unit mismatches), in id order.
     public var invalidKits: [KitDefinition] {
         state.kits.sortedKits.compactMap { state.kits.definitions[$0] }.filter { $0.problem != nil }

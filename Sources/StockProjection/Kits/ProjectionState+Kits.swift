@@ -10,6 +10,8 @@ struct KitIndex: Sendable {
     var sortedKits: [VariantID] = []
     /// Templates of kits, sub-kits and components: a change to one of them can change a definition.
     var involvedTemplates = TreeSet<TemplateID>()
+    /// Kits whose definition has a problem.
+    var invalidCount = 0
 
     var isEmpty: Bool { definitions.isEmpty }
 }
@@ -30,12 +32,15 @@ extension ProjectionState {
 
     /// Rebuilds the kit index after changes to BoMs, lines, units, products or attribute values, and records a
     /// change-feed entry for every kit whose definition changed (at each location its components hold stock).
-    mutating func refreshKitsIfNeeded(recordingChanges: Bool) {
-        guard kitsAreStale else { return }
+    ///
+    /// - Returns: The changed kits that cannot be computed (cycles, unit mismatches), to log and count.
+    @discardableResult
+    mutating func refreshKitsIfNeeded(recordingChanges: Bool) -> [KitDefinition] {
+        guard kitsAreStale else { return [] }
         kitsAreStale = false
         let previous = kits
         kits = buildKitIndex()
-        guard recordingChanges else { return }
+        guard recordingChanges else { return [] }
         var changed = Set<VariantID>()
         for (kit, definition) in kits.definitions where previous.definitions[kit] != definition { changed.insert(kit) }
         for (kit, _) in previous.definitions where kits.definitions[kit] == nil { changed.insert(kit) }
@@ -49,6 +54,7 @@ extension ProjectionState {
             for entry in stock[Int(kit.rawValue)] { locations.insert(entry.locationID) }  // its own quants stop (or start) counting
             for location in locations.sorted() { changeLog.append(.init(variantID: kit, locationID: location)) }
         }
+        return changed.sorted().compactMap { kits.definitions[$0] }.filter { $0.problem != nil }
     }
 
     /// Appends change-feed entries for the kits built from `component`, after its stock at `location` changed.
@@ -72,6 +78,7 @@ extension ProjectionState {
             guard let (definition, nodes) = explodeKit(kit, recordingNodes: false) else { continue }
             index.definitions[kit] = definition
             index.sortedKits.append(kit)
+            if definition.problem != nil { index.invalidCount += 1 }
             if let template = variants[kit]?.templateID { index.involvedTemplates.insert(template) }
             for component in definition.componentIDs {
                 index.dependents[component, default: []].append(kit)

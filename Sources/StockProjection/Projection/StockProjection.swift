@@ -39,6 +39,8 @@ public final class StockProjection: Sendable {
         public var anomalies: [ApplyAnomaly] = []
         /// The checkpoint now published.
         public var checkpoint: Checkpoint?
+        /// Kits whose definition changed in these transactions and that cannot be computed (log and count them).
+        public var kitProblems: [KitDefinition] = []
     }
 
     /// Applies a group of source transactions atomically, persists them, and publishes the result.
@@ -76,7 +78,7 @@ public final class StockProjection: Sendable {
                 return report
             }
             state.refreshLocationIndexIfNeeded()
-            state.refreshKitsIfNeeded(recordingChanges: true)
+            report.kitProblems = state.refreshKitsIfNeeded(recordingChanges: true)
             try store?.persist(accepted, checkpoint: checkpoint, changeCursor: state.changeLog.nextPosition)
             let snapshot = ProjectionSnapshot(state: state)
             published.withLock { $0 = snapshot }

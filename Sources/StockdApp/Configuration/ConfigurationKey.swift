@@ -12,6 +12,7 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case sourceDSN = "source.dsn"
     case sourceSlot = "source.slot"
     case sourcePublication = "source.publication"
+    case sourceOdooVersion = "source.odoo_version"
     case httpHost = "http.host"
     case httpPort = "http.port"
     case httpMaxBodyBytes = "http.max_body_bytes"

@@ -237,6 +237,13 @@ extension StockdConfiguration {
             }
             configuration.source.publication = name
         }
+        if let text = try await settings.text(.sourceOdooVersion) {
+            switch Check.trim(text).lowercased() {
+            case "auto", "": configuration.source.odooVersion = nil
+            case "16", "17", "18": configuration.source.odooVersion = Int(Check.trim(text))
+            default: throw invalid(.sourceOdooVersion, text, Expected.odooVersion)
+            }
+        }
 
         // http
         if let text = try await settings.text(.httpHost) {

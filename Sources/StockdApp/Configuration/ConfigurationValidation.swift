@@ -5,6 +5,7 @@ enum ConfigurationValidation {
     /// The descriptions of what each kind of setting allows, used in ``ConfigurationError``.
     enum Expected {
         static let port = "a port (0...65535)"
+        static let odooVersion = "auto, 16, 17 or 18"
         static let mapSize = "a positive whole number of MiB"
         static let seconds = "a whole number of seconds (0 or more)"
         static let bodyBytes = "a whole number of bytes from 1 to \(ConfigurationValidation.maxBodyBytes)"

@@ -101,13 +101,17 @@ extension StockdConfiguration {
         public var slot: String
         /// `source.publication`: the PostgreSQL publication name. Default `stockd`.
         public var publication: String
+        /// `source.odoo_version`: the Odoo major version (16, 17 or 18) whose kit arithmetic to reproduce, or `nil`
+        /// to detect it from the database (`ir_module_module`, else the schema). Default `nil` (`auto`).
+        public var odooVersion: Int?
 
         /// Creates the source settings.
         /// - Parameters:
         ///   - dsn: The libpq connection string, or `nil`.
         ///   - slot: The logical replication slot name.
         ///   - publication: The publication name.
-        public init(dsn: String? = nil, slot: String = "stockd", publication: String = "stockd") {
+        public init(dsn: String? = nil, slot: String = "stockd", publication: String = "stockd", odooVersion: Int? = nil) {
+            self.odooVersion = odooVersion
             self.dsn = dsn
             self.slot = slot
             self.publication = publication
