@@ -62,6 +62,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "KitBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+            ],
+            path: "Benchmarks/KitBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "WireBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
