@@ -4,6 +4,9 @@
 # (schemathesis against docs/openapi.yaml and a live `stockd serve` on that cluster), and removes the cluster.
 # Usage: scripts/test.sh [extra `swift test` arguments, e.g. --filter StockProjectionTests]
 #   STOCKD_SKIP_CONFORMANCE=1 skips the schemathesis run (e.g. while iterating on one suite).
+# Without arguments it also runs the kit oracle's own tests (tools/, Python standard library) and the status page in
+# a real headless browser (scripts/status-page-check.sh; installs Debian's chromium); STOCKD_SKIP_BROWSER=1 skips
+# the browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -23,4 +26,14 @@ if [ "${STOCKD_SKIP_CONFORMANCE:-0}" != 1 ]; then
   conformance_started=$(date +%s)
   scripts/api-conformance.sh
   echo "API conformance took $(( $(date +%s) - conformance_started )) s"
+fi
+
+if [ $# -eq 0 ]; then
+  python3 -m unittest discover -s tools -p 'test_*.py'
+  if [ "${STOCKD_SKIP_BROWSER:-0}" != 1 ]; then
+    browser_started=$(date +%s)
+    scripts/install-chromium.sh
+    scripts/status-page-check.sh
+    echo "status page check took $(( $(date +%s) - browser_started )) s"
+  fi
 fi

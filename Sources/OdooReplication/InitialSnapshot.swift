@@ -59,8 +59,14 @@ public struct InitialSnapshot {
         var state = ProjectionState(settings: settings, checkpoint: checkpoint, changeCursor: 0)
         var rows: [String: Int] = [:]
         var unmapped = 0
-        // Parents before children, so references resolve as rows load.
-        for table in [SourceTable.units, .templates, .variants, .locations, .warehouses, .quants] {
+        // Parents before children, so references resolve as rows load; the kit tables (mrp module, attributes)
+        // only when the database has them.
+        var tables: [SourceTable] = [.units, .templates, .variants, .locations, .warehouses, .quants]
+        for table in [SourceTable.attributeValues, .variantValues, .boms, .bomLines, .bomLineValues] {
+            let present = try reader.execute("SELECT to_regclass(\(reader.literal("public." + table.rawValue))) IS NOT NULL AS present")
+            if present.value("present") == "t" { tables.append(table) }
+        }
+        for table in tables {
             let available = Set(
                 try reader.execute(
                     "SELECT attname FROM pg_attribute WHERE attrelid = \(reader.literal("public." + table.rawValue))::regclass AND attnum > 0 AND NOT attisdropped"

@@ -17,6 +17,7 @@ public final class StockProjection: Sendable {
     public init(state: ProjectionState = ProjectionState()) {
         var state = state
         state.refreshLocationIndexIfNeeded()
+        state.refreshKitsIfNeeded(recordingChanges: false)
         published = Mutex(ProjectionSnapshot(state: state))
     }
 
@@ -94,6 +95,7 @@ public final class StockProjection: Sendable {
         writerLock.withLock { _ in
             var state = newState
             state.replaceSettings(snapshot().state.settings)
+            state.refreshKitsIfNeeded(recordingChanges: false)
             let snapshot = ProjectionSnapshot(state: state)
             published.withLock { $0 = snapshot }
         }
