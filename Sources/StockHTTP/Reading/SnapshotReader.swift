@@ -249,12 +249,12 @@ struct SnapshotReader {
                 sku: variant?.sku,
                 barcode: variant?.barcode,
                 templateID: variant?.templateID,
+                kit: snapshot.isKit(change.variantID),
+                invalid: snapshot.kitDefinition(for: change.variantID)?.problem?.code,
                 locationID: change.locationID,
                 locationName: snapshot.location(change.locationID)?.completeName,
                 warehouseCode: warehouse.flatMap { snapshot.warehouse($0)?.code },
                 warehouseID: warehouse,
-                kit: snapshot.isKit(change.variantID),
-                invalid: snapshot.kitDefinition(for: change.variantID)?.problem?.code,
                 figures: figures(of: change.variantID, atExactly: change.locationID)
             )
         }
