@@ -14,7 +14,8 @@ public typealias StockRequestContext = BasicRequestContext
 /// try await app.runService()
 /// ```
 ///
-/// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `GET /v1/locations/{location}/stock`,
+/// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `POST /v1/availability/check`,
+/// `GET /v1/kits/{sku}`, `GET /v1/locations/{location}/stock`,
 /// `GET /v1/changes`, `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
 /// `read` scope when tokens are configured), and `GET /healthz`, `GET /readyz` and the status page `GET /`
 /// (never authenticated).
@@ -53,6 +54,12 @@ public func buildRouter(
         AvailabilityController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
     )
     protected.addRoutes(
+        CartCheckController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
+    )
+    protected.addRoutes(
+        KitController(projection: projection, status: status, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
+    )
+    protected.addRoutes(
         LocationStockController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
     )
     protected.addRoutes(
@@ -73,6 +80,8 @@ func routeTable(_ configuration: StockHTTPConfiguration) -> RouteTable {
         .init("/readyz", [.get]),
         .init("/v1/availability", [.get]),
         .init("/v1/availability/query", [.post]),
+        .init("/v1/availability/check", [.post]),
+        .init("/v1/kits/{sku}", [.get]),
         .init("/v1/locations/{location}/stock", [.get]),
         .init("/v1/changes", [.get]),
         .init("/v1/status", [.get]),

@@ -12,8 +12,12 @@ struct AvailabilityItem: JSONWritable {
     var templateID: TemplateID
     /// `product_product.active` (archived variants are still answered for).
     var active: Bool
-    /// Whether the figures are a kit's, computed from its components. Always `false` until kits land.
+    /// Whether the variant is a kit (an active phantom BoM matches it): its figures are then computed from its
+    /// components' stock, as Odoo's `qty_available` and `free_qty` are.
     var kit: Bool
+    /// For a kit whose BoM cannot be computed, the ``KitProblem/code`` (`cycle`, `unit_mismatch`, `too_large`);
+    /// its figures are then zero. `nil` (and the member absent) otherwise.
+    var invalid: String? = nil
     /// The total over the requested scope (safety stock applied to `available`).
     var figures: StockFigures
     /// Per-warehouse figures, with `group_by=warehouse`.
@@ -35,6 +39,10 @@ struct AvailabilityItem: JSONWritable {
         json.bool(active)
         json.key("kit")
         json.bool(kit)
+        if let invalid {
+            json.key("invalid")
+            json.string(invalid)
+        }
         json.figureMembers(figures)
         if let warehouses {
             json.key("warehouses")

@@ -14,6 +14,10 @@ struct ChangeEntry: JSONWritable {
     var barcode: String?
     /// Its template, `nil` when the variant is no longer known.
     var templateID: TemplateID?
+    /// Whether the variant is a kit; its figures are then the kits its components at the location make.
+    var kit: Bool = false
+    /// The ``KitProblem/code`` of a kit whose BoM cannot be computed (figures zero), else `nil` (member absent).
+    var invalid: String? = nil
     /// The location.
     var locationID: LocationID
     /// The location's complete name, `nil` when no longer known.
@@ -36,7 +40,11 @@ struct ChangeEntry: JSONWritable {
         json.key("template_id")
         json.integer(templateID?.rawValue)
         json.key("kit")
-        json.bool(false)
+        json.bool(kit)
+        if let invalid {
+            json.key("invalid")
+            json.string(invalid)
+        }
         json.key("location_id")
         json.integer(locationID.rawValue)
         json.key("location")

@@ -105,6 +105,10 @@ struct StatusResponse: JSONWritable {
         json.integer(counts.units)
         json.key("quants")
         json.integer(counts.quants)
+        json.key("kits")
+        json.integer(counts.kits)
+        json.key("boms")
+        json.integer(counts.boms)
         json.endObject()
         json.endObject()
     }

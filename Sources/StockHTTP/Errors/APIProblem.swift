@@ -35,6 +35,8 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
         static let unknownLocation = Kind(status: .notFound, slug: "unknown-location", title: "Unknown location")
         /// 404: a warehouse named in the path or a filter does not exist.
         static let unknownWarehouse = Kind(status: .notFound, slug: "unknown-warehouse", title: "Unknown warehouse")
+        /// 404: no variant has the SKU or id named in the path.
+        static let unknownProduct = Kind(status: .notFound, slug: "unknown-product", title: "Unknown product")
         /// 405: the path exists, the method does not.
         static let methodNotAllowed = Kind(status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed")
         /// 410: the change-feed cursor is no longer served; do a full pull.
@@ -45,6 +47,10 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
         static let unsupportedMediaType = Kind(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type")
         /// 422: well-formed, but more identifiers or filters than the configured limit.
         static let tooManyIdentifiers = Kind(status: .unprocessableContent, slug: "too-many-identifiers", title: "Too many identifiers")
+        /// 422: the variant named is not a kit (no active phantom BoM matches it).
+        static let notAKit = Kind(status: .unprocessableContent, slug: "not-a-kit", title: "Not a kit")
+        /// 422: a cart line's SKU is shared by several variants; name the variant by `variant_id`.
+        static let ambiguousSKU = Kind(status: .unprocessableContent, slug: "ambiguous-sku", title: "Ambiguous SKU")
         /// 500: a bug in stockd (never caused by input).
         static let internalError = Kind(status: .internalServerError, slug: "internal-error", title: "Internal error")
         /// 503: the store is still loading.

@@ -153,9 +153,8 @@ struct SnapshotReader {
 
     /// One variant's item: its identity, figures over the scope and the breakdown asked for.
     ///
-    /// This is the kits extension point: when kits land, a kit variant's figures are computed here from its
-    /// components (the minimum over components of component availability divided by quantity per kit) and
-    /// `kit` becomes `true`. Every endpoint builds its items through this function or ``item(for:figures:)``.
+    /// A kit's figures (total and breakdowns) come from the projection, computed from its components as Odoo
+    /// does; every endpoint builds its items through this function or ``item(for:figures:)``, which mark kits.
     ///
     /// - Returns: `nil` when the variant is unknown.
     func item(for id: VariantID, in scope: ResolvedScope, grouping: AvailabilityQuery.Grouping) -> AvailabilityItem? {
@@ -193,7 +192,8 @@ struct SnapshotReader {
             barcode: variant.barcode,
             templateID: variant.templateID,
             active: variant.active,
-            kit: false,
+            kit: snapshot.isKit(id),
+            invalid: snapshot.kitDefinition(for: id)?.problem?.code,
             figures: figures
         )
     }
@@ -249,6 +249,8 @@ struct SnapshotReader {
                 sku: variant?.sku,
                 barcode: variant?.barcode,
                 templateID: variant?.templateID,
+                kit: snapshot.isKit(change.variantID),
+                invalid: snapshot.kitDefinition(for: change.variantID)?.problem?.code,
                 locationID: change.locationID,
                 locationName: snapshot.location(change.locationID)?.completeName,
                 warehouseCode: warehouse.flatMap { snapshot.warehouse($0)?.code },
@@ -260,7 +262,13 @@ struct SnapshotReader {
     }
 
     /// The figures of a variant's quants in exactly one location (not its subtree), as `group_by=location` counts them.
+    ///
+    /// For a kit: the kits its components' quants in exactly that location make (zero when the location is gone).
     func figures(of variant: VariantID, atExactly location: LocationID) -> StockFigures {
+        if snapshot.isKit(variant) {
+            guard let scope = try? snapshot.resolve(.location(location)) else { return .zero }
+            return snapshot.figuresByLocation(for: variant, in: scope).first { $0.location == location }?.figures ?? .zero
+        }
         var onHand = Quantity.zero
         var reserved = Quantity.zero
         for entry in snapshot.entries(for: variant) where entry.locationID == location {
