@@ -208,6 +208,16 @@ import Testing
         #expect(configuration.http.host == "::1")
     }
 
+    @Test func odooVersionIsAutoOrSixteenToEighteen() async throws {
+        let auto = try await StockdConfiguration.load(arguments: [], environment: ["STOCKD_SOURCE_ODOO_VERSION": "auto"], configFile: nil)
+        #expect(auto.source.odooVersion == nil)
+        let sixteen = try await StockdConfiguration.load(arguments: [], environment: ["STOCKD_SOURCE_ODOO_VERSION": "16"], configFile: nil)
+        #expect(sixteen.source.odooVersion == 16)
+        await #expect(throws: ConfigurationError.self) {
+            try await StockdConfiguration.load(arguments: [], environment: ["STOCKD_SOURCE_ODOO_VERSION": "15"], configFile: nil)
+        }
+    }
+
     @Test func everyKeyHasItsEnvironmentVariable() async throws {
         let environment = [
             "STOCKD_STORE_PATH": "/srv/stockd",
@@ -216,6 +226,7 @@ import Testing
             "STOCKD_SOURCE_DSN": "dbname=odoo",
             "STOCKD_SOURCE_SLOT": "slot_1",
             "STOCKD_SOURCE_PUBLICATION": "pub",
+            "STOCKD_SOURCE_ODOO_VERSION": "18",
             "STOCKD_HTTP_HOST": "0.0.0.0",
             "STOCKD_HTTP_PORT": "0",
             "STOCKD_HTTP_MAX_BODY_BYTES": "4096",
@@ -235,7 +246,7 @@ import Testing
         let configuration = try await StockdConfiguration.load(arguments: [], environment: environment, configFile: nil)
         let expected = StockdConfiguration(
             store: .init(path: "/srv/stockd", mapSizeMB: 64, durability: .noSync),
-            source: .init(dsn: "dbname=odoo", slot: "slot_1", publication: "pub"),
+            source: .init(dsn: "dbname=odoo", slot: "slot_1", publication: "pub", odooVersion: 18),
             http: .init(host: "0.0.0.0", port: 0, maxBodyBytes: 4096, maxIdentifiers: 50, defaultPageSize: 10, maxPageSize: 20),
             log: .init(level: .critical),
             quarantine: .init(locationIDs: [7, 8], namePatterns: [], warehouseQCLocations: true),
