@@ -1,5 +1,6 @@
 import Foundation
 import OdooFixtures
+import OdooReplication
 import StockCatalogue
 import StockProjection
 import Testing
