@@ -98,17 +98,17 @@ public enum OdooSQL {
 
         // Attributes (Color, Size), one attribute line per template and attribute used, the template attribute
         // values, and each variant's combination.
-        let attributes = VariantAttributes(catalogue: catalogue, variantsByTemplate: variantsByTemplate)
+        let attributes = catalogue.attributeRows
         output.write("COPY product_attribute (id, name, sequence, create_variant, display_type, \(auditColumns)) FROM stdin;\n")
         output.write("1\t\(SQLText.copyField(SQLText.translated("Color")))\t1\talways\tradio\t\(audit)\n")
         output.write("2\t\(SQLText.copyField(SQLText.translated("Size")))\t2\talways\tradio\t\(audit)\n")
         output.write("\\.\n")
         output.write("COPY product_attribute_value (id, name, sequence, attribute_id, is_custom, \(auditColumns)) FROM stdin;\n")
-        for (index, color) in VariantAttributes.colors.enumerated() {
-            output.write("\(VariantAttributes.colorValueID(index))\t\(SQLText.copyField(SQLText.translated(color)))\t\(index + 1)\t1\tf\t\(audit)\n")
+        for (index, color) in VariantAttributeRows.colors.enumerated() {
+            output.write("\(VariantAttributeRows.colorValueID(index))\t\(SQLText.copyField(SQLText.translated(color)))\t\(index + 1)\t1\tf\t\(audit)\n")
         }
-        for (index, size) in VariantAttributes.sizes.enumerated() {
-            output.write("\(VariantAttributes.sizeValueID(index))\t\(SQLText.copyField(SQLText.translated(size)))\t\(index + 1)\t2\tf\t\(audit)\n")
+        for (index, size) in VariantAttributeRows.sizes.enumerated() {
+            output.write("\(VariantAttributeRows.sizeValueID(index))\t\(SQLText.copyField(SQLText.translated(size)))\t\(index + 1)\t2\tf\t\(audit)\n")
         }
         output.write("\\.\n")
         output.write("COPY product_template_attribute_line (id, active, product_tmpl_id, attribute_id, \(auditColumns)) FROM stdin;\n")
@@ -219,10 +219,50 @@ public enum OdooSQL {
         }
         output.write("\\.\n")
 
+        writeBoMs(catalogue, audit: audit, auditColumns: auditColumns, to: &output)
+
         output.write(foreignKeys.add)
         output.write(sequenceResetScript(version: version))
         output.write("COMMIT;\n")
         output.write("ANALYZE;\n")
+    }
+
+    /// `mrp_bom`, `mrp_bom_line` (with the stored related `product_tmpl_id` and `company_id`) and the lines'
+    /// attribute restrictions, as `COPY` blocks. `ready_to_produce` and `consumption` get Odoo's defaults.
+    static func writeBoMs(_ catalogue: OdooCatalogue, audit: String, auditColumns: String, to output: inout some TextOutputStream) {
+        guard !catalogue.boms.isEmpty else { return }
+        output.write(
+            "COPY mrp_bom (id, code, active, type, product_tmpl_id, product_id, product_qty, product_uom_id, sequence, ready_to_produce, company_id, consumption, produce_delay, days_to_prepare_mo, \(auditColumns)) FROM stdin;\n"
+        )
+        var companyOfBoM: [BoMID: CompanyID] = [:]
+        for bom in catalogue.boms {
+            companyOfBoM[bom.id] = bom.companyID
+            let fields = [
+                String(bom.id.rawValue), SQLText.copyField(Optional<String>.none), SQLText.copyField(bom.active), bom.isKit ? "phantom" : "normal",
+                String(bom.templateID.rawValue), SQLText.copyField(bom.variantID?.rawValue), bom.quantity.description,
+                String(bom.unitID.rawValue), SQLText.copyField(bom.sequence), "all_available", SQLText.copyField(bom.companyID?.rawValue), "warning", "0", "0",
+            ]
+            output.write(fields.joined(separator: "\t") + "\t" + audit + "\n")
+        }
+        output.write("\\.\n")
+        let templateOf = Dictionary(catalogue.variants.map { ($0.id, $0.templateID) }, uniquingKeysWith: { $1 })
+        output.write(
+            "COPY mrp_bom_line (id, product_id, product_tmpl_id, company_id, product_qty, product_uom_id, sequence, bom_id, \(auditColumns)) FROM stdin;\n"
+        )
+        for line in catalogue.bomLines {
+            let fields = [
+                String(line.id.rawValue), String(line.componentID.rawValue), SQLText.copyField(templateOf[line.componentID]?.rawValue),
+                SQLText.copyField(companyOfBoM[line.bomID]?.rawValue), line.quantity.description, String(line.unitID.rawValue),
+                String(line.sequence), String(line.bomID.rawValue),
+            ]
+            output.write(fields.joined(separator: "\t") + "\t" + audit + "\n")
+        }
+        output.write("\\.\n")
+        output.write("COPY mrp_bom_line_product_template_attribute_value_rel (mrp_bom_line_id, product_template_attribute_value_id) FROM stdin;\n")
+        for link in catalogue.bomLineValueLinks {
+            output.write("\(link.ownerID.rawValue)\t\(link.valueID.rawValue)\n")
+        }
+        output.write("\\.\n")
     }
 
     /// A `DO` block that moves every table's `id` sequence past its largest id (after rows were written with
@@ -314,64 +354,3 @@ public enum OdooSQL {
     }
 }
 
-/// The Color / Size attribute rows generated for a catalogue's variants.
-struct VariantAttributes {
-    static let colors = ["Red", "Blue", "Green", "Black", "White", "Oak"]
-    static let sizes = ["S", "M", "L", "XL"]
-    static func colorValueID(_ index: Int) -> Int { 1 + index }
-    static func sizeValueID(_ index: Int) -> Int { 1 + colors.count + index }
-
-    struct Line {
-        var id: Int
-        var templateID: Int32
-        var attributeID: Int
-    }
-
-    struct Value {
-        var id: Int
-        var valueID: Int
-        var lineID: Int
-        var templateID: Int32
-        var attributeID: Int
-    }
-
-    var lines: [Line] = []
-    var values: [Value] = []
-    /// `product_template_attribute_value` ids per variant, ascending.
-    var combinations: [VariantID: [Int]] = [:]
-    /// `product_product.combination_indices`: the ids joined by commas.
-    var combinationIndices: [VariantID: String] = [:]
-
-    /// Gives each variant of a multi-variant template the Color (and, past six variants, Size) of its position in
-    /// the template, as the catalogue names its SKUs.
-    init(catalogue: OdooCatalogue, variantsByTemplate: [TemplateID: [ProductVariant]]) {
-        var nextLine = 1
-        var nextValue = 1
-        for template in catalogue.templates {
-            let variants = variantsByTemplate[template.id] ?? []
-            guard variants.count > 1 else { continue }
-            let colorOf = variants.indices.map { $0 % Self.colors.count }
-            let sizeOf = variants.indices.map { ($0 / Self.colors.count) % Self.sizes.count }
-            var chosen: [[Int]] = Array(repeating: [], count: variants.count)
-            for (attributeID, indexes, valueID) in [(1, colorOf, Self.colorValueID), (2, sizeOf, Self.sizeValueID)] {
-                let used = Array(Set(indexes)).sorted()
-                guard used.count > 1 || attributeID == 1 else { continue }
-                let line = Line(id: nextLine, templateID: template.id.rawValue, attributeID: attributeID)
-                nextLine += 1
-                lines.append(line)
-                var ptavByIndex: [Int: Int] = [:]
-                for index in used {
-                    values.append(Value(id: nextValue, valueID: valueID(index), lineID: line.id, templateID: template.id.rawValue, attributeID: attributeID))
-                    ptavByIndex[index] = nextValue
-                    nextValue += 1
-                }
-                for position in variants.indices { chosen[position].append(ptavByIndex[indexes[position]]!) }
-            }
-            for (position, variant) in variants.enumerated() {
-                let ids = chosen[position].sorted()
-                combinations[variant.id] = ids
-                combinationIndices[variant.id] = ids.map(String.init).joined(separator: ",")
-            }
-        }
-    }
-}

@@ -494,6 +494,10 @@ public enum OdooSchema {
                 c("picking_type_id", "int4"),
                 c("company_id", "int4"),
                 c("consumption", "varchar", notNull: true),
+                // 16+: work order dependencies and the lead times moved from the template to the BoM.
+                c("allow_operation_dependencies", "bool"),
+                c("produce_delay", "int4"),
+                c("days_to_prepare_mo", "int4"),
             ],
             constraints: ["CONSTRAINT mrp_bom_qty_positive CHECK (product_qty > 0)"],
             foreignKeys: [

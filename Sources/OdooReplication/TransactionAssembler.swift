@@ -43,7 +43,11 @@ struct TransactionAssembler {
             relations[oid] = (name, mapper)
         case .insert(let oid, let new):
             row(oid) { (mapper) throws(OdooMappingError) in try mapper.upsert(new, current: current) }
-        case .update(let oid, _, let new):
+        case .update(let oid, let old, let new):
+            // A link table's row is all key: an UPDATE that changes it (the old key tuple is sent) unlinks the old pair.
+            if let old, let table = relations[oid]?.mapper?.table, table == .bomLineValues || table == .variantValues {
+                row(oid) { (mapper) throws(OdooMappingError) in try mapper.delete(old) }
+            }
             row(oid) { (mapper) throws(OdooMappingError) in try mapper.upsert(new, current: current) }
         case .delete(let oid, let old):
             row(oid) { (mapper) throws(OdooMappingError) in try mapper.delete(old) }

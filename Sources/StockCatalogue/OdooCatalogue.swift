@@ -13,9 +13,9 @@ public struct OdooCatalogue: Sendable {
     /// Units of measure (Units, Dozens, kg, g).
     public private(set) var units: [UnitOfMeasure] = []
     /// Product templates.
-    public private(set) var templates: [ProductTemplate] = []
+    public internal(set) var templates: [ProductTemplate] = []
     /// Product variants.
-    public private(set) var variants: [ProductVariant] = []
+    public internal(set) var variants: [ProductVariant] = []
     /// Every location, parents before children.
     public private(set) var locations: [Location] = []
     /// Warehouses.
@@ -34,6 +34,11 @@ public struct OdooCatalogue: Sendable {
     public internal(set) var variantValueLinks: [VariantValueLink] = []
     /// BoM lines' attribute restrictions (`mrp_bom_line_product_template_attribute_value_rel`).
     public internal(set) var bomLineValueLinks: [BoMLineValueLink] = []
+    /// The Color / Size attribute rows of multi-variant templates (the source of ``attributeValues`` and
+    /// ``variantValueLinks``).
+    public internal(set) var attributeRows = VariantAttributeRows(templates: [], variantsByTemplate: [:])
+    /// The templates of kit products (SKUs `KIT-...`), which get no quants.
+    public internal(set) var kitTemplates: Set<TemplateID> = []
 
     /// Well-known ids of the standard tree.
     public enum Standard {
@@ -59,7 +64,12 @@ public struct OdooCatalogue: Sendable {
         var random = SeededGenerator(seed: shape.seed)
         makeUnits()
         makeLocations()
-        makeProducts(&random)
+        let kitPlan = KitPlan(shape: shape)
+        makeProducts(&random, count: shape.variants - kitPlan.variantCount)
+        var kitRandom = SeededGenerator(seed: shape.seed &+ 0x4B49_5453)
+        makeKitProducts(kitPlan, &kitRandom)
+        makeAttributeRows()
+        makeBoMs(kitPlan, &kitRandom)
         makeQuants(&random)
     }
 
@@ -149,15 +159,15 @@ public struct OdooCatalogue: Sendable {
         }
     }
 
-    private static let nouns = ["CHAIR", "DESK", "LAMP", "SOFA", "SHELF", "TABLE", "STOOL", "BENCH", "CABINET", "RUG", "MIRROR", "BED"]
+    static let nouns = ["CHAIR", "DESK", "LAMP", "SOFA", "SHELF", "TABLE", "STOOL", "BENCH", "CABINET", "RUG", "MIRROR", "BED"]
     private static let colors = ["RED", "BLUE", "GREEN", "BLACK", "WHITE", "OAK"]
     private static let sizes = ["S", "M", "L", "XL"]
 
-    private mutating func makeProducts(_ random: inout SeededGenerator) {
+    private mutating func makeProducts(_ random: inout SeededGenerator, count total: Int) {
         var variantID: Int32 = 1
         var templateID: Int32 = 1
-        while variants.count < shape.variants {
-            let count = min(Int.random(in: 1...6, using: &random), shape.variants - variants.count)
+        while variants.count < total {
+            let count = min(Int.random(in: 1...6, using: &random), total - variants.count)
             let storable = Int.random(in: 0..<20, using: &random) != 0  // 1 in 20 is a consumable
             let unit = Int.random(in: 0..<10, using: &random) == 0 ? UnitID(3) : UnitID(1)
             templates.append(ProductTemplate(id: TemplateID(templateID), storable: storable, unitID: unit, active: true))
@@ -201,7 +211,7 @@ public struct OdooCatalogue: Sendable {
         var quantID: Int32 = 1
         let levels = min(shape.levelsPerVariant, stockLocations.count)
         quants.reserveCapacity(shape.variants * max(levels, 1))
-        for variant in variants where templates[Int(variant.templateID.rawValue) - 1].storable {
+        for variant in variants where templates[Int(variant.templateID.rawValue) - 1].storable && !kitTemplates.contains(variant.templateID) {
             let unit = templates[Int(variant.templateID.rawValue) - 1].unitID
             var start = Int.random(in: 0..<stockLocations.count, using: &random)
             for _ in 0..<levels {

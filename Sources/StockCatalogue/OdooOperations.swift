@@ -18,6 +18,13 @@ public struct OdooOperations: Sendable {
     private let internalLocations: [LocationID]
     private var position: UInt64
     private var clock: Int64
+    /// BoMs, lines and templates as the BoM edits left them.
+    private var boms: [BoMID: BillOfMaterials] = [:]
+    private var bomLines: [BoMLineID: BoMLine] = [:]
+    private var restrictedLines: Set<BoMLineID> = []
+    private var templates: [TemplateID: ProductTemplate] = [:]
+    private var templateOf: [VariantID: TemplateID] = [:]
+    private var nextLineID: Int32
 
     /// Starts from a catalogue's quants.
     ///
@@ -32,8 +39,14 @@ public struct OdooOperations: Sendable {
         for row in rows { quantsByVariant[row.variantID, default: []].insert(row.id) }
         nextQuantID = max(catalogue.nextQuantID.rawValue, (rows.map(\.id.rawValue).max() ?? 0) + 1)
         random = SeededGenerator(seed: seed)
-        let storable = Set(catalogue.templates.filter(\.storable).map(\.id))
+        let storable = Set(catalogue.templates.filter(\.storable).map(\.id)).subtracting(catalogue.kitTemplates)
         variants = catalogue.variants.filter { storable.contains($0.templateID) }.map(\.id)
+        boms = Dictionary(catalogue.boms.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        bomLines = Dictionary(catalogue.bomLines.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        restrictedLines = Set(catalogue.bomLineValueLinks.map(\.ownerID))
+        templates = Dictionary(catalogue.templates.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        templateOf = Dictionary(catalogue.variants.map { ($0.id, $0.templateID) }, uniquingKeysWith: { $1 })
+        nextLineID = (catalogue.bomLines.map(\.id.rawValue).max() ?? 0) + 1
         internalLocations = catalogue.stockLocations
         position = startPosition
         clock = 1_795_000_000_000_000
@@ -55,11 +68,21 @@ public struct OdooOperations: Sendable {
         case merge
         /// Deleting zero quants (Odoo's `_unlink_zero_quants`).
         case cleanUp
+        /// Editing a bill of materials: a line's quantity, adding or removing a line, archiving or unarchiving
+        /// the BoM, or (rarely) toggling a component's storable flag.
+        case bomEdit
+
+        /// The stock operations, drawn with equal rates.
+        static let stock: [Kind] = [.move, .receipt, .delivery, .scrap, .reservation, .merge, .cleanUp]
     }
+
+    /// One transaction in this many is a BoM edit (when the catalogue has BoMs).
+    public static let bomEditRate = 40
 
     /// The next random transaction.
     public mutating func next() -> SourceTransaction {
-        let kind = Kind.allCases.randomElement(using: &random)!
+        if !boms.isEmpty, Int.random(in: 0..<Self.bomEditRate, using: &random) == 0 { return next(.bomEdit) }
+        let kind = Kind.stock.randomElement(using: &random)!
         return next(kind)
     }
 
@@ -71,6 +94,8 @@ public struct OdooOperations: Sendable {
         else { return finish(changes) }
         let amount = Quantity(units: Int.random(in: 1...10, using: &random))
         switch kind {
+        case .bomEdit:
+            changes = editBoM()
         case .move:
             let there = internalLocations.randomElement(using: &random)!
             changes += add(-amount, variant: variant, location: here)
@@ -124,6 +149,44 @@ public struct OdooOperations: Sendable {
             }
         }
         return finish(changes)
+    }
+
+    /// One BoM edit, as the form view writes it (restricted lines are never removed, so no link rows dangle).
+    private mutating func editBoM() -> [StockChange] {
+        guard let bomID = boms.keys.sorted().randomElement(using: &random), var bom = boms[bomID] else { return [] }
+        let lines = bomLines.values.filter { $0.bomID == bomID }.sorted { $0.id < $1.id }
+        switch Int.random(in: 0..<20, using: &random) {
+        case 0..<8:
+            guard var line = lines.randomElement(using: &random) else { return [] }
+            line.quantity = Quantity(units: Int.random(in: 1...4, using: &random))
+            bomLines[line.id] = line
+            return [.upsertBoMLine(line)]
+        case 8..<12:
+            guard let component = variants.randomElement(using: &random), let template = templateOf[component].flatMap({ templates[$0] }) else { return [] }
+            let line = BoMLine(
+                id: BoMLineID(nextLineID), bomID: bomID, componentID: component, quantity: Quantity(units: Int.random(in: 1...3, using: &random)),
+                unitID: template.unitID, sequence: Int32(lines.count + 1)
+            )
+            nextLineID += 1
+            bomLines[line.id] = line
+            return [.upsertBoMLine(line)]
+        case 12..<16:
+            let removable = lines.filter { !restrictedLines.contains($0.id) }
+            guard removable.count > 1, let line = removable.randomElement(using: &random) else { return [] }
+            bomLines[line.id] = nil
+            return [.deleteBoMLine(line.id)]
+        case 16..<19:
+            bom.active.toggle()
+            boms[bomID] = bom
+            return [.upsertBoM(bom)]
+        default:
+            guard let line = lines.randomElement(using: &random), let templateID = templateOf[line.componentID],
+                var template = templates[templateID]
+            else { return [] }
+            template.storable.toggle()
+            templates[templateID] = template
+            return [.upsertTemplate(template)]
+        }
     }
 
     /// Odoo's `_update_available_quantity`: add to one existing row of the key, or insert a new one.

@@ -31,6 +31,9 @@ struct FixtureOptions: ParsableArguments {
     @Option(help: "Locations each variant has stock in.")
     var levels = 3
 
+    @Option(help: "Number of kits (phantom BoMs); default about 1% of the variants (none below 100 variants).")
+    var kits: Int?
+
     @Option(help: "Random seed of the catalogue.")
     var seed: UInt64 = 42
 
@@ -40,7 +43,7 @@ struct FixtureOptions: ParsableArguments {
     }
 
     var catalogue: OdooCatalogue {
-        OdooCatalogue(shape: CatalogueShape(variants: variants, warehouses: warehouses, shelvesPerWarehouse: shelves, levelsPerVariant: levels, seed: seed))
+        OdooCatalogue(shape: CatalogueShape(variants: variants, warehouses: warehouses, shelvesPerWarehouse: shelves, levelsPerVariant: levels, kits: kits, seed: seed))
     }
 }
 

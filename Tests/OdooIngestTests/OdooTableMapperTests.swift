@@ -78,3 +78,79 @@ import Testing
         #expect(Self.cells("Caf\u{e9}") == [.text("Café")])
     }
 }
+
+/// The manufacturing and attribute tables kits are built from, mapped by column name.
+@Suite struct KitTableMapperTests {
+    @Test func bomRowsMapByName() throws {
+        let mapper = try OdooTableMapper(
+            table: .boms,
+            columns: ["consumption", "id", "sequence", "type", "product_qty", "product_id", "product_tmpl_id", "company_id", "active", "product_uom_id", "code"]
+        )
+        let kit = try mapper.upsert([
+            .text("warning"), .text("4"), .null, .text("phantom"), .text("2.0"), .null, .text("9"), .text("1"), .text("t"), .text("1"), .null,
+        ])
+        #expect(
+            kit == .upsertBoM(
+                BillOfMaterials(
+                    id: BoMID(4), templateID: TemplateID(9), variantID: nil, isKit: true, quantity: Quantity(units: 2), unitID: UnitID(1),
+                    active: true, sequence: nil, companyID: CompanyID(1)
+                )
+            )
+        )
+        let normal = try mapper.upsert([
+            .text("strict"), .text("5"), .text("3"), .text("normal"), .text("1"), .text("12"), .text("9"), .null, .text("f"), .text("2"), .text("X"),
+        ])
+        #expect(
+            normal == .upsertBoM(
+                BillOfMaterials(
+                    id: BoMID(5), templateID: TemplateID(9), variantID: VariantID(12), isKit: false, quantity: Quantity(units: 1),
+                    unitID: UnitID(2), active: false, sequence: 3, companyID: nil
+                )
+            )
+        )
+        #expect(try mapper.delete([.null, .text("4"), .null, .null, .null, .null, .null, .null, .null, .null, .null]) == .deleteBoM(BoMID(4)))
+    }
+
+    @Test func bomLineRowsMapByNameAndSequenceDefaultsToOne() throws {
+        let mapper = try OdooTableMapper(
+            table: .bomLines,
+            columns: ["id", "product_tmpl_id", "company_id", "product_qty", "product_uom_id", "bom_id", "product_id", "operation_id"]
+        )
+        let line = try mapper.upsert([.text("7"), .text("3"), .null, .text("0.5"), .text("2"), .text("4"), .text("30"), .null])
+        #expect(
+            line == .upsertBoMLine(
+                BoMLine(id: BoMLineID(7), bomID: BoMID(4), componentID: VariantID(30), quantity: Quantity(rawValue: 500_000), unitID: UnitID(2), sequence: 1)
+            )
+        )
+        #expect(try mapper.delete([.text("7"), .null, .null, .null, .null, .null, .null, .null]) == .deleteBoMLine(BoMLineID(7)))
+        #expect(throws: OdooMappingError.self) { try OdooTableMapper(table: .bomLines, columns: ["id", "bom_id", "product_qty"]) }
+    }
+
+    @Test func attributeValuesMapIdAndAttribute() throws {
+        let mapper = try OdooTableMapper(
+            table: .attributeValues,
+            columns: ["id", "ptav_active", "product_attribute_value_id", "attribute_line_id", "price_extra", "product_tmpl_id", "attribute_id"]
+        )
+        let value = try mapper.upsert([.text("11"), .text("t"), .text("2"), .text("5"), .text("0"), .text("9"), .text("1")])
+        #expect(value == .upsertAttributeValue(TemplateAttributeValue(id: AttributeValueID(11), attributeID: AttributeID(1))))
+        #expect(try mapper.delete([.text("11"), .null, .null, .null, .null, .null, .null]) == .deleteAttributeValue(AttributeValueID(11)))
+    }
+
+    /// Link tables have a two-column primary key: an insert links, a delete unlinks (the old key carries both
+    /// columns), and an update that changes the key is the old pair's delete plus the new pair's insert.
+    @Test func linkTablesMapTheirTwoColumnKeys() throws {
+        let lineValues = try OdooTableMapper(table: .bomLineValues, columns: ["product_template_attribute_value_id", "mrp_bom_line_id"])
+        #expect(try lineValues.upsert([.text("11"), .text("7")]) == .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
+        #expect(try lineValues.delete([.text("11"), .text("7")]) == .unlinkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
+        // UPDATE ... SET product_template_attribute_value_id = 12: old key (11, 7), new row (12, 7).
+        #expect(try lineValues.delete([.text("11"), .text("7")]) == .unlinkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
+        #expect(try lineValues.upsert([.text("12"), .text("7")]) == .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(12))))
+        #expect(throws: OdooMappingError.self) { try lineValues.delete([.null, .text("7")]) }
+
+        let variantValues = try OdooTableMapper(table: .variantValues, columns: ["product_product_id", "product_template_attribute_value_id"])
+        #expect(try variantValues.upsert([.text("30"), .text("11")]) == .linkVariantValue(VariantValueLink(ownerID: VariantID(30), valueID: AttributeValueID(11))))
+        #expect(try variantValues.delete([.text("30"), .text("11")]) == .unlinkVariantValue(VariantValueLink(ownerID: VariantID(30), valueID: AttributeValueID(11))))
+        #expect(throws: OdooMappingError.self) { try variantValues.upsert([.text("30"), .text("x")]) }
+        #expect(throws: OdooMappingError.self) { try OdooTableMapper(table: .variantValues, columns: ["product_product_id"]) }
+    }
+}

@@ -8,7 +8,7 @@ import Testing
 @Suite struct OracleTests {
     @Test(arguments: [UInt64(1), 2, 3])
     func figuresEqualTheReferenceAfterRandomOperations(seed: UInt64) throws {
-        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 150, warehouses: 3, shelvesPerWarehouse: 2, levelsPerVariant: 3, seed: seed))
+        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 150, warehouses: 3, shelvesPerWarehouse: 2, levelsPerVariant: 3, kits: 0, seed: seed))
         let rules = QuarantineRules(namePatterns: ["*/Quality Control", "*/Damaged"])
         let projection = StockProjection(state: ProjectionState(settings: ProjectionSettings(quarantine: rules)))
         try projection.apply([SourceTransaction(checkpoint: Checkpoint(position: 1), changes: catalogue.allChanges)])
