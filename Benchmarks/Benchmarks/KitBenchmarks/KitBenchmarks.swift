@@ -17,7 +17,7 @@ struct KitCatalogue {
     var firstKitBoMLine: BoMLine
 
     init(variants: Int = 5_000) {
-        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: variants, warehouses: 2, shelvesPerWarehouse: 0, levelsPerVariant: 3, seed: 42))
+        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: variants, warehouses: 2, shelvesPerWarehouse: 0, levelsPerVariant: 3, kits: 0, seed: 42))
         var rows = catalogue.allChanges
         let unit = catalogue.units[0].id
         let storable = Set(catalogue.templates.filter { $0.storable && $0.unitID == unit }.map(\.id))

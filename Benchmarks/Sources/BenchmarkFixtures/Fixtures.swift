@@ -48,7 +48,7 @@ extension CatalogueShape {
     /// The benchmark catalogue: `variants` variants over 10 stock-holding locations (2 warehouses, each with
     /// Stock, Input, Quality Control, Output and Damaged), 3 levels per storable variant, fixed seed.
     public static func benchmark(variants: Int) -> CatalogueShape {
-        CatalogueShape(variants: variants, warehouses: 2, shelvesPerWarehouse: 0, levelsPerVariant: 3, seed: 42)
+        CatalogueShape(variants: variants, warehouses: 2, shelvesPerWarehouse: 0, levelsPerVariant: 3, kits: 0, seed: 42)
     }
 }
 
