@@ -75,6 +75,11 @@ if [ "$(psql -d odoo_demo -Atc "SELECT to_regclass('public.mrp_bom') IS NOT NULL
       ON p.id = b.product_id OR (b.product_id IS NULL AND p.product_tmpl_id = b.product_tmpl_id)
     WHERE b.type = 'phantom' AND coalesce(b.active, true) AND p.active AND p.default_code IS NOT NULL
     ORDER BY p.id LIMIT 1")
+  # One of its components, for a cart where the kit and a spare part compete for the same stock.
+  part=$(psql -d odoo_demo -Atc "SELECT c.default_code FROM product_product k JOIN mrp_bom b
+      ON b.product_id = k.id OR (b.product_id IS NULL AND b.product_tmpl_id = k.product_tmpl_id)
+    JOIN mrp_bom_line l ON l.bom_id = b.id JOIN product_product c ON c.id = l.product_id
+    WHERE k.default_code = '$kit' AND b.type = 'phantom' AND c.default_code IS NOT NULL ORDER BY l.id LIMIT 1")
 fi
 cat <<TRY
 
@@ -85,7 +90,10 @@ stockd is serving on $api (the simulator keeps writing). Try, in another termina
   ... per location:    curl "$api/v1/availability?sku=$sku&warehouse=WH&group_by=location"
 TRY
 if [ -n "$kit" ]; then
-  echo "  a kit expanded:      curl \"$api/v1/kits/$kit\""
+  echo "  a kit expanded:      curl \"$api/v1/kits/$kit?warehouse=WH\""
+  if [ -n "$part" ]; then
+    echo "  a cart (kit + part): curl -X POST $api/v1/availability/check -d '{\"warehouse\": \"WH\", \"lines\": [{\"sku\": \"$kit\", \"qty\": 2}, {\"sku\": \"$part\", \"qty\": 3}]}'"
+  fi
 fi
 cat <<TRY
   a warehouse pull:    curl "$api/v1/locations/WH/stock?limit=5"
