@@ -107,7 +107,7 @@ import Testing
         try await withAPI(projection: try KitFixtures.projection()) { client in
             try await client.execute(uri: "/v1/kits/NOPE", method: .get).problem(.notFound, slug: "unknown-product")
             try await client.execute(uri: "/v1/kits/999999", method: .get).problem(.notFound, slug: "unknown-product")
-            let notKit = try await client.execute(uri: "/v1/kits/SCREW", method: .get).problem(.unprocessableContent, slug: "not-a-kit")
+            let notKit = try await client.execute(uri: "/v1/kits/SCREW", method: .get).problem(.notFound, slug: "not-a-kit")
             #expect(notKit["variant_ids"]?.array.map(\.string) == ["206"])
             try await client.execute(uri: "/v1/kits/DESK-KIT?warehouse=NOWHERE", method: .get).problem(.notFound, slug: "unknown-warehouse")
             try await client.execute(uri: "/v1/kits/DESK-KIT?group_by=warehouse", method: .get).problem(.badRequest, slug: "unknown-parameter")

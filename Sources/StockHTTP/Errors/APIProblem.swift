@@ -48,7 +48,7 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
         /// 422: well-formed, but more identifiers or filters than the configured limit.
         static let tooManyIdentifiers = Kind(status: .unprocessableContent, slug: "too-many-identifiers", title: "Too many identifiers")
         /// 422: the variant named is not a kit (no active phantom BoM matches it).
-        static let notAKit = Kind(status: .unprocessableContent, slug: "not-a-kit", title: "Not a kit")
+        static let notAKit = Kind(status: .notFound, slug: "not-a-kit", title: "Not a kit")
         /// 422: a cart line's SKU is shared by several variants; name the variant by `variant_id`.
         static let ambiguousSKU = Kind(status: .unprocessableContent, slug: "ambiguous-sku", title: "Ambiguous SKU")
         /// 500: a bug in stockd (never caused by input).

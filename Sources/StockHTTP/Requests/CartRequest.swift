@@ -83,8 +83,9 @@ struct CartRequest: Equatable {
                 guard product == nil else { throw APIProblem.malformed(name, "give either sku or variant_id, not both") }
                 product = .variantID(NumericIdentifier(text: text))
             case "qty":
-                guard case .number(let text) = member, let value = try? Quantity(parsing: text), !value.isSaturated else {
-                    throw APIProblem.malformed(path, "must be a number")
+                guard case .number(let text) = member else { throw APIProblem.malformed(path, "must be a number") }
+                guard let value = Quantity(jsonNumber: text), !value.isSaturated, value.rawValue < Int64(1_000_000_000) * Quantity.scale + 1 else {
+                    throw APIProblem.malformed(path, "must be a decimal with at most 6 places and at most 1000000000, not \(text)")
                 }
                 guard value > .zero else { throw APIProblem.malformed(path, "must be positive, not \(text)") }
                 quantity = value
