@@ -183,7 +183,9 @@ import Testing
                 let json = try await client.execute(uri: uri, method: .get).json()
                 let items = json["items"]?.array ?? []
                 #expect(items.count == catalogue.variants.count)
-                for item in items {
+                #expect(items.contains { $0["kit"]?.bool == true })
+                // A kit's location entries are the kits each location's own components make: they need not add up.
+                for item in items where item["kit"]?.bool == false {
                     let locations = item["locations"]?.array ?? []
                     for figure in ["on_hand", "reserved", "free", "quarantined"] {
                         let sum = locations.compactMap { $0[figure]?.quantity }.reduce(Quantity.zero, +)
