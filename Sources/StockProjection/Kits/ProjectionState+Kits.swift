@@ -75,7 +75,7 @@ extension ProjectionState {
             }
         }
         for kit in candidates.sorted() {
-            guard let (definition, nodes) = explodeKit(kit, recordingNodes: false) else { continue }
+            guard let definition = explodeKit(kit, recordingNodes: false)?.0 else { continue }
             index.definitions[kit] = definition
             index.sortedKits.append(kit)
             if definition.problem != nil { index.invalidCount += 1 }
@@ -84,7 +84,6 @@ extension ProjectionState {
                 index.dependents[component, default: []].append(kit)
                 if let template = variants[component]?.templateID { index.involvedTemplates.insert(template) }
             }
-            _ = nodes
         }
         // Sub-kits' (their BoMs are found through the top BoM's company, as Odoo's explode does) and skipped components' templates matter too: a change to them can change the explosion.
         for (_, line) in kitSource.lines {
