@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StockdAppTests",
-            dependencies: ["StockdApp", "StockProjection", "StockStorage", "StockCatalogue"],
+            dependencies: ["StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -106,20 +106,27 @@ extension PostgresConnection {
         }
     }
 
-    /// Sends one CopyData message (e.g. a standby status update) and flushes it.
+    /// Sends one CopyData message (e.g. a standby status update) and flushes it, waiting at most
+    /// `timeoutMilliseconds` for the socket to take it.
     ///
-    /// - Throws: ``PostgresError`` when the connection fails.
+    /// - Throws: ``PostgresError`` when the connection fails, or when the message could not be flushed in time (a
+    ///   stalled connection); the connection should then be closed.
     ///
     /// The corresponding C functions are `PQputCopyData` and `PQflush`.
-    public func sendCopyData(_ bytes: [UInt8]) throws {
+    public func sendCopyData(_ bytes: [UInt8], timeoutMilliseconds: Int = 10_000) throws {
         let sent = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
         }
         guard sent == 1 else { throw PostgresError(kind: .copy, message: Self.trimmed(PQerrorMessage(handle))) }
         var flushed = PQflush(handle)
+        var waited = 0
         while flushed == 1 {
+            guard waited < timeoutMilliseconds else {
+                throw PostgresError(kind: .connection, message: "could not send to the server for \(timeoutMilliseconds) ms (stalled connection)")
+            }
             var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLOUT), revents: 0)
-            _ = poll(&descriptor, 1, 1_000)
+            _ = poll(&descriptor, 1, 100)
+            waited += 100
             flushed = PQflush(handle)
         }
         guard flushed == 0 else { throw PostgresError(kind: .copy, message: Self.trimmed(PQerrorMessage(handle))) }

@@ -50,6 +50,37 @@ public final class PostgresConnection: @unchecked Sendable {
         return ([conninfo] + parts.map { "\($0.0)='\($0.1)'" }).joined(separator: " ")
     }
 
+    /// Adds connection parameters to a connection string (either syntax) unless it sets them already.
+    ///
+    /// - Parameters:
+    ///   - conninfo: A libpq connection string.
+    ///   - defaults: Keyword and value pairs, such as `("connect_timeout", "10")`.
+    /// - Returns: The connection string with the missing parameters added; unchanged when libpq cannot parse it
+    ///   (connecting then reports the error).
+    ///
+    /// The corresponding C function is `PQconninfoParse`.
+    public static func addingDefaults(_ conninfo: String, _ defaults: [(String, String)]) -> String {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            if let error { PQfreemem(error) }
+            return conninfo
+        }
+        defer { PQconninfoFree(options) }
+        var set: Set<String> = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if option.pointee.val != nil { set.insert(String(cString: keyword)) }
+            option += 1
+        }
+        let missing = defaults.filter { !set.contains($0.0) }
+        guard !missing.isEmpty else { return conninfo }
+        if conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://") {
+            let separator = conninfo.contains("?") ? "&" : "?"
+            return conninfo + separator + missing.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        }
+        return ([conninfo] + missing.map { "\($0.0)='\($0.1)'" }).joined(separator: " ")
+    }
+
     /// The server's version number, e.g. 150020 for 15.20.
     ///
     /// The corresponding C function is `PQserverVersion`.

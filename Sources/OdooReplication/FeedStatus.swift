@@ -3,7 +3,7 @@ public import StockProjection
 /// What the replication feed is doing, for `/readyz`, `/v1/status` and logs.
 public struct FeedStatus: Sendable, Equatable {
     /// The feed's phase.
-    public enum Phase: String, Sendable, Equatable {
+    public enum Phase: String, Sendable, Equatable, CaseIterable {
         /// Not started yet.
         case starting
         /// Copying the initial snapshot.
@@ -12,6 +12,14 @@ public struct FeedStatus: Sendable, Equatable {
         case streaming
         /// Waiting to reconnect after a failure.
         case reconnecting
+        /// Rebuilding the store from a fresh snapshot beside the serving one; the old figures keep serving.
+        case resyncing
+        /// The slot has confirmed a position past the store's checkpoint (the store lost commits, e.g. unsynced
+        /// ones in a power cut): streaming would skip the difference, so the feed refuses and resyncs.
+        case storeBehindSlot = "store_behind_slot"
+        /// A mirrored table changed shape (a required column missing or renamed): the feed stops at that
+        /// transaction, confirms nothing past it, and waits for an operator (fix the schema, then resync).
+        case schemaMismatch = "schema_mismatch"
         /// The slot is gone or invalidated (e.g. past `max_slot_wal_keep_size`): run `stockd resync`.
         case slotLost = "slot_lost"
         /// Stopped.
@@ -34,6 +42,10 @@ public struct FeedStatus: Sendable, Equatable {
     public var appliedCommitTime: Int64?
     /// The end LSN of the last transaction committed to LMDB (at most ``appliedLSN``).
     public var durableLSN: UInt64?
+    /// The end LSN of the last transaction that is on disk for certain (synced): what may be confirmed.
+    ///
+    /// Equal to ``durableLSN`` with `store.durability: full`; behind it, by up to the sync interval, otherwise.
+    public var syncedLSN: UInt64?
     /// The last flush position confirmed to PostgreSQL: everything the server wrote before it is applied.
     public var confirmedLSN: UInt64?
     /// The server's end of WAL, from the last message received.
@@ -52,6 +64,14 @@ public struct FeedStatus: Sendable, Equatable {
     public var ignoredRows = 0
     /// Reconnections since start.
     public var reconnects = 0
+    /// Connections given up because the server went silent for longer than the stall timeout.
+    public var stalls = 0
+    /// Times the store was found behind its slot (a gap the stream would have skipped).
+    public var gapsDetected = 0
+    /// Resyncs started since start (successful or not).
+    public var resyncAttempts = 0
+    /// Resyncs that failed (each is retried; the old figures keep serving).
+    public var resyncFailures = 0
     /// Bytes of replication data received.
     public var bytesReceived = 0
     /// From COMMIT in PostgreSQL (its commit timestamp) to the transaction being visible in the projection.
@@ -84,13 +104,20 @@ public struct FeedStatus: Sendable, Equatable {
         for message in anomalies { recentErrors.record(.anomaly, message, at: now) }
     }
 
-    /// How far behind the source the projection is, in milliseconds: zero while streaming and caught up;
-    /// otherwise the time since the last applied commit (or since the server was last heard from, when no commit
-    /// arrived yet); `nil` when neither is known.
+    /// How far behind the source the projection may be, in milliseconds, never a constant:
+    ///
+    /// - streaming with nothing left to apply: the time since the server last said so (its last message; the feed
+    ///   asks for one every status interval), so a silent connection shows as growing lag;
+    /// - otherwise: the time since the last applied commit (or since the server was last heard from, when no
+    ///   commit arrived yet);
+    /// - `nil` when neither is known.
     ///
     /// - Parameter now: The time in microseconds since 1970.
     public func lagMilliseconds(now: Int64) -> Int64? {
-        if phase == .streaming && lagBytes == 0 { return 0 }
+        if phase == .streaming && lagBytes == 0 {
+            guard let heard = lastMessageTime else { return nil }
+            return max(0, (now - heard) / 1_000)
+        }
         guard let reference = appliedCommitTime ?? lastMessageTime else { return nil }
         return max(0, (now - reference) / 1_000)
     }

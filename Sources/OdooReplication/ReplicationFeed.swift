@@ -7,29 +7,38 @@ import Synchronization
 
 /// Follows Odoo's database: takes the initial snapshot when the store is empty, then streams pgoutput from the
 /// store's checkpoint, applies each source transaction atomically (several per LMDB commit under load), and
-/// confirms to PostgreSQL only what LMDB has committed.
+/// confirms to PostgreSQL only what is on disk for certain.
 ///
-/// libpq blocks, so the feed runs on a thread of its own, never on Swift's cooperative pool. Connection losses
-/// are retried with capped exponential backoff and jitter while readers keep the last state.
+/// This class is the driver: its decisions (next step, backoff, stall, what a failure means) come from
+/// ``FeedStateMachine``; it performs them. libpq blocks, so the feed runs on a thread of its own, never on
+/// Swift's cooperative pool. Readers keep the last state through every failure; the phase and the last error say
+/// what is wrong.
 public final class ReplicationFeed: Sendable {
     private let configuration: FeedConfiguration
     private let projection: StockProjection
     private let storeBox: Mutex<LMDBProjectionStore>
+    /// Set by ``requestResync()``; the streaming loop polls it to leave the stream promptly.
     private let resyncRequested = Atomic<Bool>(false)
+    private let machine: Mutex<FeedStateMachine>
     private let logger: Logger
     private let statusBox = Mutex(FeedStatus())
     private let metrics = FeedMetrics()
     private let stopRequested = Atomic<Bool>(false)
+    /// Whether the last connection was given up as stalled: its server process may still hold the slot.
+    private let lastConnectionStalled = Atomic<Bool>(false)
     private let finished = Mutex<Bool>(false)
     private let finishedCondition = NSCondition()
 
     /// Creates a feed; call ``start()`` to run it.
+    ///
+    /// Create it after `MetricsSystem.bootstrap`, or its instruments go to the no-op backend.
     public init(configuration: FeedConfiguration, projection: StockProjection, store: LMDBProjectionStore, logger: Logger) {
         self.configuration = configuration
         self.projection = projection
         self.storeBox = Mutex(store)
         self.logger = logger
         let checkpoint = projection.snapshot().checkpoint
+        machine = Mutex(FeedStateMachine(policy: configuration.policy, hasFigures: checkpoint != nil))
         statusBox.withLock {
             $0.appliedLSN = checkpoint?.position
             $0.appliedCommitTime = checkpoint?.commitTime
@@ -55,6 +64,7 @@ public final class ReplicationFeed: Sendable {
     /// Asks the feed to stop after the transaction group in hand is committed and acknowledged, and waits.
     public func stop() {
         stopRequested.store(true, ordering: .releasing)
+        machine.withLock { $0.requestStop() }
         finishedCondition.lock()
         while !finished.withLock({ $0 }) { _ = finishedCondition.wait(until: Date().addingTimeInterval(0.1)) }
         finishedCondition.unlock()
@@ -67,20 +77,23 @@ public final class ReplicationFeed: Sendable {
 
     /// Asks the running feed to rebuild the store from a fresh snapshot (after the slot was lost, or on demand).
     ///
-    /// Readers keep the current projection until the new snapshot is committed; then the feed switches to it.
-    public func requestResync() { resyncRequested.store(true, ordering: .releasing) }
+    /// Readers keep the current projection until the new snapshot is committed; then the feed switches to it. The
+    /// request stays pending until a resync has been swapped in: a failed attempt is retried with backoff.
+    public func requestResync() {
+        machine.withLock { $0.requestResync() }
+        resyncRequested.store(true, ordering: .releasing)
+    }
 
     /// Rebuilds the store from a fresh snapshot now, on the calling thread (for `stockd resync` with no server).
     ///
     /// A new slot is created (an old one of the same name is dropped), every table is copied into a new store
-    /// beside the current one, and the directories are swapped only once that store is committed.
+    /// beside the current one, and the directories are swapped only once that store is committed. If the copy
+    /// fails, the serving store is left as it was; since its slot may already be the new one, streaming from it
+    /// would skip changes, which the check at every connect (slot ahead of store) refuses.
     ///
     /// - Throws: ``PostgresError`` or a storage error; the current store is then left as it was.
     public func resyncNow() throws {
-        update {
-            $0.phase = .snapshotting
-            $0.lastError = nil
-        }
+        update { $0.resyncAttempts += 1 }
         let current = store
         let path = current.path
         let staging = path + ".resync"
@@ -90,8 +103,12 @@ public final class ReplicationFeed: Sendable {
         let outcome: InitialSnapshot.Outcome
         do {
             let next = try LMDBProjectionStore(path: staging, initialMapSize: current.initialMapSize, durability: current.durability)
-            outcome = try InitialSnapshot(dsn: configuration.dsn, slot: ReplicationSlot(name: configuration.slot))
+            outcome = try InitialSnapshot(dsn: configuration.connectionString, slot: ReplicationSlot(name: configuration.slot))
                 .run(into: next, settings: projection.snapshot().settings, logger: logger)
+            if next.durability != .full { try next.sync() }
+        } catch {
+            update { $0.resyncFailures += 1 }
+            throw error
         }
         try? files.removeItem(atPath: retired)
         try files.moveItem(atPath: path, toPath: retired)
@@ -104,6 +121,7 @@ public final class ReplicationFeed: Sendable {
             $0.appliedLSN = outcome.consistentPoint
             $0.appliedCommitTime = nil
             $0.unexpectedRows += outcome.unmappedRows
+            $0.lastError = nil
         }
         logger.info("resync committed", metadata: ["replication.lsn": "\(Checkpoint(position: outcome.consistentPoint))", "store.path": "\(path)"])
     }
@@ -117,59 +135,112 @@ public final class ReplicationFeed: Sendable {
         }
     }
 
+    // MARK: - The driver
+
     private func run() {
-        var backoff = configuration.initialBackoffMilliseconds
-        while !shouldStop {
+        while true {
+            if resyncRequested.exchange(false, ordering: .acquiringAndReleasing) { machine.withLock { $0.requestResync() } }
+            let complete: Bool
             do {
-                if resyncRequested.exchange(false, ordering: .acquiringAndReleasing) { try resyncNow() }
-                let incomplete = try store.hasIncompleteSnapshot()
-                if projection.snapshot().checkpoint == nil || incomplete {
-                    try snapshot()
-                }
-                try stream { backoff = configuration.initialBackoffMilliseconds }
-            } catch let error as FeedError where error == .resyncRequested {
-                continue
-            } catch let failure as StoreWriteFailure {
-                // Memory may be ahead of the store: go back to what is durable and stream again from there.
-                logger.error("store commit failed; reloading the projection from the store", metadata: ["error": "\(failure)"])
-                update {
-                    $0.phase = .reconnecting
-                    $0.lastError = failure.description
-                }
-                if let state = try? store.load(settings: projection.snapshot().settings) { projection.replaceState(state) }
-                sleep(milliseconds: backoff)
-                backoff = min(configuration.maxBackoffMilliseconds, backoff * 2)
-            } catch let error as FeedError where error == .slotLost {
-                let wasLost = status.phase == .slotLost
-                update {
-                    $0.phase = .slotLost
-                    $0.lastError = "replication slot \(configuration.slot) is missing or invalidated; run `stockd resync`"
-                }
-                if !wasLost {
-                    logger.error(
-                        "replication slot lost: serving the last state; run `stockd resync` or send SIGHUP",
-                        metadata: ["slot": "\(configuration.slot)"]
-                    )
-                }
-                sleep(milliseconds: 1_000)
-                continue
+                complete = try projection.snapshot().checkpoint != nil && !store.hasIncompleteSnapshot()
             } catch {
-                update {
-                    $0.phase = .reconnecting
-                    $0.lastError = "\(error)"
-                    $0.reconnects += 1
+                perform(machine.withLock { $0.failed(.storeWrite("cannot read the store: \(error)")) }, failure: "\(error)")
+                continue
+            }
+            let step = machine.withLock { $0.nextStep(storeIsComplete: complete) }
+            publishPhase()
+            switch step {
+            case .stop:
+                update { $0.phase = .stopped }
+                return
+            case .wait:
+                perform(step, failure: nil)
+            case .snapshot:
+                do {
+                    try snapshot()
+                    machine.withLock { $0.snapshotSucceeded() }
+                } catch {
+                    handle(.snapshotFailed("initial snapshot failed: \(error)"))
                 }
-                logger.warning("replication interrupted; reconnecting", metadata: ["error": "\(error)", "backoff_ms": "\(backoff)"])
-                sleep(milliseconds: backoff / 2 + Int.random(in: 0...max(1, backoff / 2)))
-                backoff = min(configuration.maxBackoffMilliseconds, backoff * 2)
+            case .resync:
+                do {
+                    logger.notice("resync started: copying a fresh snapshot beside the serving store; the old figures keep serving")
+                    try resyncNow()
+                    machine.withLock { $0.resyncSucceeded() }
+                } catch {
+                    handle(.resyncFailed("resync failed (will retry; the old figures keep serving): \(error)"))
+                }
+            case .stream:
+                do {
+                    try stream()
+                } catch let error as FeedError {
+                    switch error {
+                    case .resyncRequested: continue
+                    case .slotLost: handle(.slotLost("replication slot \(configuration.slot) is missing or invalidated; resync needed"))
+                    case .storeBehindSlot(let slot, let stored):
+                        update { $0.gapsDetected += 1 }
+                        handle(
+                            .storeBehindSlot(
+                                "the store (up to \(Checkpoint(position: stored))) is behind the slot's confirmed position "
+                                    + "\(Checkpoint(position: slot)): it lost commits, streaming would skip them; resyncing"
+                            )
+                        )
+                    case .schemaMismatch(let problem):
+                        handle(
+                            .schemaMismatch(
+                                "cannot map \(problem.relation): \(problem.reason); stopped before this transaction, nothing past it is "
+                                    + "confirmed; fix the table, then resync"
+                            )
+                        )
+                    case .stalled(let milliseconds):
+                        lastConnectionStalled.store(true, ordering: .releasing)
+                        update { $0.stalls += 1 }
+                        handle(.connection("no message from the server for \(milliseconds) ms: stalled connection dropped"))
+                    }
+                } catch let failure as StoreWriteFailure {
+                    // Memory may be ahead of the store: go back to what is durable and stream again from there.
+                    if let state = try? store.load(settings: projection.snapshot().settings) { projection.replaceState(state) }
+                    handle(.storeWrite(failure.description))
+                } catch {
+                    handle(.connection("replication interrupted: \(error)"))
+                }
             }
         }
-        update { $0.phase = .stopped }
+    }
+
+    /// Reports a failure to the machine, publishes the phase and error, and waits as it says.
+    private func handle(_ failure: FeedStateMachine.Failure) {
+        let step = machine.withLock { $0.failed(failure) }
+        perform(step, failure: failure.message)
+    }
+
+    private func perform(_ step: FeedStateMachine.Step, failure: String?) {
+        let phase = machine.withLock { $0.phase }
+        update {
+            $0.phase = phase
+            if let failure { $0.lastError = failure }
+            if phase == .reconnecting { $0.reconnects += 1 }
+        }
+        if let failure {
+            let metadata: Logger.Metadata = ["phase": "\(phase.rawValue)", "error": "\(failure)"]
+            switch phase {
+            case .reconnecting: logger.warning("replication interrupted; reconnecting", metadata: metadata)
+            default: logger.error("replication feed failure", metadata: metadata)
+            }
+        }
+        guard case .wait(let milliseconds) = step else { return }
+        // Jitter: half the delay fixed, half random, so instances do not reconnect in step.
+        sleep(milliseconds: milliseconds / 2 + Int.random(in: 0...max(1, milliseconds / 2)))
+    }
+
+    private func publishPhase() {
+        let phase = machine.withLock { $0.phase }
+        update { $0.phase = phase }
     }
 
     private func sleep(milliseconds: Int) {
         var remaining = milliseconds
-        while remaining > 0 && !shouldStop {
+        while remaining > 0 && !shouldStop && !resyncRequested.load(ordering: .acquiring) {
             let step = min(remaining, 50)
             Thread.sleep(forTimeInterval: Double(step) / 1_000)
             remaining -= step
@@ -177,10 +248,10 @@ public final class ReplicationFeed: Sendable {
     }
 
     private func snapshot() throws {
-        update { $0.phase = .snapshotting }
         let started = ContinuousClock.now
-        let outcome = try InitialSnapshot(dsn: configuration.dsn, slot: ReplicationSlot(name: configuration.slot))
+        let outcome = try InitialSnapshot(dsn: configuration.connectionString, slot: ReplicationSlot(name: configuration.slot))
             .run(into: store, settings: projection.snapshot().settings, logger: logger)
+        if store.durability != .full { try store.sync() }
         projection.replaceState(outcome.state)
         update {
             $0.appliedLSN = outcome.consistentPoint
@@ -196,7 +267,7 @@ public final class ReplicationFeed: Sendable {
     }
 
     /// One connection's worth of streaming; returns when asked to stop, throws on any failure.
-    private func stream(connected: () -> Void) throws {
+    private func stream() throws {
         // Memory may have run ahead of the store if an earlier session's last commits failed: stream from what
         // is durable, never from what only memory holds.
         let durable = try store.info().checkpoint
@@ -204,29 +275,53 @@ public final class ReplicationFeed: Sendable {
             logger.notice("reloading the projection from the store's checkpoint", metadata: ["replication.lsn": "\(durable?.description ?? "none")"])
             projection.replaceState(try store.load(settings: projection.snapshot().settings))
         }
-        let connection = try PostgresConnection(conninfo: configuration.dsn, replication: true)
-        guard let slotStatus = try ReplicationSlot(name: configuration.slot).status(on: PostgresConnection(conninfo: configuration.dsn)),
-            slotStatus.walStatus != "lost"
-        else { throw FeedError.slotLost }
+        let connectionString = configuration.connectionString
+        let slot = ReplicationSlot(name: configuration.slot)
+        let admin = try PostgresConnection(conninfo: connectionString)
+        guard var slotStatus = try slot.status(on: admin), slotStatus.walStatus != "lost" else {
+            throw FeedError.slotLost
+        }
+        if lastConnectionStalled.exchange(false, ordering: .acquiringAndReleasing), slotStatus.active, let pid = slotStatus.activePID {
+            // Our stalled connection's server process still holds the slot, and would until wal_sender_timeout:
+            // end it (a role may end its own sessions) so this connection can stream now.
+            logger.notice("ending the stalled connection's server process that still holds the slot", metadata: ["slot": "\(configuration.slot)", "pid": "\(pid)"])
+            _ = try? admin.execute("SELECT pg_terminate_backend(\(pid))")
+            let deadline = ContinuousClock.now + .seconds(5)
+            while slotStatus.active && ContinuousClock.now < deadline, let next = try slot.status(on: admin) {
+                slotStatus = next
+                if slotStatus.active { Thread.sleep(forTimeInterval: 0.05) }
+            }
+        }
+        // The slot only ever moves forward from what was confirmed; if it confirmed more than the store holds,
+        // the store lost commits (unsynced ones, a restored backup, a failed resync) and the server would not
+        // send them again.
+        var covered = try store.confirmedPosition() ?? 0
+        if let confirmed = slotStatus.confirmedFlush, confirmed > covered { throw FeedError.storeBehindSlot(slot: confirmed, store: covered) }
+        let connection = try PostgresConnection(conninfo: connectionString, replication: true)
         let start = projection.snapshot().checkpoint?.position ?? 0
         try connection.startCopyBoth(
             "START_REPLICATION SLOT \(connection.identifier(configuration.slot)) LOGICAL \(Checkpoint(position: start)) "
                 + "(proto_version '1', publication_names \(connection.literal(configuration.publication)))"
         )
+        machine.withLock { $0.streamStarted() }
         update {
             $0.phase = .streaming
             $0.lastError = nil
+            $0.lastMessageTime = currentUnixMicroseconds()
         }
-        connected()
         logger.info("streaming", metadata: ["slot": "\(configuration.slot)", "replication.lsn": "\(Checkpoint(position: start))"])
 
         var assembler = TransactionAssembler()
         var pending: [SourceTransaction] = []
         var received: UInt64 = start
         var serverEnd: UInt64 = start
-        var lastStatus = ContinuousClock.now
+        var confirmed = start
+        var reportedIgnored = 0
+        let clock = ContinuousClock()
+        var lastStatus = clock.now
+        var lastMessage = clock.now
         let statusInterval = Duration.milliseconds(configuration.statusIntervalMilliseconds)
-        let writer = StoreWriter(store: store, durable: start) { [self] _, checkpoint in
+        let writer = StoreWriter(store: store, durable: start, syncInterval: .milliseconds(configuration.syncIntervalMilliseconds)) { [self] _, checkpoint in
             update {
                 $0.commits += 1
                 $0.durableLSN = checkpoint.position
@@ -237,18 +332,35 @@ public final class ReplicationFeed: Sendable {
             if !writerFinished { try? writer.finish() }
         }
 
-        func sendStatus(askForReply: Bool = false) throws {
-            // Only what LMDB has committed is confirmed. When nothing is pending and everything received is
-            // durable, confirm the server's WAL end, so an idle publication never makes the slot hold WAL. Asking
-            // for a reply when idle makes the server send its WAL end at once instead of at its next keepalive.
-            let durable = writer.durable
-            var flushed = durable
-            let idle = pending.isEmpty && !assembler.isInsideTransaction && received <= durable && writer.isIdle
-            if idle { flushed = max(flushed, serverEnd) }
-            let status = StandbyStatus(written: max(received, flushed), flushed: flushed, applied: flushed, replyRequested: askForReply && idle)
-            try connection.sendCopyData(status.bytes())
-            lastStatus = ContinuousClock.now
-            update { $0.confirmedLSN = flushed }
+        func sendStatus(askForReply: Bool) throws {
+            // Only what is on disk for certain is confirmed. When nothing is pending and everything received is
+            // synced, confirm the server's WAL end (recorded in the store first, so a later connect does not take
+            // it for a gap), so an idle publication never makes the slot hold WAL.
+            let synced = writer.synced
+            var flushed = synced
+            let idle = pending.isEmpty && !assembler.isInsideTransaction && received <= synced && writer.isIdle
+            if idle && serverEnd > flushed {
+                if serverEnd > covered {
+                    do {
+                        try store.recordConfirmed(serverEnd)
+                    } catch {
+                        throw StoreWriteFailure(underlying: error)
+                    }
+                    covered = serverEnd
+                }
+                flushed = serverEnd
+            }
+            let status = StandbyStatus(written: max(received, flushed), flushed: flushed, applied: flushed, replyRequested: askForReply)
+            try connection.sendCopyData(status.bytes(), timeoutMilliseconds: configuration.sendTimeoutMilliseconds)
+            lastStatus = clock.now
+            if flushed > confirmed {
+                confirmed = flushed
+                machine.withLock { $0.progressed() }
+            }
+            update {
+                $0.confirmedLSN = flushed
+                $0.syncedLSN = synced
+            }
         }
 
         func applyPending() throws {
@@ -263,6 +375,7 @@ public final class ReplicationFeed: Sendable {
             } catch {
                 throw StoreWriteFailure(underlying: error)
             }
+            if report.applied > 0 { machine.withLock { $0.progressed() } }
             let problems = assembler.takeProblems()
             for problem in problems {
                 logger.warning("unexpected replication row", metadata: ["odoo.relation": "\(problem.relation)", "error": "\(problem.reason)"])
@@ -272,12 +385,13 @@ public final class ReplicationFeed: Sendable {
                 logger.warning("invalid kit", metadata: ["kit.variant_id": "\(kit.kitID)", "kit.bom_id": "\(kit.bomID)", "error": "\(kit.problem.map { "\($0)" } ?? "")"])
             }
             metrics.recordKits(invalid: projection.snapshot().invalidKitCount, newlyInvalid: report.kitProblems.count)
-            let ignored = assembler.ignoredRows
+            let ignored = assembler.ignoredRows - reportedIgnored
+            reportedIgnored = assembler.ignoredRows
             update {
                 $0.transactions += report.applied
                 $0.rowChanges += report.rowChanges
                 $0.unexpectedRows += problems.count + report.anomalies.count
-                $0.ignoredRows = ignored
+                $0.ignoredRows += ignored
                 $0.recordProblems(mapping: problems.map { "\($0.relation): \($0.reason)" }, anomalies: report.anomalies.map { "\($0)" }, now: visibleAt)
                 for transaction in fresh {
                     if let committed = transaction.checkpoint.commitTime { $0.freshness.record(microseconds: visibleAt - committed) }
@@ -303,7 +417,7 @@ public final class ReplicationFeed: Sendable {
             if resyncRequested.load(ordering: .acquiring) {
                 try applyPending()
                 try finishWriter()
-                try sendStatus()
+                try sendStatus(askForReply: false)
                 throw FeedError.resyncRequested
             }
             var frame: WireFrame?
@@ -317,7 +431,7 @@ public final class ReplicationFeed: Sendable {
                 }
                 update {
                     $0.bytesReceived += bytes.count
-                    $0.lastMessageTime = Int64(Date().timeIntervalSince1970 * 1_000_000)
+                    $0.lastMessageTime = currentUnixMicroseconds()
                 }
             }
             switch result {
@@ -326,7 +440,13 @@ public final class ReplicationFeed: Sendable {
                 throw PostgresError(kind: .connection, message: "the server ended the replication stream")
             case .timedOut:
                 try applyPending()
+                let silent = clock.now - lastMessage
+                let silentMilliseconds = silent.components.seconds * 1_000 + silent.components.attoseconds / 1_000_000_000_000_000
+                if machine.withLock({ $0.isStalled(silentMilliseconds: silentMilliseconds) }) {
+                    throw FeedError.stalled(milliseconds: Int(silentMilliseconds))
+                }
             case .message:
+                lastMessage = clock.now
                 if let decodeError {
                     // A message we cannot read would make every later figure suspect: count it and reconnect,
                     // so the server resends from the last confirmed position.
@@ -340,12 +460,26 @@ public final class ReplicationFeed: Sendable {
                     update { $0.serverWALEnd = serverEnd }
                     if replyRequested {
                         try applyPending()
-                        try sendStatus()
+                        try sendStatus(askForReply: false)
                     }
                 case .data(let walStart, let walEnd, let event):
                     serverEnd = max(serverEnd, walEnd)
                     received = max(received, walStart)
-                    if let transaction = assembler.consume(event, current: projection.snapshot()) {
+                    let transaction = assembler.consume(event, current: projection.snapshot())
+                    if let problem = assembler.schemaMismatch {
+                        // Apply what came before this transaction; the transaction in hand is never applied and
+                        // nothing at or past it is confirmed.
+                        try applyPending()
+                        try finishWriter()
+                        let synced = writer.synced
+                        try? connection.sendCopyData(
+                            StandbyStatus(written: synced, flushed: synced, applied: synced, replyRequested: false).bytes(),
+                            timeoutMilliseconds: configuration.sendTimeoutMilliseconds
+                        )
+                        update { $0.confirmedLSN = synced }
+                        throw FeedError.schemaMismatch(problem)
+                    }
+                    if let transaction {
                         received = max(received, transaction.checkpoint.position)
                         pending.append(transaction)
                         if pending.count >= configuration.maxGroupSize { try applyPending() }
@@ -355,14 +489,14 @@ public final class ReplicationFeed: Sendable {
                     break
                 }
             }
-            if ContinuousClock.now - lastStatus >= statusInterval {
+            if clock.now - lastStatus >= statusInterval {
                 try applyPending()
                 try sendStatus(askForReply: true)
             }
         }
         try applyPending()
         try finishWriter()
-        try sendStatus()
+        try sendStatus(askForReply: false)
     }
 }
 
@@ -372,4 +506,10 @@ enum FeedError: Error, Equatable {
     case slotLost
     /// An operator asked for a resync.
     case resyncRequested
+    /// The slot confirmed a position past what the store covers.
+    case storeBehindSlot(slot: UInt64, store: UInt64)
+    /// A mirrored table's relation cannot be mapped.
+    case schemaMismatch(TransactionAssembler.Problem)
+    /// The server sent nothing for this long.
+    case stalled(milliseconds: Int)
 }

@@ -20,6 +20,8 @@ public struct ReplicationSlot: Sendable {
     public struct Status: Sendable, Equatable {
         /// Whether a connection is streaming from it now.
         public var active: Bool
+        /// The process id of the server process streaming from it, while ``active``.
+        public var activePID: Int32?
         /// `wal_status`: `reserved`, `extended`, `unreserved` or `lost` (lost means the slot is invalidated).
         public var walStatus: String?
         /// The last position the client confirmed.
@@ -50,7 +52,7 @@ public struct ReplicationSlot: Sendable {
     public func status(on connection: PostgresConnection) throws -> Status? {
         let result = try connection.execute(
             """
-            SELECT active, wal_status, confirmed_flush_lsn::text AS confirmed,
+            SELECT active, active_pid, wal_status, confirmed_flush_lsn::text AS confirmed,
                    (pg_current_wal_lsn() - restart_lsn)::bigint AS retained
             FROM pg_replication_slots WHERE slot_name = \(connection.literal(name)) AND database = current_database()
             """
@@ -58,6 +60,7 @@ public struct ReplicationSlot: Sendable {
         guard !result.rows.isEmpty else { return nil }
         return Status(
             active: result.value("active") == "t",
+            activePID: result.value("active_pid").flatMap { Int32($0) },
             walStatus: result.value("wal_status"),
             confirmedFlush: result.value("confirmed").flatMap(Self.parseLSN),
             retainedBytes: result.value("retained").flatMap { Int64($0) }

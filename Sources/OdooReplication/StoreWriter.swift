@@ -8,8 +8,14 @@ import Synchronization
 ///
 /// This takes the disk's sync latency off the path from COMMIT in PostgreSQL to visible in stockd: readers see a
 /// transaction as soon as it is applied in memory (it is committed in PostgreSQL already), while the flush
-/// position confirmed to PostgreSQL only ever covers what LMDB has committed. If a commit fails, the writer stops
-/// and reports the failure; the feed then reloads the projection from the store and resumes from its checkpoint.
+/// position confirmed to PostgreSQL only ever covers what is on disk for certain (``synced``). If a commit fails,
+/// the writer stops and reports the failure; the feed then reloads the projection from the store and resumes from
+/// its checkpoint.
+///
+/// With `store.durability: full` every commit is synced, so ``synced`` follows ``durable``. With `no_sync` or
+/// `no_meta_sync` a commit that returns may still be lost by the OS in a power cut, so the writer syncs the
+/// environment (`mdb_env_sync`) every `syncInterval` while there are unsynced commits, and ``synced`` advances only
+/// then: PostgreSQL is never told that a position is safe before it is.
 final class StoreWriter: @unchecked Sendable {
     // @unchecked: every mutable property below is read and written only while `condition` is locked; the store
     // is Sendable, and `durablePosition` is atomic.
@@ -24,6 +30,9 @@ final class StoreWriter: @unchecked Sendable {
     private let maxQueued: Int
     private let onCommit: @Sendable (_ transactions: Int, _ checkpoint: Checkpoint) -> Void
     private let durablePosition: Atomic<UInt64>
+    private let syncedPosition: Atomic<UInt64>
+    private let syncInterval: Duration
+    private let commitsAreSynced: Bool
 
     /// Starts the writer's thread.
     ///
@@ -31,12 +40,23 @@ final class StoreWriter: @unchecked Sendable {
     ///   - store: Where to commit.
     ///   - durable: The store's checkpoint now.
     ///   - maxQueued: How many transactions may wait before ``enqueue(_:changeCursor:)`` blocks (backpressure).
+    ///   - syncInterval: With a durability other than `full`, how long commits may stay unsynced.
     ///   - onCommit: Called after each LMDB commit.
-    init(store: LMDBProjectionStore, durable: UInt64, maxQueued: Int = 50_000, onCommit: @escaping @Sendable (Int, Checkpoint) -> Void) {
+    init(
+        store: LMDBProjectionStore,
+        durable: UInt64,
+        maxQueued: Int = 50_000,
+        syncInterval: Duration = .seconds(1),
+        onCommit: @escaping @Sendable (Int, Checkpoint) -> Void
+    ) {
         self.store = store
         self.maxQueued = max(1, maxQueued)
         self.onCommit = onCommit
+        self.syncInterval = syncInterval
+        commitsAreSynced = store.durability == .full
         durablePosition = Atomic(durable)
+        // What the store held when the writer started was read back from disk or synced by the last writer's finish.
+        syncedPosition = Atomic(durable)
         let thread = Thread { [self] in run() }
         thread.name = "stockd-store-writer"
         thread.start()
@@ -44,6 +64,9 @@ final class StoreWriter: @unchecked Sendable {
 
     /// The checkpoint position LMDB has committed.
     var durable: UInt64 { durablePosition.load(ordering: .acquiring) }
+
+    /// The checkpoint position that is on disk for certain: what may be confirmed to PostgreSQL.
+    var synced: UInt64 { syncedPosition.load(ordering: .acquiring) }
 
     /// Whether nothing is waiting or being written.
     var isIdle: Bool {
@@ -67,16 +90,6 @@ final class StoreWriter: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Waits until everything queued is committed.
-    ///
-    /// - Throws: The error of a failed commit.
-    func drain() throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while (!queue.isEmpty || writing) && failure == nil { condition.wait() }
-        if let failure { throw failure }
-    }
-
     /// Commits what is queued, stops the thread and waits for it.
     ///
     /// - Throws: The error of a failed commit.
@@ -91,10 +104,38 @@ final class StoreWriter: @unchecked Sendable {
     }
 
     private func run() {
+        var lastSync = ContinuousClock.now
+        var unsynced = false
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
+            while queue.isEmpty && !stopping {
+                if unsynced {
+                    let due = lastSync + syncInterval
+                    if ContinuousClock.now >= due { break }
+                    let remaining = (due - ContinuousClock.now).components
+                    _ = condition.wait(until: Date().addingTimeInterval(Double(remaining.seconds) + Double(remaining.attoseconds) / 1e18))
+                } else {
+                    condition.wait()
+                }
+            }
             if queue.isEmpty {
+                let isStopping = stopping
+                condition.unlock()
+                if unsynced {
+                    // Due (idle) or stopping: put what is committed on disk, then confirmations may cover it.
+                    let position = durable
+                    do {
+                        try store.sync()
+                        syncedPosition.store(position, ordering: .releasing)
+                        unsynced = false
+                        lastSync = ContinuousClock.now
+                    } catch {
+                        fail(error)
+                        return
+                    }
+                    if !isStopping { continue }
+                }
+                condition.lock()
                 finished = true
                 condition.broadcast()
                 condition.unlock()
@@ -111,15 +152,19 @@ final class StoreWriter: @unchecked Sendable {
             do {
                 try store.persist(batch, checkpoint: checkpoint, changeCursor: cursor)
                 durablePosition.store(checkpoint.position, ordering: .releasing)
+                if commitsAreSynced {
+                    syncedPosition.store(checkpoint.position, ordering: .releasing)
+                } else if ContinuousClock.now - lastSync >= syncInterval {
+                    try store.sync()
+                    syncedPosition.store(checkpoint.position, ordering: .releasing)
+                    unsynced = false
+                    lastSync = ContinuousClock.now
+                } else {
+                    unsynced = true
+                }
                 onCommit(batch.count, checkpoint)
             } catch {
-                condition.lock()
-                failure = error
-                writing = false
-                finished = true
-                queue.removeAll()
-                condition.broadcast()
-                condition.unlock()
+                fail(error)
                 return
             }
             condition.lock()
@@ -127,6 +172,19 @@ final class StoreWriter: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
+    }
+}
+
+extension StoreWriter {
+    /// Records a failed commit or sync and ends the thread.
+    private func fail(_ error: any Error) {
+        condition.lock()
+        failure = error
+        writing = false
+        finished = true
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
     }
 }
 

@@ -5,6 +5,10 @@ public import StockProjection
 ///
 /// It remembers relations by OID and maps their rows by column name; a row it cannot map is counted and
 /// reported (never applied half-understood), and rows of tables stockd does not mirror are ignored.
+///
+/// A mirrored table whose relation cannot be mapped at all (a required column missing or renamed) is a
+/// ``schemaMismatch``: every later row of it would be lost, so the feed must stop there rather than count them
+/// and move on.
 struct TransactionAssembler {
     struct Problem: Equatable, Sendable {
         var relation: String
@@ -15,6 +19,9 @@ struct TransactionAssembler {
     private var open: SourceTransaction?
     private(set) var problems: [Problem] = []
     private(set) var ignoredRows = 0
+    /// The first mirrored table whose columns cannot be mapped, with the reason (naming the column); once set, the
+    /// transaction in hand must not be applied and nothing past it confirmed.
+    private(set) var schemaMismatch: Problem?
     /// Whether a transaction has begun and not yet committed.
     var isInsideTransaction: Bool { open != nil }
 
@@ -37,7 +44,9 @@ struct TransactionAssembler {
                 do {
                     mapper = try OdooTableMapper(table: table, columns: columns)
                 } catch {
-                    problems.append(Problem(relation: name, reason: error.description))
+                    let problem = Problem(relation: name, reason: error.description)
+                    problems.append(problem)
+                    if schemaMismatch == nil { schemaMismatch = problem }
                 }
             }
             relations[oid] = (name, mapper)
@@ -89,11 +98,5 @@ struct TransactionAssembler {
     mutating func takeProblems() -> [Problem] {
         defer { problems.removeAll() }
         return problems
-    }
-
-    /// Forgets an unfinished transaction (after a lost connection; the server resends it).
-    mutating func resetConnection() {
-        open = nil
-        relations.removeAll()
     }
 }

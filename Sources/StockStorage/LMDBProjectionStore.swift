@@ -28,6 +28,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         static let formatVersion = Array("format_version".utf8)
         static let checkpoint = Array("checkpoint".utf8)
         static let changeCursor = Array("change_cursor".utf8)
+        static let confirmed = Array("confirmed".utf8)
     }
 
     /// Opens (or creates) a store.
@@ -182,8 +183,48 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                 for table in SourceTable.allCases { try transaction.drop(tables[table]!) }
                 _ = try transaction.delete(MetaKey.checkpoint, in: meta)
                 _ = try transaction.delete(MetaKey.changeCursor, in: meta)
+                _ = try transaction.delete(MetaKey.confirmed, in: meta)
             }
         }
+    }
+
+    /// Records that the feed is about to confirm `position` to PostgreSQL although no transaction of the store
+    /// ends there (WAL with no published change, confirmed while idle so the slot does not hold it), and makes
+    /// the record durable whatever ``durability`` says.
+    ///
+    /// With it, a slot whose confirmed position is past ``confirmedPosition()`` proves that the store lost commits
+    /// (a gap), while an idle confirmation does not look like one.
+    public func recordConfirmed(_ position: UInt64) throws {
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                var writer = RowWriter()
+                writer.write(position)
+                try transaction.put(writer.bytes, forKey: MetaKey.confirmed, in: meta)
+            }
+            if durability != .full { try environment.sync(force: true) }
+        }
+    }
+
+    /// The highest position the store has covered: its checkpoint, or a later one recorded by
+    /// ``recordConfirmed(_:)``; `nil` for a store without a checkpoint.
+    public func confirmedPosition() throws -> UInt64? {
+        try storageErrors {
+            try environment.withReadTransaction { transaction in
+                guard let checkpoint = try readMeta(transaction).0 else { return nil }
+                let recorded: UInt64? = try transaction.withValue(forKey: MetaKey.confirmed, in: meta) { bytes in
+                    var reader = RowReader(bytes)
+                    let value: UInt64 = try reader.read()
+                    try reader.finish()
+                    return value
+                }
+                return max(checkpoint.position, recorded ?? 0)
+            }
+        }
+    }
+
+    /// Flushes every commit to disk (`mdb_env_sync`): what `durability` other than `full` leaves to the OS.
+    public func sync() throws {
+        try storageErrors { try environment.sync(force: true) }
     }
 
     /// Writes rows of an initial snapshot (upserts), without a checkpoint.

@@ -64,7 +64,14 @@ func makeFeed(configuration: StockdConfiguration, runtime: ProjectionRuntime, lo
     guard let dsn = configuration.source.dsn else { throw ValidationError("no source: pass --dsn or set source.dsn") }
     applyOdooVersion(configuration: configuration, dsn: dsn, projection: runtime.projection, logger: logger)
     return ReplicationFeed(
-        configuration: FeedConfiguration(dsn: dsn, slot: configuration.source.slot, publication: configuration.source.publication),
+        configuration: FeedConfiguration(
+            dsn: dsn,
+            slot: configuration.source.slot,
+            publication: configuration.source.publication,
+            stallTimeoutMilliseconds: configuration.source.stallTimeoutMilliseconds,
+            autoResync: configuration.source.autoResync,
+            syncIntervalMilliseconds: configuration.store.syncIntervalMilliseconds
+        ),
         projection: runtime.projection,
         store: runtime.store,
         logger: logger

@@ -55,6 +55,10 @@ struct Serve: AsyncParsableCommand {
                 overrides.maxPageSize = maxPageSize
             }
             let logger = options.logger(configuration)
+            // Metrics first: the feed creates its instruments when it is made, and instruments made before the
+            // bootstrap go to the no-op backend for ever.
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
             let feed = try makeFeed(configuration: configuration, runtime: runtime, logger: logger)
             feed.start()
@@ -64,8 +68,6 @@ struct Serve: AsyncParsableCommand {
                 try await runBenchmark(feed: feed)
                 return
             }
-            let registry = PrometheusCollectorRegistry()
-            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let environmentTokens = ProcessInfo.processInfo.environment["STOCKD_HTTP_TOKENS"].map { $0.split(separator: ";").map(String.init) } ?? []
             let application = try HTTPServer.application(
                 projection: runtime.projection,

@@ -88,7 +88,7 @@ struct CrashRecoveryTests {
     @Test func lostSlotIsReportedAndResyncRecovers() throws {
         let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 80, seed: 13))
         let database = try ReplicationFeedTests.prepare(.v17, catalogue: catalogue)
-        let harness = try FeedHarness(database: database)
+        let harness = try FeedHarness(database: database) { $0.autoResync = false }
         harness.feed.start()
         var writer = OperationWriter(catalogue: catalogue, version: .v17, seed: 6)
         try writer.write(100, to: database)

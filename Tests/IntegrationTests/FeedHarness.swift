@@ -20,16 +20,29 @@ final class FeedHarness {
     }()
 
     let storePath: String
+    /// The feed's configuration (a test may point `dsn` at a proxy or shorten the stall timeout).
+    let configuration: FeedConfiguration
+    let durability: StoreDurability
 
-    init(database: TestDatabase, settings: ProjectionSettings = ProjectionSettings(), storePath: String? = nil) throws {
+    init(
+        database: TestDatabase,
+        settings: ProjectionSettings = ProjectionSettings(),
+        storePath: String? = nil,
+        durability: StoreDurability = .full,
+        configure: (inout FeedConfiguration) -> Void = { _ in }
+    ) throws {
         self.database = database
         self.settings = settings
+        self.durability = durability
         self.storePath = storePath ?? directory.path + "/store"
+        var configuration = Self.configuration(database)
+        configure(&configuration)
+        self.configuration = configuration
         let report = try SourceSetup(dsn: database.dsn, publication: "stockd").run()
         guard report.ready else { throw PostgresError(kind: .server, message: "setup not ready: \(report.lines)") }
-        store = try LMDBProjectionStore(path: self.storePath, initialMapSize: 64 << 20)
+        store = try LMDBProjectionStore(path: self.storePath, initialMapSize: 64 << 20, durability: durability)
         projection = StockProjection(state: try store.load(settings: settings))
-        feed = ReplicationFeed(configuration: Self.configuration(database), projection: projection, store: store, logger: Self.logger)
+        feed = ReplicationFeed(configuration: configuration, projection: projection, store: store, logger: Self.logger)
     }
 
     static func configuration(_ database: TestDatabase) -> FeedConfiguration {
@@ -39,10 +52,25 @@ final class FeedHarness {
     /// Stops the feed, reopens the store from disk, and starts a new feed from its checkpoint (a restart).
     func restart() throws {
         feed.stop()
-        store = try LMDBProjectionStore(path: storePath, initialMapSize: 64 << 20)
-        projection = StockProjection(state: try store.load(settings: settings))
-        feed = ReplicationFeed(configuration: Self.configuration(database), projection: projection, store: store, logger: Self.logger)
+        try reopen()
         feed.start()
+    }
+
+    /// Reopens the store from disk and makes a new feed on it, not started (the old feed must be stopped).
+    func reopen() throws {
+        store = try LMDBProjectionStore(path: storePath, initialMapSize: 64 << 20, durability: durability)
+        projection = StockProjection(state: try store.load(settings: settings))
+        feed = ReplicationFeed(configuration: configuration, projection: projection, store: store, logger: Self.logger)
+    }
+
+    /// Waits until `condition` holds, polling every 20 ms; throws after `timeout` seconds.
+    func wait(for what: String, timeout: Double = 30, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw PostgresError(kind: .connection, message: "timed out after \(timeout) s waiting for \(what): \(feed.status)")
     }
 
     /// Waits until the projection has applied everything the server has written so far.

@@ -72,10 +72,12 @@ import Testing
         status.phase = .streaming
         status.appliedLSN = 100
         status.serverWALEnd = 100
+        status.lastMessageTime = 1_000_000  // caught up: the lag is the time since the server last said so
         status.sampleIfDue(now: 1_000_000)
         status.transactions = 30
         status.rowChanges = 90
         status.sampleIfDue(now: 1_500_000)  // too soon: dropped
+        status.lastMessageTime = 2_000_000
         status.sampleIfDue(now: 2_000_000)
         status.serverWALEnd = 400  // 300 bytes behind: the lag is the time since the last applied commit
         status.appliedCommitTime = 2_000_000
@@ -84,5 +86,18 @@ import Testing
         #expect(status.history.samples.map(\.lagMilliseconds) == [0, 0, 1_250])
         #expect(status.history.samples.last?.lagBytes == 300)
         #expect(status.history.ratePoints.first?.transactionsPerSecond == 30)
+    }
+
+    /// A caught-up stream whose server has gone silent shows growing lag, never a constant 0.
+    @Test func aSilentServerShowsAsGrowingLag() {
+        var status = FeedStatus()
+        status.phase = .streaming
+        status.appliedLSN = 100
+        status.serverWALEnd = 100
+        status.lastMessageTime = 10_000_000
+        #expect(status.lagMilliseconds(now: 10_200_000) == 200)
+        #expect(status.lagMilliseconds(now: 40_000_000) == 30_000)
+        status.lastMessageTime = nil
+        #expect(status.lagMilliseconds(now: 40_000_000) == nil)
     }
 }

@@ -223,7 +223,10 @@ import Testing
             "STOCKD_STORE_PATH": "/srv/stockd",
             "STOCKD_STORE_MAP_SIZE_MB": "64",
             "STOCKD_STORE_DURABILITY": "no_sync",
+            "STOCKD_STORE_SYNC_INTERVAL_MS": "250",
             "STOCKD_SOURCE_DSN": "dbname=odoo",
+            "STOCKD_SOURCE_STALL_TIMEOUT_MS": "4000",
+            "STOCKD_SOURCE_AUTO_RESYNC": "false",
             "STOCKD_SOURCE_SLOT": "slot_1",
             "STOCKD_SOURCE_PUBLICATION": "pub",
             "STOCKD_SOURCE_ODOO_VERSION": "18",
@@ -244,9 +247,14 @@ import Testing
         ]
         #expect(Set(environment.keys) == Set(ConfigurationKey.allCases.map(\.environmentVariable)))
         let configuration = try await StockdConfiguration.load(arguments: [], environment: environment, configFile: nil)
+        var store = StockdConfiguration.Store(path: "/srv/stockd", mapSizeMB: 64, durability: .noSync)
+        store.syncIntervalMilliseconds = 250
+        var source = StockdConfiguration.Source(dsn: "dbname=odoo", slot: "slot_1", publication: "pub", odooVersion: 18)
+        source.stallTimeoutMilliseconds = 4_000
+        source.autoResync = false
         let expected = StockdConfiguration(
-            store: .init(path: "/srv/stockd", mapSizeMB: 64, durability: .noSync),
-            source: .init(dsn: "dbname=odoo", slot: "slot_1", publication: "pub", odooVersion: 18),
+            store: store,
+            source: source,
             http: .init(host: "0.0.0.0", port: 0, maxBodyBytes: 4096, maxIdentifiers: 50, defaultPageSize: 10, maxPageSize: 20),
             log: .init(level: .critical),
             quarantine: .init(locationIDs: [7, 8], namePatterns: [], warehouseQCLocations: true),

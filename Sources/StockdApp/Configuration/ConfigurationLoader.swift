@@ -222,6 +222,9 @@ extension StockdConfiguration {
             }
             configuration.store.durability = durability
         }
+        if let text = try await settings.text(.storeSyncIntervalMS) {
+            configuration.store.syncIntervalMilliseconds = try Check.int(text, key: .storeSyncIntervalMS, in: 1...3_600_000, expected: Expected.milliseconds)
+        }
 
         // source
         if let text = try await settings.text(.sourceDSN) {
@@ -243,6 +246,18 @@ extension StockdConfiguration {
             case "16", "17", "18": configuration.source.odooVersion = Int(Check.trim(text))
             default: throw invalid(.sourceOdooVersion, text, Expected.odooVersion)
             }
+        }
+
+        if let text = try await settings.text(.sourceStallTimeoutMS) {
+            configuration.source.stallTimeoutMilliseconds = try Check.int(
+                text,
+                key: .sourceStallTimeoutMS,
+                in: 2_000...3_600_000,
+                expected: Expected.stallTimeout
+            )
+        }
+        if let text = try await settings.text(.sourceAutoResync) {
+            configuration.source.autoResync = try Check.bool(text, key: .sourceAutoResync)
         }
 
         // http

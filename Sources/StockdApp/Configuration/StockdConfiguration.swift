@@ -66,6 +66,10 @@ extension StockdConfiguration {
         public var mapSizeMB: Int
         /// `store.durability`: how hard commits are flushed to disk. Default ``Durability/full``.
         public var durability: Durability
+        /// `store.sync_interval_ms`: with a durability other than `full`, the longest time commits stay unsynced
+        /// (the store is synced at least this often, and only synced positions are confirmed to PostgreSQL).
+        /// Default 1000.
+        public var syncIntervalMilliseconds = 1_000
 
         /// Creates the store settings.
         /// - Parameters:
@@ -104,6 +108,12 @@ extension StockdConfiguration {
         /// `source.odoo_version`: the Odoo major version (16, 17 or 18) whose kit arithmetic to reproduce, or `nil`
         /// to detect it from the database (`ir_module_module`, else the schema). Default `nil` (`auto`).
         public var odooVersion: Int?
+        /// `source.stall_timeout_ms`: silence from the server longer than this while streaming drops the connection
+        /// and reconnects (the feed asks for a reply every second). Default 10000.
+        public var stallTimeoutMilliseconds = 10_000
+        /// `source.auto_resync`: whether a lost replication slot starts a resync by itself, serving the old figures
+        /// meanwhile. A store found behind its slot is always resynced. Default `true`.
+        public var autoResync = true
 
         /// Creates the source settings.
         /// - Parameters:

@@ -15,8 +15,13 @@ public struct FeedStatusAdapter: FeedStatusProvider {
     /// Wraps a feed.
     public init(feed: ReplicationFeed) { self.feed = feed }
 
-    public var httpStatus: FeedHTTPStatus {
-        let status = feed.status
+    public var httpStatus: FeedHTTPStatus { Self.httpStatus(of: feed.status, now: Self.now()) }
+
+    /// How the API reports a feed status: data endpoints answer whenever figures are loaded (the old ones keep
+    /// serving through a resync, with their honest `as_of` and lag); readiness fails, with the reason, in every
+    /// phase where the figures may not follow the source.
+    static func httpStatus(of status: FeedStatus, now: Int64) -> FeedHTTPStatus {
+        // Figures exist once a checkpoint is applied, except while the very first snapshot is copied.
         let loaded = status.appliedLSN != nil && status.phase != .starting && status.phase != .snapshotting
         return FeedHTTPStatus(
             phase: status.phase.rawValue,
@@ -24,13 +29,25 @@ public struct FeedStatusAdapter: FeedStatusProvider {
             lastCommitTimeMicros: status.appliedCommitTime,
             appliedLSN: status.appliedCheckpoint?.description,
             lagBytes: status.lagBytes,
-            lagMilliseconds: status.lagMilliseconds(now: Self.now()),
+            lagMilliseconds: status.lagMilliseconds(now: now),
             slotState: status.phase == .slotLost ? "lost" : "ok",
             transactions: status.transactions,
             unexpectedRows: status.unexpectedRows,
             lastError: status.lastError,
-            notReadyReason: status.phase == .slotLost ? "replication slot lost: run `stockd resync` or send SIGHUP" : nil
+            notReadyReason: notReadyReason(status.phase)
         )
+    }
+
+    /// Why a phase keeps the server out of a balancer's rotation, or `nil`.
+    static func notReadyReason(_ phase: FeedStatus.Phase) -> String? {
+        switch phase {
+        case .slotLost: "replication slot lost: the figures no longer follow the source; resync (automatic unless disabled, or SIGHUP)"
+        case .resyncing: "resyncing: serving the figures as of the last checkpoint until the fresh snapshot is swapped in"
+        case .storeBehindSlot: "the store is behind its replication slot (lost commits): resyncing"
+        case .schemaMismatch: "a mirrored table cannot be mapped (schema changed): the feed is stopped; see last_error"
+        case .stopped: "the replication feed is stopped"
+        case .starting, .snapshotting, .streaming, .reconnecting: nil
+        }
     }
 
     public var statusDetails: FeedStatusDetails {
