@@ -18,6 +18,9 @@ public struct InitialSnapshot {
     public var slot: ReplicationSlot
     /// Rows per LMDB transaction while copying.
     public var chunkSize = 50_000
+    /// The change-log epoch of the new store: differs from the store it replaces, so no cursor of the old
+    /// figures is read as a position of the new ones.
+    public var changeEpoch = ChangeCursor.randomEpoch()
 
     /// Creates a snapshot job.
     public init(dsn: String, slot: ReplicationSlot) {
@@ -56,7 +59,7 @@ public struct InitialSnapshot {
         try reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try reader.execute("SET TRANSACTION SNAPSHOT \(reader.literal(created.snapshotName))")
         let checkpoint = Checkpoint(position: created.consistentPoint, commitTime: nil)
-        var state = ProjectionState(settings: settings, checkpoint: checkpoint, changeCursor: 0)
+        var state = ProjectionState(settings: settings, checkpoint: checkpoint, changeCursor: 0, changeEpoch: changeEpoch)
         var rows: [String: Int] = [:]
         var unmapped = 0
         // Parents before children, so references resolve as rows load; the kit tables (mrp module, attributes)
@@ -107,7 +110,7 @@ public struct InitialSnapshot {
         }
         try reader.execute("COMMIT")
         state.finishLoading()
-        try store.finishSnapshot(checkpoint: checkpoint, changeCursor: 0)
+        try store.finishSnapshot(checkpoint: checkpoint, changes: .empty(epoch: changeEpoch))
         withExtendedLifetime(replication) {}
         return Outcome(state: state, consistentPoint: created.consistentPoint, rows: rows, unmappedRows: unmapped)
     }

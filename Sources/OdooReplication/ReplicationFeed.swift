@@ -103,8 +103,9 @@ public final class ReplicationFeed: Sendable {
         let outcome: InitialSnapshot.Outcome
         do {
             let next = try LMDBProjectionStore(path: staging, initialMapSize: current.initialMapSize, durability: current.durability)
-            outcome = try InitialSnapshot(dsn: configuration.connectionString, slot: ReplicationSlot(name: configuration.slot))
-                .run(into: next, settings: projection.snapshot().settings, logger: logger)
+            var job = InitialSnapshot(dsn: configuration.connectionString, slot: ReplicationSlot(name: configuration.slot))
+            job.changeEpoch = ChangeCursor.epoch(after: projection.snapshot().changeEpoch)
+            outcome = try job.run(into: next, settings: projection.snapshot().settings, logger: logger)
             if next.durability != .full { try next.sync() }
         } catch {
             update { $0.resyncFailures += 1 }
@@ -138,6 +139,8 @@ public final class ReplicationFeed: Sendable {
     // MARK: - The driver
 
     private func run() {
+        openSession()
+        defer { closeSession() }
         while true {
             if resyncRequested.exchange(false, ordering: .acquiringAndReleasing) { machine.withLock { $0.requestResync() } }
             let complete: Bool
@@ -199,13 +202,45 @@ public final class ReplicationFeed: Sendable {
                     }
                 } catch let failure as StoreWriteFailure {
                     // Memory may be ahead of the store: go back to what is durable and stream again from there.
-                    if let state = try? store.load(settings: projection.snapshot().settings) { projection.replaceState(state) }
+                    if let state = try? store.load(settings: projection.snapshot().settings) {
+                        projection.replaceState(state)
+                        try? startNewChangeEpoch(reason: "a store commit failed")
+                    }
                     handle(.storeWrite(failure.description))
                 } catch {
                     handle(.connection("replication interrupted: \(error)"))
                 }
             }
         }
+    }
+
+    /// Marks the store as in use; after an unclean end of the previous session, starts a new change-log epoch.
+    private func openSession() {
+        do {
+            let clean = try store.openSession()
+            if !clean && projection.snapshot().checkpoint != nil { try startNewChangeEpoch(reason: "the previous run did not stop cleanly") }
+        } catch {
+            logger.error("cannot open the store's session", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Marks the store as cleanly closed when everything the projection published is committed, so change-feed
+    /// cursors stay valid across the restart.
+    private func closeSession() {
+        do {
+            guard try store.info().checkpoint == projection.snapshot().checkpoint else { return }
+            try store.closeSession()
+        } catch {
+            logger.error("cannot close the store's session", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Expires every change-feed cursor handed out so far, in memory and in the store: for when the projection
+    /// went back to an older durable state, whose replay may number change entries differently.
+    private func startNewChangeEpoch(reason: String) throws {
+        let slice = projection.startNewChangeEpoch()
+        try store.resetChangeLog(slice)
+        logger.notice("change feed: new epoch, earlier cursors expire (410: pull again)", metadata: ["reason": "\(reason)", "epoch": "\(slice.epoch)"])
     }
 
     /// Reports a failure to the machine, publishes the phase and error, and waits as it says.
@@ -274,6 +309,7 @@ public final class ReplicationFeed: Sendable {
         if durable != projection.snapshot().checkpoint {
             logger.notice("reloading the projection from the store's checkpoint", metadata: ["replication.lsn": "\(durable?.description ?? "none")"])
             projection.replaceState(try store.load(settings: projection.snapshot().settings))
+            try startNewChangeEpoch(reason: "memory had run ahead of the store")
         }
         let connectionString = configuration.connectionString
         let slot = ReplicationSlot(name: configuration.slot)
@@ -317,6 +353,7 @@ public final class ReplicationFeed: Sendable {
         var serverEnd: UInt64 = start
         var confirmed = start
         var reportedIgnored = 0
+        var changesEnqueued = projection.snapshot().changeLogPosition
         let clock = ContinuousClock()
         var lastStatus = clock.now
         var lastMessage = clock.now
@@ -371,7 +408,9 @@ public final class ReplicationFeed: Sendable {
             let report = try projection.apply(fresh)
             let visibleAt = currentUnixMicroseconds()
             do {
-                try writer.enqueue(fresh, changeCursor: projection.snapshot().changeCursor)
+                let changes = projection.snapshot().changeLogSlice(from: changesEnqueued)
+                try writer.enqueue(fresh, changes: changes)
+                if !fresh.isEmpty { changesEnqueued = changes.nextPosition }
             } catch {
                 throw StoreWriteFailure(underlying: error)
             }

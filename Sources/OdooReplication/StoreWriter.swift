@@ -22,7 +22,7 @@ final class StoreWriter: @unchecked Sendable {
     private let condition = NSCondition()
     private let store: LMDBProjectionStore
     private var queue: [SourceTransaction] = []
-    private var queuedCursor: UInt64 = 0
+    private var queuedChanges: ChangeLogSlice?
     private var writing = false
     private var stopping = false
     private var failure: (any Error)?
@@ -39,7 +39,7 @@ final class StoreWriter: @unchecked Sendable {
     /// - Parameters:
     ///   - store: Where to commit.
     ///   - durable: The store's checkpoint now.
-    ///   - maxQueued: How many transactions may wait before ``enqueue(_:changeCursor:)`` blocks (backpressure).
+    ///   - maxQueued: How many transactions may wait before ``enqueue(_:changes:)`` blocks (backpressure).
     ///   - syncInterval: With a durability other than `full`, how long commits may stay unsynced.
     ///   - onCommit: Called after each LMDB commit.
     init(
@@ -77,16 +77,16 @@ final class StoreWriter: @unchecked Sendable {
 
     /// Queues applied transactions for the store.
     ///
-    /// - Parameter changeCursor: The change feed's position after the last of them.
+    /// - Parameter changes: The change-log entries they produced, and the log's bounds after them.
     /// - Throws: The error of an earlier failed commit.
-    func enqueue(_ transactions: [SourceTransaction], changeCursor: UInt64) throws {
+    func enqueue(_ transactions: [SourceTransaction], changes: ChangeLogSlice) throws {
         guard !transactions.isEmpty else { return }
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= maxQueued && failure == nil { condition.wait() }
         if let failure { throw failure }
         queue += transactions
-        queuedCursor = changeCursor
+        queuedChanges = queuedChanges.map { $0.merged(with: changes) } ?? changes
         condition.broadcast()
     }
 
@@ -142,7 +142,8 @@ final class StoreWriter: @unchecked Sendable {
                 return
             }
             let batch = queue
-            let cursor = queuedCursor
+            let changes = queuedChanges ?? .empty(epoch: 0)
+            queuedChanges = nil
             queue.removeAll(keepingCapacity: true)
             writing = true
             condition.broadcast()
@@ -150,7 +151,7 @@ final class StoreWriter: @unchecked Sendable {
 
             let checkpoint = batch[batch.count - 1].checkpoint
             do {
-                try store.persist(batch, checkpoint: checkpoint, changeCursor: cursor)
+                try store.persist(batch, checkpoint: checkpoint, changes: changes)
                 durablePosition.store(checkpoint.position, ordering: .releasing)
                 if commitsAreSynced {
                     syncedPosition.store(checkpoint.position, ordering: .releasing)

@@ -5,8 +5,10 @@ public import StockProjection
 /// always written together in one LMDB transaction.
 ///
 /// Layout (format version 2): one named database per source table (`stock_quant`, `stock_location`, ...) keyed
-/// by the row id (4 bytes, big-endian, sign bit flipped, so cursor order is id order), and a `meta` database
-/// with `format_version`, `checkpoint` and `change_cursor`. Rows are encoded by `RowCodec`. The two
+/// by the row id (4 bytes, big-endian, sign bit flipped, so cursor order is id order), a `changes` database with
+/// the change log's newest entries (key: the position, 8 bytes big-endian; value: variant and location ids), and a
+/// `meta` database with `format_version`, `checkpoint`, `change_cursor`, `change_epoch`, `change_valid_from`,
+/// `confirmed` and `session_open`. Rows are encoded by `RowCodec`. The two
 /// many-to-many tables (`product_variant_combination`, `mrp_bom_line_product_template_attribute_value_rel`) are
 /// keyed by both ids (8 bytes) with an empty value. Version 2 added the manufacturing tables (kits); a version 1
 /// store lacks them and is refused, so `stockd resync` rebuilds it rather than serving kits without BoMs.
@@ -16,6 +18,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
 
     private let environment: LMDBEnvironment
     private let meta: LMDBDatabase
+    private let changes: LMDBDatabase
     private let tables: [SourceTable: LMDBDatabase]
     /// The directory of the store.
     public let path: String
@@ -29,6 +32,9 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         static let checkpoint = Array("checkpoint".utf8)
         static let changeCursor = Array("change_cursor".utf8)
         static let confirmed = Array("confirmed".utf8)
+        static let changeEpoch = Array("change_epoch".utf8)
+        static let changeValidFrom = Array("change_valid_from".utf8)
+        static let sessionOpen = Array("session_open".utf8)
     }
 
     /// Opens (or creates) a store.
@@ -53,13 +59,16 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             environment = try LMDBEnvironment(path: path, maxDatabases: 16, mapSize: initialMapSize, flags: flags)
             var opened: [SourceTable: LMDBDatabase] = [:]
             var metaDatabase: LMDBDatabase?
+            var changesDatabase: LMDBDatabase?
             try environment.withWriteTransaction { transaction in
                 metaDatabase = try transaction.openDatabase(named: "meta", create: true)
+                changesDatabase = try transaction.openDatabase(named: "changes", create: true)
                 for table in SourceTable.allCases {
                     opened[table] = try transaction.openDatabase(named: table.rawValue, create: true)
                 }
             }
             meta = metaDatabase!
+            changes = changesDatabase!
             tables = opened
         } catch let error as LMDBError {
             throw StoreError.storage(error.description)
@@ -91,7 +100,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         }
     }
 
-    public func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changeCursor: UInt64) throws {
+    public func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changes slice: ChangeLogSlice) throws {
         try storageErrors {
             try environment.withWriteTransaction { transaction in
                 var writer = RowWriter()
@@ -103,10 +112,78 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                 writer.reset()
                 Self.encode(checkpoint, into: &writer)
                 try transaction.put(writer.bytes, forKey: MetaKey.checkpoint, in: meta)
-                writer.reset()
-                writer.write(changeCursor)
-                try transaction.put(writer.bytes, forKey: MetaKey.changeCursor, in: meta)
+                try writeChangeLog(slice, into: &transaction)
             }
+        }
+    }
+
+    /// Mirrors the change log: adds the slice's entries, drops entries below its `validFrom`, and records its
+    /// bounds and epoch.
+    private func writeChangeLog(_ slice: ChangeLogSlice, into transaction: inout LMDBWriteTransaction) throws {
+        var writer = RowWriter()
+        for entry in slice.entries where entry.position >= slice.validFrom {
+            writer.reset()
+            writer.write(entry.variantID.rawValue)
+            writer.write(entry.locationID.rawValue)
+            try transaction.put(writer.bytes, forKey: Self.changeKey(entry.position), in: changes)
+        }
+        var expired: [[UInt8]] = []
+        try transaction.forEach(in: changes) { key, _ in
+            guard Self.changePosition(key) < slice.validFrom else { return .stop }
+            expired.append(Array(key))
+            return .continue
+        }
+        for key in expired { _ = try transaction.delete(key, in: changes) }
+        writer.reset()
+        writer.write(slice.nextPosition)
+        try transaction.put(writer.bytes, forKey: MetaKey.changeCursor, in: meta)
+        writer.reset()
+        writer.write(slice.validFrom)
+        try transaction.put(writer.bytes, forKey: MetaKey.changeValidFrom, in: meta)
+        writer.reset()
+        writer.write(slice.epoch)
+        try transaction.put(writer.bytes, forKey: MetaKey.changeEpoch, in: meta)
+    }
+
+    private static func changeKey(_ position: UInt64) -> [UInt8] { withUnsafeBytes(of: position.bigEndian) { Array($0) } }
+
+    private static func changePosition(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        guard key.count == 8 else { return 0 }
+        return key.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Writes the change log's bounds alone (a new epoch, whose log is empty), dropping the stored entries.
+    public func resetChangeLog(_ slice: ChangeLogSlice) throws {
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                try writeChangeLog(slice, into: &transaction)
+            }
+        }
+    }
+
+    /// Marks the store as in use by a running feed and says whether the previous one closed it cleanly.
+    ///
+    /// After an unclean end (a crash, a kill) memory had run ahead of the store; the replay that follows may
+    /// number change-log entries differently from what clients saw, so the caller starts a new epoch then.
+    ///
+    /// - Returns: Whether the previous session ended with ``closeSession()`` (or there was none).
+    public func openSession() throws -> Bool {
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                let open = try transaction.get(MetaKey.sessionOpen, in: meta).map { $0.first == 1 } ?? false
+                try transaction.put([1], forKey: MetaKey.sessionOpen, in: meta)
+                return !open
+            }
+        }
+    }
+
+    /// Marks the store as cleanly closed: everything the projection published is committed.
+    public func closeSession() throws {
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                try transaction.put([0], forKey: MetaKey.sessionOpen, in: meta)
+            }
+            if durability != .full { try environment.sync(force: true) }
         }
     }
 
@@ -181,8 +258,11 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         try storageErrors {
             try environment.withWriteTransaction { transaction in
                 for table in SourceTable.allCases { try transaction.drop(tables[table]!) }
+                try transaction.drop(changes)
                 _ = try transaction.delete(MetaKey.checkpoint, in: meta)
                 _ = try transaction.delete(MetaKey.changeCursor, in: meta)
+                _ = try transaction.delete(MetaKey.changeValidFrom, in: meta)
+                _ = try transaction.delete(MetaKey.changeEpoch, in: meta)
                 _ = try transaction.delete(MetaKey.confirmed, in: meta)
             }
         }
@@ -239,9 +319,10 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         }
     }
 
-    /// Commits an initial snapshot by writing its checkpoint (the slot's consistent point).
-    public func finishSnapshot(checkpoint: Checkpoint, changeCursor: UInt64) throws {
-        try persist([], checkpoint: checkpoint, changeCursor: changeCursor)
+    /// Commits an initial snapshot by writing its checkpoint (the slot's consistent point) and its empty change
+    /// log (in a new epoch, so no cursor of an earlier store is read as one of this one).
+    public func finishSnapshot(checkpoint: Checkpoint, changes: ChangeLogSlice) throws {
+        try persist([], checkpoint: checkpoint, changes: changes)
     }
 
     /// Whether the store holds rows but no checkpoint: an initial snapshot that did not finish.
@@ -260,6 +341,18 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             try environment.withReadTransaction { transaction in
                 let (checkpoint, changeCursor) = try readMeta(transaction)
                 var state = ProjectionState(settings: settings, checkpoint: checkpoint, changeCursor: changeCursor)
+                let epoch: UInt16 = try readMetaValue(MetaKey.changeEpoch, transaction) ?? 0
+                let validFrom: UInt64 = try readMetaValue(MetaKey.changeValidFrom, transaction) ?? changeCursor
+                var stored: [StoredChange] = []
+                try transaction.forEach(in: changes) { key, value in
+                    var reader = RowReader(value)
+                    let variant: Int32 = try reader.read()
+                    let location: Int32 = try reader.read()
+                    try reader.finish()
+                    stored.append(StoredChange(position: Self.changePosition(key), variantID: VariantID(variant), locationID: LocationID(location)))
+                    return .continue
+                }
+                state.restoreChangeLog(stored, validFrom: validFrom, nextPosition: changeCursor, epoch: epoch)
                 try loadRows(.units, from: transaction, into: &state) { .upsertUnit(try RowCodec.decodeUnit(id: $0, $1)) }
                 try loadRows(.templates, from: transaction, into: &state) { .upsertTemplate(try RowCodec.decodeTemplate(id: $0, $1)) }
                 try loadRows(.variants, from: transaction, into: &state) { .upsertVariant(try RowCodec.decodeVariant(id: $0, $1)) }
@@ -346,6 +439,15 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             return value
         } ?? 0
         return (checkpoint, cursor)
+    }
+
+    private func readMetaValue<T: FixedWidthInteger>(_ key: [UInt8], _ transaction: borrowing LMDBReadTransaction) throws -> T? {
+        try transaction.withValue(forKey: key, in: meta) { bytes in
+            var reader = RowReader(bytes)
+            let value: T = try reader.read()
+            try reader.finish()
+            return value
+        }
     }
 
     private static func encode(_ checkpoint: Checkpoint, into writer: inout RowWriter) {

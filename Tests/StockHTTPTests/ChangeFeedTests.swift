@@ -131,9 +131,18 @@ import Testing
 
     @Test func aCursorAheadOfTheFeedIs410() async throws {
         try await withAPI(projection: try HTTPFixtures.projection()) { client in
-            for since in ["999999", "18446744073709551615", "99999999999999999999999"] {
+            let problem = try await client.execute(uri: "/v1/changes?since=999999", method: .get).problem(.gone, slug: "cursor-expired")
+            #expect(problem["latest_cursor"]?.string != nil)
+        }
+    }
+
+    /// A cursor of another epoch (another store, a resync, a restart after a crash) is expired, whatever its
+    /// position: it is never read as a position of this log.
+    @Test func aCursorOfAnotherEpochIs410() async throws {
+        try await withAPI(projection: try HTTPFixtures.projection()) { client in
+            for since in [String(ChangeCursor.encode(epoch: 5, position: 0)), "18446744073709551615", "99999999999999999999999"] {
                 let problem = try await client.execute(uri: "/v1/changes?since=\(since)", method: .get).problem(.gone, slug: "cursor-expired")
-                #expect(problem["latest_cursor"]?.string != nil)
+                #expect(problem["oldest_cursor"]?.string != nil)
             }
         }
     }

@@ -6,12 +6,12 @@ import Testing
 @Suite struct ApplyTests {
     struct FailingStore: ProjectionStore {
         struct Failure: Error {}
-        func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changeCursor: UInt64) throws { throw Failure() }
+        func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changes: ChangeLogSlice) throws { throw Failure() }
     }
 
     final class RecordingStore: ProjectionStore, Sendable {
         let calls = Mutex<[(count: Int, checkpoint: Checkpoint)]>([])
-        func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changeCursor: UInt64) throws {
+        func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changes: ChangeLogSlice) throws {
             calls.withLock { $0.append((transactions.count, checkpoint)) }
         }
     }

@@ -7,14 +7,18 @@ extension ProjectionSnapshot {
     ///   - cursor: A cursor from an earlier page or from ``changeCursor``.
     ///   - scope: Only pairs whose location is inside this scope, or `nil` for all.
     ///   - limit: The most pairs to return.
-    /// - Throws: ``ChangeFeedError/expired(oldestCursor:)`` when the cursor is older than what is kept.
+    /// - Throws: ``ChangeFeedError/expired(oldestCursor:)`` when the cursor is older than what is kept or of
+    ///   another epoch (before a resync, or before a restart that followed a crash).
     public func changes(after cursor: UInt64, in scope: ResolvedScope? = nil, limit: Int) throws(ChangeFeedError) -> ChangePage {
         let log = state.changeLog
-        guard cursor >= log.validFrom else { throw .expired(oldestCursor: log.validFrom) }
-        guard cursor <= log.nextPosition else { throw .fromTheFuture(latestCursor: log.nextPosition) }
+        let (epoch, start) = ChangeCursor.decode(cursor)
+        let oldest = ChangeCursor.encode(epoch: log.epoch, position: log.validFrom)
+        guard epoch == log.epoch else { throw .expired(oldestCursor: oldest) }
+        guard start >= log.validFrom else { throw .expired(oldestCursor: oldest) }
+        guard start <= log.nextPosition else { throw .fromTheFuture(latestCursor: changeCursor) }
         var seen = Set<ChangeLog.Entry>()
         var changes: [ChangePage.Change] = []
-        var position = cursor
+        var position = start
         let index = state.locationIndex
         while position < log.nextPosition {
             let entry = log.entry(at: position)
@@ -32,6 +36,6 @@ extension ProjectionSnapshot {
             }
             position += 1
         }
-        return ChangePage(changes: changes, nextCursor: position, hasMore: position < log.nextPosition)
+        return ChangePage(changes: changes, nextCursor: ChangeCursor.encode(epoch: log.epoch, position: position), hasMore: position < log.nextPosition)
     }
 }

@@ -13,7 +13,18 @@ public final class ProjectionSnapshot: Sendable {
     public var checkpoint: Checkpoint? { state.checkpoint }
 
     /// The change-feed cursor that follows this snapshot: ask for changes after it to get what comes next.
-    public var changeCursor: UInt64 { state.changeLog.nextPosition }
+    ///
+    /// It carries the log's epoch (``ChangeCursor``), so a cursor of another epoch is never read as a position.
+    public var changeCursor: UInt64 { ChangeCursor.encode(epoch: state.changeLog.epoch, position: state.changeLog.nextPosition) }
+
+    /// The change log's next position (without the epoch), where a store's copy of the log ends.
+    public var changeLogPosition: UInt64 { state.changeLog.nextPosition }
+
+    /// The change log's epoch.
+    public var changeEpoch: UInt16 { state.changeLog.epoch }
+
+    /// The change-log entries from `position` on, with the bounds a store needs to mirror the log.
+    public func changeLogSlice(from position: UInt64) -> ChangeLogSlice { state.changeLog.slice(from: position) }
 
     /// The settings figures are computed with.
     public var settings: ProjectionSettings { state.settings }

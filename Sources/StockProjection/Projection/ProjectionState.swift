@@ -35,11 +35,27 @@ public struct ProjectionState: Sendable {
     ///   - settings: Quarantine, safety stock and change-log settings.
     ///   - checkpoint: The checkpoint the state corresponds to (when restoring from storage).
     ///   - changeCursor: The change feed's next position (restored from storage); earlier cursors expire.
-    public init(settings: ProjectionSettings = ProjectionSettings(), checkpoint: Checkpoint? = nil, changeCursor: UInt64 = 0) {
+    ///   - changeEpoch: The epoch of the change log (0 for a projection that is never stored).
+    public init(settings: ProjectionSettings = ProjectionSettings(), checkpoint: Checkpoint? = nil, changeCursor: UInt64 = 0, changeEpoch: UInt16 = 0) {
         self.settings = settings
         self.checkpoint = checkpoint
-        self.changeLog = ChangeLog(startingAt: changeCursor, capacity: settings.changeLogCapacity)
+        self.changeLog = ChangeLog(startingAt: changeCursor, capacity: settings.changeLogCapacity, epoch: changeEpoch)
     }
+
+    /// Restores the change log from storage, so cursors handed out before a clean restart stay valid.
+    ///
+    /// - Parameters:
+    ///   - entries: The stored entries from `validFrom` on, in position order.
+    ///   - validFrom: The oldest valid position.
+    ///   - nextPosition: The position the next entry gets.
+    ///   - epoch: The log's epoch.
+    public mutating func restoreChangeLog(_ entries: [StoredChange], validFrom: UInt64, nextPosition: UInt64, epoch: UInt16) {
+        changeLog = ChangeLog(restoring: entries, validFrom: validFrom, nextPosition: nextPosition, epoch: epoch, capacity: settings.changeLogCapacity)
+    }
+
+    /// Starts a new change-log epoch: every cursor handed out so far expires. Used when the projection goes back
+    /// to an older durable state whose replay may number entries differently (a restart after a crash).
+    public mutating func startNewChangeEpoch() { changeLog.startNewEpoch() }
 
     /// Loads one row change without recording it in the change feed (used to restore from storage).
     ///

@@ -58,6 +58,7 @@ public final class StockProjection: Sendable {
     public func apply(_ transactions: [SourceTransaction], persistingTo store: (any ProjectionStore)? = nil) throws -> ApplyReport {
         try writerLock.withLock { _ in
             var state = snapshot().state
+            let changesFrom = state.changeLog.nextPosition
             var report = ApplyReport()
             var accepted: [SourceTransaction] = []
             accepted.reserveCapacity(transactions.count)
@@ -80,7 +81,7 @@ public final class StockProjection: Sendable {
             }
             state.refreshLocationIndexIfNeeded()
             report.kitProblems = state.refreshKitsIfNeeded(recordingChanges: true)
-            try store?.persist(accepted, checkpoint: checkpoint, changeCursor: state.changeLog.nextPosition)
+            try store?.persist(accepted, checkpoint: checkpoint, changes: state.changeLog.slice(from: changesFrom))
             let snapshot = ProjectionSnapshot(state: state)
             published.withLock { $0 = snapshot }
             report.checkpoint = checkpoint
@@ -98,6 +99,23 @@ public final class StockProjection: Sendable {
             state.refreshKitsIfNeeded(recordingChanges: false)
             let snapshot = ProjectionSnapshot(state: state)
             published.withLock { $0 = snapshot }
+        }
+    }
+
+    /// Starts a new change-log epoch and publishes it: every change-feed cursor handed out so far expires (`410`).
+    ///
+    /// For when the projection went back to an older durable state whose replay may number change entries
+    /// differently (a restart after a crash, a failed store commit).
+    ///
+    /// - Returns: The new, empty log's bounds, for the store.
+    @discardableResult
+    public func startNewChangeEpoch() -> ChangeLogSlice {
+        writerLock.withLock { _ in
+            var state = snapshot().state
+            state.startNewChangeEpoch()
+            let snapshot = ProjectionSnapshot(state: state)
+            published.withLock { $0 = snapshot }
+            return state.changeLog.slice(from: state.changeLog.nextPosition)
         }
     }
 
