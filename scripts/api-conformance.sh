@@ -120,12 +120,18 @@ set +e
   "$@")
 status=$?
 set -e
+logged_errors=0
 if grep -q -E "error|critical|fatal" "$work/stockd.log"; then
   log "stockd logged errors while under test:"
   grep -E "error|critical|fatal" "$work/stockd.log" | head -20 >&2
+  logged_errors=1
 fi
 if [ "$status" != 0 ]; then
   log "FAILED (schemathesis exit status $status); took $(( $(date +%s) - started )) s"
+  exit 1
+fi
+if [ "$logged_errors" != 0 ]; then
+  log "FAILED: stockd logged errors while answering (above); took $(( $(date +%s) - started )) s"
   exit 1
 fi
 log "OK: every response matched docs/openapi.yaml, no 5xx; took $(( $(date +%s) - started )) s"

@@ -8,7 +8,7 @@ import Testing
 /// STOCKD_TEST_PGPORT=$PGPORT swift test --filter OdooFixturesTests`): the schema and catalogue load, Odoo-style
 /// operations rendered as SQL keep the table equal to the generator's truth, and the oracle SQL gives the same
 /// figures as ``ReferenceFigures`` for every variant in every scope.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["STOCKD_TEST_PGPORT"] != nil))
+@Suite(.enabled(if: Psql.isAvailable))
 struct PostgresIntegrationTests {
     static let shape = CatalogueShape(variants: 1_500, warehouses: 3, shelvesPerWarehouse: 2, levelsPerVariant: 3, seed: 11)
 

@@ -8,6 +8,11 @@ struct Psql: Sendable {
 
     static let executable = "/usr/bin/psql"
     static var port: String? { ProcessInfo.processInfo.environment["STOCKD_TEST_PGPORT"] }
+    /// Whether the PostgreSQL tests run: with a test cluster, and always under CI (`CI` set), where a missing
+    /// cluster must fail the run rather than skip it silently.
+    static var isAvailable: Bool { port != nil || ProcessInfo.processInfo.environment["CI"] != nil }
+    /// The test cluster's port; under CI without one, PostgreSQL's default (the connection then fails loudly).
+    static var portOrDefault: String { port ?? "5432" }
 
     let port: String
     let database: String

@@ -244,6 +244,7 @@ import Testing
             "STOCKD_SAFETY_STOCK_WAREHOUSES": "WH=2,EU=0",
             "STOCKD_SAFETY_STOCK_SKUS": "A-1=3",
             "STOCKD_READINESS_MAX_LAG_SECONDS": "120",
+            "STOCKD_READINESS_MAX_UNEXPECTED_ROWS": "7",
         ]
         #expect(Set(environment.keys) == Set(ConfigurationKey.allCases.map(\.environmentVariable)))
         let configuration = try await StockdConfiguration.load(arguments: [], environment: environment, configFile: nil)
@@ -252,6 +253,8 @@ import Testing
         var source = StockdConfiguration.Source(dsn: "dbname=odoo", slot: "slot_1", publication: "pub", odooVersion: 18)
         source.stallTimeoutMilliseconds = 4_000
         source.autoResync = false
+        var readiness = StockdConfiguration.Readiness(maxLagSeconds: 120)
+        readiness.maxUnexpectedRows = 7
         let expected = StockdConfiguration(
             store: store,
             source: source,
@@ -259,7 +262,7 @@ import Testing
             log: .init(level: .critical),
             quarantine: .init(locationIDs: [7, 8], namePatterns: [], warehouseQCLocations: true),
             safetyStock: .init(defaultQuantity: "1.5", warehouses: ["WH": "2", "EU": "0"], skus: ["A-1": "3"]),
-            readiness: .init(maxLagSeconds: 120)
+            readiness: readiness
         )
         #expect(configuration == expected)
     }

@@ -45,4 +45,17 @@ struct FeedStatusAdapterTests {
         status.phase = .snapshotting
         #expect(!FeedStatusAdapter.httpStatus(of: status, now: 0).isLoaded)
     }
+
+    /// Rows that could not be applied make the figures they touch suspect: past the threshold, not ready.
+    @Test func tooManyUnappliedRowsFailReadiness() {
+        var status = Self.status(.streaming)
+        status.unexpectedRows = 3
+        #expect(FeedStatusAdapter.httpStatus(of: status, now: 1_000_000, maxUnexpectedRows: 3).notReadyReason == nil)
+        status.unexpectedRows = 4
+        let reason = FeedStatusAdapter.httpStatus(of: status, now: 1_000_000, maxUnexpectedRows: 3).notReadyReason
+        #expect(reason?.contains("4 source rows could not be applied") == true)
+        status.phase = .schemaMismatch
+        let both = FeedStatusAdapter.httpStatus(of: status, now: 1_000_000, maxUnexpectedRows: 3).notReadyReason
+        #expect(both?.contains("schema changed") == true && both?.contains("4 source rows") == true)
+    }
 }

@@ -30,6 +30,7 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case safetyStockWarehouses = "safety_stock.warehouses"
     case safetyStockSKUs = "safety_stock.skus"
     case readinessMaxLagSeconds = "readiness.max_lag_seconds"
+    case readinessMaxUnexpectedRows = "readiness.max_unexpected_rows"
 
     /// The key's path components, as swift-configuration addresses it.
     var components: [String] {

@@ -353,6 +353,14 @@ extension StockdConfiguration {
                 expected: Expected.seconds
             )
         }
+        if let text = try await settings.text(.readinessMaxUnexpectedRows) {
+            configuration.readiness.maxUnexpectedRows = try Check.int(
+                text,
+                key: .readinessMaxUnexpectedRows,
+                in: 0...Int.max,
+                expected: Expected.count
+            )
+        }
 
         return configuration
     }

@@ -8,6 +8,7 @@ enum ConfigurationValidation {
         static let odooVersion = "auto, 16, 17 or 18"
         static let mapSize = "a positive whole number of MiB"
         static let seconds = "a whole number of seconds (0 or more)"
+        static let count = "a whole number (0 or more)"
         static let milliseconds = "a whole number of milliseconds from 1 to 3600000"
         static let stallTimeout = "a whole number of milliseconds from 2000 to 3600000"
         static let bodyBytes = "a whole number of bytes from 1 to \(ConfigurationValidation.maxBodyBytes)"

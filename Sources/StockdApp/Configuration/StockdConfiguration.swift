@@ -261,6 +261,10 @@ extension StockdConfiguration {
         /// `readiness.max_lag_seconds`: the readiness probe fails while the projection lags the
         /// source by more than this many seconds. Default 30.
         public var maxLagSeconds: Int
+        /// `readiness.max_unexpected_rows`: the readiness probe fails once more source rows than this could not be
+        /// applied as given since start (unparsable rows, deletes of unknown rows: each logged, counted and
+        /// skipped, so the figures they touch may be wrong). Default 100.
+        public var maxUnexpectedRows = 100
 
         /// Creates the readiness settings.
         /// - Parameter maxLagSeconds: The largest acceptable replication lag in seconds.

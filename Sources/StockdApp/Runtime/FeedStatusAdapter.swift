@@ -11,16 +11,24 @@ import Glibc
 /// so the API does not depend on the replication modules.
 public struct FeedStatusAdapter: FeedStatusProvider {
     private let feed: ReplicationFeed
+    private let maxUnexpectedRows: Int
 
     /// Wraps a feed.
-    public init(feed: ReplicationFeed) { self.feed = feed }
+    ///
+    /// - Parameters:
+    ///   - feed: The replication feed.
+    ///   - maxUnexpectedRows: Past this many source rows that could not be applied as given, `/readyz` fails.
+    public init(feed: ReplicationFeed, maxUnexpectedRows: Int = StockdConfiguration.Readiness().maxUnexpectedRows) {
+        self.feed = feed
+        self.maxUnexpectedRows = maxUnexpectedRows
+    }
 
-    public var httpStatus: FeedHTTPStatus { Self.httpStatus(of: feed.status, now: Self.now()) }
+    public var httpStatus: FeedHTTPStatus { Self.httpStatus(of: feed.status, now: Self.now(), maxUnexpectedRows: maxUnexpectedRows) }
 
     /// How the API reports a feed status: data endpoints answer whenever figures are loaded (the old ones keep
     /// serving through a resync, with their honest `as_of` and lag); readiness fails, with the reason, in every
     /// phase where the figures may not follow the source.
-    static func httpStatus(of status: FeedStatus, now: Int64) -> FeedHTTPStatus {
+    static func httpStatus(of status: FeedStatus, now: Int64, maxUnexpectedRows: Int = .max) -> FeedHTTPStatus {
         // Figures exist once a checkpoint is applied, except while the very first snapshot is copied.
         let loaded = status.appliedLSN != nil && status.phase != .starting && status.phase != .snapshotting
         return FeedHTTPStatus(
@@ -34,8 +42,21 @@ public struct FeedStatusAdapter: FeedStatusProvider {
             transactions: status.transactions,
             unexpectedRows: status.unexpectedRows,
             lastError: status.lastError,
-            notReadyReason: notReadyReason(status.phase)
+            notReadyReason: notReadyReason(status.phase, unexpectedRows: status.unexpectedRows, maxUnexpectedRows: maxUnexpectedRows)
         )
+    }
+
+    /// Why the server should get no traffic, or `nil`: its phase, or too many rows that could not be applied.
+    static func notReadyReason(_ phase: FeedStatus.Phase, unexpectedRows: Int, maxUnexpectedRows: Int) -> String? {
+        var reasons: [String] = []
+        if let reason = notReadyReason(phase) { reasons.append(reason) }
+        if unexpectedRows > maxUnexpectedRows {
+            reasons.append(
+                "\(unexpectedRows) source rows could not be applied as given (over readiness.max_unexpected_rows = \(maxUnexpectedRows)): "
+                    + "figures may be wrong; see recent errors, fix the source, then resync"
+            )
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
     /// Why a phase keeps the server out of a balancer's rotation, or `nil`.

@@ -71,7 +71,7 @@ public enum HTTPServer {
         }
         let router = buildRouter(
             projection: projection,
-            status: FeedStatusAdapter(feed: feed),
+            status: FeedStatusAdapter(feed: feed, maxUnexpectedRows: configuration.readiness.maxUnexpectedRows),
             configuration: StockHTTPConfiguration(
                 limits: limits(configuration.http),
                 tokens: tokens,
