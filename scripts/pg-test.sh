@@ -6,7 +6,7 @@
 # usage: scripts/pg-test.sh start|stop|destroy|status|env
 #   start    create the cluster if needed (initdb) and start it; prints "started on 127.0.0.1:PORT"
 #            or "already running on 127.0.0.1:PORT"
-#   stop     stop it (the data stays)
+#   stop     stop it (the data stays); `stop immediate` stops it as a crash would (recovery at the next start)
 #   destroy  stop it and delete $PGTEST_DIR
 #   status   "running on 127.0.0.1:PORT" (exit 0) or "not running" (exit 3)
 #   env      print `export PGHOST=127.0.0.1 PGPORT=... PGUSER=postgres PGDATABASE=postgres`
@@ -84,8 +84,10 @@ HBA
 }
 
 stop() {
+  local mode="${1:-fast}"
+  case "$mode" in fast|immediate|smart) ;; *) echo "stop mode: fast, immediate or smart" >&2; exit 2 ;; esac
   if running; then
-    "${AS[@]}" "$PGBIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+    "${AS[@]}" "$PGBIN/pg_ctl" -D "$DATA" -m "$mode" -w stop >/dev/null
     echo stopped
   else
     echo "not running"
@@ -94,7 +96,7 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
-  stop) stop ;;
+  stop) stop "${2:-fast}" ;;
   destroy)
     stop
     rm -rf "$DIR"

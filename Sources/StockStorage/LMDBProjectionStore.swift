@@ -302,6 +302,12 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         }
     }
 
+    /// Writes a consistent copy of the store (as of one read transaction; writers go on meanwhile) into the
+    /// directory at `path`, which must not hold a store yet.
+    public func copy(to path: String) throws {
+        try storageErrors { try environment.copy(to: path) }
+    }
+
     /// Flushes every commit to disk (`mdb_env_sync`): what `durability` other than `full` leaves to the OS.
     public func sync() throws {
         try storageErrors { try environment.sync(force: true) }

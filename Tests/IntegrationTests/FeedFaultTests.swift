@@ -12,8 +12,9 @@ import Testing
 /// store could lose.
 @Suite(.serialized, .enabled(if: TestDatabase.isAvailable, "needs STOCKD_TEST_PGPORT (scripts/test.sh starts PostgreSQL)"))
 struct FeedFaultTests {
-    /// The replication connection freezes (no FIN, no RST: a dead path): the feed notices that the server went
-    /// silent, reports the growing lag meanwhile, reconnects on a new connection and catches up.
+    /// The replication connection freezes (no FIN, no RST: a dead path), ten times: each time the feed notices
+    /// that the server went silent, reports the growing lag meanwhile, reconnects within the bound on a new
+    /// connection and catches up.
     @Test func frozenConnectionIsDetectedAndTheFeedReconnects() throws {
         let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 60, seed: 31))
         let database = try ReplicationFeedTests.prepare(.v17, catalogue: catalogue)
@@ -29,7 +30,7 @@ struct FeedFaultTests {
         try writer.write(50, to: database)
         try harness.waitUntilCaughtUp()
 
-        for round in 1...3 {
+        for round in 1...10 {
             let reconnects = harness.feed.status.reconnects
             proxy.freeze()
             try writer.write(20, to: database)
@@ -39,7 +40,10 @@ struct FeedFaultTests {
             if status.reconnects == reconnects {
                 #expect((status.lagMilliseconds(now: Int64(Date().timeIntervalSince1970 * 1_000_000)) ?? 0) >= 500, "round \(round): \(status)")
             }
+            let frozen = Date()
             try harness.wait(for: "a reconnect after the freeze", timeout: 15) { harness.feed.status.reconnects > reconnects }
+            // Detected within the stall timeout plus a status interval and a reading timeout (generous for CI).
+            #expect(Date().timeIntervalSince(frozen) < 1.5 + 3.0, "round \(round)")
             try harness.waitUntilCaughtUp(timeout: 30)
         }
         try OracleComparison.expectEqual(harness.projection, database: database, scopes: OracleComparison.scopes(catalogue))

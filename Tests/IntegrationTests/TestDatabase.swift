@@ -3,7 +3,10 @@ import LibPQ
 
 /// A throwaway database in the test cluster that `scripts/pg-test.sh` started (`STOCKD_TEST_PGPORT`), dropped
 /// (with its replication slots) when the test is done with it.
-final class TestDatabase {
+final class TestDatabase: @unchecked Sendable {
+    // @unchecked: every stored property is a `let`. `admin` (one libpq connection, not for concurrent use) is used
+    // only by the thread that runs the test; other threads (a background writer) call only `runScript`,
+    // `connect` and `currentLSN`, which read `dsn` and `name` and open connections of their own.
     static var port: String? { ProcessInfo.processInfo.environment["STOCKD_TEST_PGPORT"] }
     /// Whether the PostgreSQL suites run: with a test cluster, and always under CI (`CI` set), where a missing
     /// cluster must fail the run rather than skip it silently.
