@@ -53,6 +53,16 @@ public enum HTTPServer {
         )
     }
 
+    /// The connection limit and timeouts of the `http.*` settings.
+    public static func connections(_ http: StockdConfiguration.HTTP) -> StockHTTPConfiguration.Connections {
+        StockHTTPConfiguration.Connections(
+            maxConnections: http.maxConnections,
+            idleTimeout: .seconds(http.idleTimeoutSeconds),
+            requestTimeout: .seconds(http.requestTimeoutSeconds),
+            writeTimeout: .seconds(http.writeTimeoutSeconds)
+        )
+    }
+
     /// Whether a listen address is a literal loopback address, reachable only from this machine.
     ///
     /// Only literals count: an IPv4 address in 127.0.0.0/8 written as a strict dotted quad (four decimal
@@ -73,7 +83,7 @@ public enum HTTPServer {
         return false
     }
 
-    /// The application, ready to `run()`.
+    /// The application, ready to `run()`, with the configured request limits, connection limit and timeouts.
     ///
     /// - Throws: ``Refusal`` when the address is not a literal loopback address (``isLoopback(_:)``), no token is configured and `insecureNoAuth` is not set.
     public static func application(
@@ -91,19 +101,19 @@ public enum HTTPServer {
                     + "address such as 127.0.0.1 or ::1): configure --token TOKEN:read (or STOCKD_HTTP_TOKENS), or pass --insecure-no-auth"
             )
         }
-        let router = buildRouter(
-            projection: projection,
-            status: FeedStatusAdapter(feed: feed),
-            configuration: StockHTTPConfiguration(
-                limits: limits(configuration.http),
-                tokens: tokens,
-                readinessMaxLag: .seconds(configuration.readiness.maxLagSeconds),
-                metricsHandler: metricsHandler
-            )
+        let http = StockHTTPConfiguration(
+            limits: limits(configuration.http),
+            tokens: tokens,
+            readinessMaxLag: .seconds(configuration.readiness.maxLagSeconds),
+            metricsHandler: metricsHandler,
+            connections: connections(configuration.http)
         )
-        return Application(
+        let router = buildRouter(projection: projection, status: FeedStatusAdapter(feed: feed), configuration: http)
+        return buildApplication(
             router: router,
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "stockd"),
+            address: .hostname(configuration.http.host, port: configuration.http.port),
+            configuration: http,
+            serverName: "stockd",
             logger: logger
         )
     }
