@@ -11,7 +11,9 @@ import Testing
 /// The server's connection limits over real sockets: idle (request-head) timeout, the connection limit, the
 /// request deadline and the write deadline of streamed responses.
 ///
-/// Timings are short (about a second) and every wait has a limit; margins allow for a busy two-core machine.
+/// The configured timeouts are short (about a second) and every wait has a limit. The limits are generous (tens of
+/// seconds): under the full test run on two cores the cooperative threads these tests poll from can be starved
+/// for many seconds, while what the tests guard against is a connection kept forever.
 @Suite(.serialized) struct ConnectionLimitTests {
     /// Runs `body` with the port of a live server built as `stockd serve` builds it, on 127.0.0.1.
     ///
@@ -37,11 +39,11 @@ import Testing
             defer { group.cancelAll() }
             let clock = ContinuousClock()
             let start = clock.now
-            while bound.value.load(ordering: .acquiring) == 0 && clock.now - start < .seconds(10) {
+            while bound.value.load(ordering: .acquiring) == 0 && clock.now - start < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(10))
             }
             let port = bound.value.load(ordering: .acquiring)
-            guard port > 0 else { throw RawConnection.Failure(description: "the server did not start listening within 10 s") }
+            guard port > 0 else { throw RawConnection.Failure(description: "the server did not start listening within 60 s") }
             return try await body(port)
         }
     }
@@ -59,13 +61,13 @@ import Testing
             // Half a head, then nothing (the slowloris).
             let half = try RawConnection(port: port)
             try half.send("GET /healthz HTTP/1.1\r\nHost: stockd\r\n")
-            let outcome = try await half.waitForClose(within: .seconds(6))
+            let outcome = try await half.waitForClose(within: .seconds(20))
             guard case .closed(let after) = outcome else {
-                Issue.record("a half-sent request head was still connected after 6 s")
+                Issue.record("a half-sent request head was still connected after 20 s")
                 return
             }
             #expect(after >= .milliseconds(800), "closed after \(after), before the idle timeout")
-            #expect(after < .seconds(4), "closed after \(after)")
+            #expect(after < .seconds(15), "closed after \(after)")
             #expect(half.received.isEmpty)
 
             // A head sent one byte at a time: bytes keep arriving, but no head completes.
@@ -80,21 +82,21 @@ import Testing
                 }
                 try? trickle.send(String(byte))
                 try await Task.sleep(for: .milliseconds(100))
-                if clock.now - start > .seconds(8) { break }
+                if clock.now - start > .seconds(20) { break }
             }
             #expect(trickleClosed, "a head trickled a byte at a time was still connected after \(clock.now - start)")
-            #expect(clock.now - start < .seconds(5))
+            #expect(clock.now - start < .seconds(15))
 
             // A kept-alive connection that goes quiet after a complete exchange.
             let idle = try RawConnection(port: port)
             try idle.send(Self.healthz)
-            let response = try await idle.readResponse(within: .seconds(5))
+            let response = try await idle.readResponse(within: .seconds(20))
             #expect(response?.status == 200)
-            guard case .closed(let quiet) = try await idle.waitForClose(within: .seconds(6)) else {
-                Issue.record("an idle kept-alive connection was still open after 6 s")
+            guard case .closed(let quiet) = try await idle.waitForClose(within: .seconds(20)) else {
+                Issue.record("an idle kept-alive connection was still open after 20 s")
                 return
             }
-            #expect(quiet >= .milliseconds(800) && quiet < .seconds(4), "closed after \(quiet)")
+            #expect(quiet >= .milliseconds(800) && quiet < .seconds(15), "closed after \(quiet)")
         }
         #expect(metrics.counts(label: ConnectionMetrics.closedLabel)["idle_timeout"] == 3)
     }
@@ -105,10 +107,10 @@ import Testing
         try await Self.withServer(router: try Self.router(), connections: connections, metrics: metrics) { port in
             let first = try RawConnection(port: port)
             try first.send(Self.healthz)
-            #expect(try await first.readResponse(within: .seconds(5))?.status == 200)
+            #expect(try await first.readResponse(within: .seconds(20))?.status == 200)
             let second = try RawConnection(port: port)
             try second.send(Self.healthz)
-            #expect(try await second.readResponse(within: .seconds(5))?.status == 200)
+            #expect(try await second.readResponse(within: .seconds(20))?.status == 200)
 
             // The third connects (the kernel's listen queue takes it) but is not served while two are open.
             let third = try RawConnection(port: port)
@@ -119,7 +121,7 @@ import Testing
 
             // As soon as one closes, the waiting connection is served.
             first.shutdown()
-            let late = try await third.readResponse(within: .seconds(5))
+            let late = try await third.readResponse(within: .seconds(20))
             #expect(late?.status == 200)
             #expect(try await second.readResponse(within: .milliseconds(1)) == nil)
             second.shutdown()
@@ -132,7 +134,7 @@ import Testing
         let metrics = RecordingMetricsFactory()
         let router = try Self.router()
         router.get("/test/slow") { _, _ -> String in
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(30))
             return "late"
         }
         let connections = StockHTTPConfiguration.Connections(requestTimeout: .milliseconds(500))
@@ -141,16 +143,16 @@ import Testing
             let clock = ContinuousClock()
             let start = clock.now
             try slow.send("GET /test/slow HTTP/1.1\r\nHost: stockd\r\n\r\n")
-            let response = try await slow.readResponse(within: .seconds(2_500) / 1_000)
+            let response = try await slow.readResponse(within: .seconds(20))
             let elapsed = clock.now - start
             #expect(response?.status == 503, "\(String(describing: response))")
-            #expect(elapsed < .seconds(2), "answered after \(elapsed)")
+            #expect(elapsed < .seconds(15), "answered after \(elapsed)")
             #expect(response?.headers.lowercased().contains("content-type: application/problem+json") == true)
             #expect(response?.headers.lowercased().contains("connection: close") == true)
             let problem = try JSONParser.parse(Array((response?.body ?? "").utf8))
             #expect(problem["type"]?.string == "urn:stockd:problem:request-timeout")
             #expect(problem["status"]?.int == 503)
-            guard case .closed = try await slow.waitForClose(within: .seconds(3)) else {
+            guard case .closed = try await slow.waitForClose(within: .seconds(20)) else {
                 Issue.record("the connection stayed open after the 503")
                 return
             }
@@ -159,7 +161,7 @@ import Testing
             // Fast requests are untouched.
             let fast = try RawConnection(port: port)
             try fast.send(Self.healthz)
-            #expect(try await fast.readResponse(within: .seconds(5))?.status == 200)
+            #expect(try await fast.readResponse(within: .seconds(20))?.status == 200)
         }
         #expect(metrics.counts(label: ConnectionMetrics.closedLabel)["request_timeout"] == 1)
     }
@@ -182,24 +184,24 @@ import Testing
             // Another request moves the API's one-entry snapshot stamp cache on to the new snapshot.
             let other = try RawConnection(port: port)
             try other.send("GET /v1/availability?sku=none HTTP/1.1\r\nHost: stockd\r\n\r\n")
-            #expect(try await other.readResponse(within: .seconds(5))?.status == 200)
+            #expect(try await other.readResponse(within: .seconds(20))?.status == 200)
             // The client reads nothing, so the server's close is seen from its side: the count moves.
             let clock = ContinuousClock()
             let start = clock.now
             func cut() -> Bool { metrics.counts(label: ConnectionMetrics.closedLabel)["write_timeout"] == 1 }
-            while !cut() && clock.now - start < .seconds(10) {
+            while !cut() && clock.now - start < .seconds(30) {
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(cut(), "the stalled stream was not cut within \(clock.now - start)")
-            #expect(clock.now - start < .seconds(6), "cut after \(clock.now - start)")
+            #expect(clock.now - start < .seconds(25), "cut after \(clock.now - start)")
             let cutAt = clock.now
-            while streamed.isAlive && clock.now - cutAt < .seconds(5) {
+            while streamed.isAlive && clock.now - cutAt < .seconds(15) {
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(!streamed.isAlive, "the stream's snapshot is still alive \(clock.now - cutAt) after the stream was cut")
 
             // Reading now gets what the kernel had queued, then the end of the connection, not the end of the stream.
-            let outcome = try await reader.waitForClose(within: .seconds(10))
+            let outcome = try await reader.waitForClose(within: .seconds(30))
             #expect(outcome != .stillOpen, "the connection stayed open")
             #expect(!reader.received.suffix(5).elementsEqual(Array("0\r\n\r\n".utf8)), "the whole stream arrived")
             reader.shutdown()
