@@ -35,17 +35,27 @@ extension AvailabilityQuery {
         try checkLimits(limits)
     }
 
-    /// A list member's values, each with the name errors give it: `name[i]` in an array, `name` for a single value.
-    private static func elements(_ value: JSONValue, name: String) -> [(value: JSONValue, parameter: String)] {
-        guard case .array(let elements) = value else { return [(value, name)] }
-        return elements.enumerated().map { ($1, "\(name)[\($0)]") }
+    /// A list member's values: the array's elements, or the single value as a list of one.
+    private static func elements(_ value: JSONValue) -> (values: [JSONValue], isArray: Bool) {
+        guard case .array(let elements) = value else { return ([value], false) }
+        return (elements, true)
+    }
+
+    /// The name errors give a value: `name[i]` in an array, `name` for a single value (built only on error).
+    private static func parameter(_ name: String, _ index: Int, isArray: Bool) -> String {
+        isArray ? "\(name)[\(index)]" : name
     }
 
     private static func strings(_ value: JSONValue, name: String) throws(APIProblem) -> [String] {
+        let (values, isArray) = elements(value)
         var result: [String] = []
-        for (element, parameter) in elements(value, name: name) {
+        result.reserveCapacity(values.count)
+        for (index, element) in values.enumerated() {
             guard case .string(let text) = element, !text.isEmpty else {
-                throw APIProblem.malformed(parameter, "must be a non-empty string or an array of them, not \(element.typeName)")
+                throw APIProblem.malformed(
+                    parameter(name, index, isArray: isArray),
+                    "must be a non-empty string or an array of them, not \(element.typeName)"
+                )
             }
             result.append(text)
         }
@@ -53,10 +63,12 @@ extension AvailabilityQuery {
     }
 
     private static func integers(_ value: JSONValue, name: String) throws(APIProblem) -> [NumericIdentifier] {
+        let (values, isArray) = elements(value)
         var result: [NumericIdentifier] = []
-        for (element, parameter) in elements(value, name: name) {
+        result.reserveCapacity(values.count)
+        for (index, element) in values.enumerated() {
             guard case .number(let text) = element, isInteger(text) else {
-                throw APIProblem.malformed(parameter, "must be an integer or an array of integers")
+                throw APIProblem.malformed(parameter(name, index, isArray: isArray), "must be an integer or an array of integers")
             }
             result.append(NumericIdentifier(text: text))
         }
@@ -64,12 +76,18 @@ extension AvailabilityQuery {
     }
 
     private static func names(_ value: JSONValue, name: String) throws(APIProblem) -> [String] {
+        let (values, isArray) = elements(value)
         var result: [String] = []
-        for (element, parameter) in elements(value, name: name) {
+        result.reserveCapacity(values.count)
+        for (index, element) in values.enumerated() {
             switch element {
             case .string(let text) where !text.isEmpty: result.append(text)
             case .number(let text) where isInteger(text): result.append(text)
-            default: throw APIProblem.malformed(parameter, "must be a non-empty string, an integer id, or an array of them")
+            default:
+                throw APIProblem.malformed(
+                    parameter(name, index, isArray: isArray),
+                    "must be a non-empty string, an integer id, or an array of them"
+                )
             }
         }
         return result
