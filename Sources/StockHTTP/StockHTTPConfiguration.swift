@@ -1,12 +1,14 @@
 public import CoreMetrics
 public import Logging
 
-/// How the HTTP API behaves: limits, bearer tokens, readiness and observability hooks.
+/// How the HTTP API behaves: request and connection limits, bearer tokens, readiness and observability hooks.
 ///
 /// The composition root fills it from stockd's configuration; the defaults are what stockd ships with.
 public struct StockHTTPConfiguration: Sendable {
     /// Request limits.
     public var limits: Limits
+    /// Connection limits and timeouts (used by ``buildApplication(router:address:configuration:serverName:logger:)``).
+    public var connections: Connections
     /// Bearer tokens and the scopes each grants. Empty means no authentication at all.
     ///
     /// Tokens are compared in constant time and never logged.
@@ -32,6 +34,7 @@ public struct StockHTTPConfiguration: Sendable {
     ///   - metricsFactory: Where request metrics go; `nil` for the global `MetricsSystem` factory.
     ///   - requestLogLevel: The level of per-request log lines.
     ///   - loadingRetryAfterSeconds: `Retry-After` for 503 answers while loading.
+    ///   - connections: Connection limits and timeouts.
     public init(
         limits: Limits = Limits(),
         tokens: [String: Set<AccessScope>] = [:],
@@ -39,7 +42,8 @@ public struct StockHTTPConfiguration: Sendable {
         metricsHandler: (@Sendable () -> String)? = nil,
         metricsFactory: (any MetricsFactory)? = nil,
         requestLogLevel: Logger.Level = .info,
-        loadingRetryAfterSeconds: Int = 5
+        loadingRetryAfterSeconds: Int = 5,
+        connections: Connections = Connections()
     ) {
         self.limits = limits
         self.tokens = tokens
@@ -48,6 +52,7 @@ public struct StockHTTPConfiguration: Sendable {
         self.metricsFactory = metricsFactory
         self.requestLogLevel = requestLogLevel
         self.loadingRetryAfterSeconds = loadingRetryAfterSeconds
+        self.connections = connections
     }
 
     /// Whether requests must carry a bearer token.

@@ -122,18 +122,23 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     private func writeChangeLog(_ slice: ChangeLogSlice, into transaction: inout LMDBWriteTransaction) throws {
         var writer = RowWriter()
         for entry in slice.entries where entry.position >= slice.validFrom {
-            writer.reset()
-            writer.write(entry.variantID.rawValue)
-            writer.write(entry.locationID.rawValue)
-            try transaction.put(writer.bytes, forKey: Self.changeKey(entry.position), in: changes)
+            // Key and value on the stack: no allocation per entry on the commit path.
+            let value = (entry.variantID.rawValue.bigEndian, entry.locationID.rawValue.bigEndian)
+            try withUnsafeBytes(of: entry.position.bigEndian) { key in
+                try withUnsafeBytes(of: value) { bytes in try transaction.put(bytes, forKey: key, in: changes) }
+            }
         }
-        var expired: [[UInt8]] = []
+        // Entries below validFrom, oldest first; usually none or a few (the log drops a chunk at a time).
+        var expired: [UInt64] = []
         try transaction.forEach(in: changes) { key, _ in
-            guard Self.changePosition(key) < slice.validFrom else { return .stop }
-            expired.append(Array(key))
+            let position = Self.changePosition(key)
+            guard position < slice.validFrom else { return .stop }
+            expired.append(position)
             return .continue
         }
-        for key in expired { _ = try transaction.delete(key, in: changes) }
+        for position in expired {
+            _ = try withUnsafeBytes(of: position.bigEndian) { key in try transaction.delete(key, in: changes) }
+        }
         writer.reset()
         writer.write(slice.nextPosition)
         try transaction.put(writer.bytes, forKey: MetaKey.changeCursor, in: meta)
@@ -144,8 +149,6 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         writer.write(slice.epoch)
         try transaction.put(writer.bytes, forKey: MetaKey.changeEpoch, in: meta)
     }
-
-    private static func changeKey(_ position: UInt64) -> [UInt8] { withUnsafeBytes(of: position.bigEndian) { Array($0) } }
 
     private static func changePosition(_ key: UnsafeRawBufferPointer) -> UInt64 {
         guard key.count == 8 else { return 0 }
@@ -351,10 +354,9 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                 let validFrom: UInt64 = try readMetaValue(MetaKey.changeValidFrom, transaction) ?? changeCursor
                 var stored: [StoredChange] = []
                 try transaction.forEach(in: changes) { key, value in
-                    var reader = RowReader(value)
-                    let variant: Int32 = try reader.read()
-                    let location: Int32 = try reader.read()
-                    try reader.finish()
+                    guard value.count == 8 else { throw StoreError.corruptRow("change log entry of \(value.count) bytes") }
+                    let variant = Int32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: Int32.self))
+                    let location = Int32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: Int32.self))
                     stored.append(StoredChange(position: Self.changePosition(key), variantID: VariantID(variant), locationID: LocationID(location)))
                     return .continue
                 }

@@ -37,6 +37,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-page-size"), help: "The largest `limit` (http.max_page_size).")
     var maxPageSize: Int?
 
+    @Option(name: .customLong("max-connections"), help: "The most connections served at once (http.max_connections).")
+    var maxConnections: Int?
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may go without completing a request part (http.idle_timeout_seconds).")
+    var idleTimeout: Int?
+
+    @Option(name: .customLong("request-timeout"), help: "Seconds a request may wait for its response to start (http.request_timeout_seconds).")
+    var requestTimeout: Int?
+
+    @Option(name: .customLong("write-timeout"), help: "Seconds a client may take no output before its connection is closed (http.write_timeout_seconds).")
+    var writeTimeout: Int?
+
     @Option(name: .customLong("status-every"), help: "Log the feed's status every N seconds (0: never).")
     var statusEvery: Double = 10
 
@@ -53,6 +65,10 @@ struct Serve: AsyncParsableCommand {
                 overrides.maxIdentifiers = maxIdentifiers
                 overrides.defaultPageSize = defaultPageSize
                 overrides.maxPageSize = maxPageSize
+                overrides.maxConnections = maxConnections
+                overrides.idleTimeoutSeconds = idleTimeout
+                overrides.requestTimeoutSeconds = requestTimeout
+                overrides.writeTimeoutSeconds = writeTimeout
             }
             let logger = options.logger(configuration)
             // Metrics first: the feed creates its instruments when it is made, and instruments made before the

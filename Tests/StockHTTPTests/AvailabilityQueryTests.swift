@@ -46,7 +46,31 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"sku": "CHAIR-RED"}"#, "sku"),
+        (#"{"sku": "CHAIR-RED", "variant_id": 104, "warehouse": "WH"}"#, #"{"sku": ["CHAIR-RED"], "variant_id": [104], "warehouse": ["WH"]}"#),
+        (#"{"barcode": "5901234123457", "template_id": 8, "location": 11}"#, #"{"barcode": ["5901234123457"], "template_id": [8], "location": [11]}"#),
+        (#"{"sku": "DESK", "location": "WH/Stock", "group_by": "location"}"#, #"{"sku": ["DESK"], "location": ["WH/Stock"], "group_by": "location"}"#),
+        (#"{"variant_id": 2147483648, "warehouse": 2}"#, #"{"variant_id": [2147483648], "warehouse": [2]}"#),
+    ])
+    func aSingleValueIsAListOfOne(scalar: String, list: String) async throws {
+        try await withAPI(projection: try HTTPFixtures.projection()) { client in
+            let single = try await Self.post(client, scalar)
+            #expect(single.status == .ok, "\(single.text)")
+            let many = try await Self.post(client, list)
+            #expect(many.status == .ok)
+            #expect(try single.json()["items"] == many.json()["items"])
+            #expect(try single.json()["missing"] == many.json()["missing"])
+            #expect(try single.json()["items"]?.array.isEmpty == false || many.json()["missing"]?.array.isEmpty == false)
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"sku": ""}"#, "sku"),
+        (#"{"sku": 7}"#, "sku"),
+        (#"{"sku": null}"#, "sku"),
+        (#"{"variant_id": "1"}"#, "variant_id"),
+        (#"{"template_id": 1.5}"#, "template_id"),
+        (#"{"warehouse": true}"#, "warehouse"),
+        (#"{"location": {}}"#, "location"),
         (#"{"sku": [""]}"#, "sku[0]"),
         (#"{"sku": ["A", 1]}"#, "sku[1]"),
         (#"{"variant_id": ["1"]}"#, "variant_id[0]"),

@@ -65,7 +65,8 @@ import Testing
         var operations = OdooOperations(catalogue: catalogue)
         for _ in 0..<40 { try projection.apply([operations.next()]) }
         let snapshot = projection.snapshot()
-        let all = try snapshot.changes(after: start, limit: .max).changes
+        // Without filters the feed covers every active warehouse, as totals do.
+        let all = try snapshot.changes(after: start, in: snapshot.resolve(.everywhere), limit: .max).changes
         #expect(all.count > 10)
         try await withAPI(projection: projection) { client in
             var cursor = String(start)
@@ -107,11 +108,65 @@ import Testing
             func variants(_ filter: String) async throws -> [Int?] {
                 try await client.execute(uri: "/v1/changes?since=\(start)\(filter)", method: .get).json()["items"]?.array.map { $0["variant_id"]?.int } ?? []
             }
-            #expect(try await variants("") == [100, 102, 100])
+            #expect(try await variants("") == [100, 102])  // not the loose location's: it counts for no total
             #expect(try await variants("&warehouse=EU") == [102])
             #expect(try await variants("&location=WH%2FStock") == [100])
             #expect(try await variants("&location=30&warehouse=2") == [102, 100])
             try await client.execute(uri: "/v1/changes?since=\(start)&warehouse=XX", method: .get).problem(.notFound, slug: "unknown-warehouse")
+        }
+    }
+
+    /// Without a scope the feed covers exactly what totals count (every active warehouse), so a channel that
+    /// upserts entries by (variant, location) and sums a plain variant's entries gets its totals; vendors,
+    /// customers, scrap and inventory adjustment (where Odoo keeps quants too) never appear.
+    @Test func theUnscopedFeedCoversExactlyWhatTotalsCount() async throws {
+        let (projection, catalogue) = try HTTPFixtures.catalogueProjection(variants: 300)
+        var operations = OdooOperations(catalogue: catalogue)
+        for _ in 0..<300 { try projection.apply([operations.next()]) }
+        let snapshot = projection.snapshot()
+        let outside = try snapshot.changes(after: 0, limit: .max).changes.filter { snapshot.warehouse(containing: $0.locationID) == nil }
+        #expect(!outside.isEmpty, "the operations must touch locations outside every warehouse for this test to mean anything")
+        try await withAPI(projection: projection) { client in
+            var entries: [String: JSONValue] = [:]
+            var cursor = "0"
+            var hasMore = true
+            var pages = 0
+            while hasMore && pages < 1_000 {
+                let json = try await client.execute(uri: "/v1/changes?since=\(cursor)&limit=5000", method: .get).json()
+                for item in json["items"]?.array ?? [] {
+                    #expect(item["warehouse"]?.string != nil, "\(item)")
+                    entries["\(item["variant_id"]?.int ?? 0)@\(item["location_id"]?.int ?? 0)"] = item
+                }
+                cursor = try #require(json["next_cursor"]?.string)
+                hasMore = json["has_more"]?.bool ?? false
+                pages += 1
+            }
+            #expect(!hasMore)
+            let plain = Dictionary(grouping: entries.values.filter { $0["kit"]?.bool == false }) { $0["variant_id"]?.int ?? 0 }
+            #expect(plain.count > 50)
+            for (variant, items) in plain.sorted(by: { $0.key < $1.key }).prefix(400) {
+                let total = try await client.execute(uri: "/v1/availability?variant_id=\(variant)", method: .get).json()["items"]?[0]
+                for figure in ["on_hand", "reserved", "free", "quarantined"] {
+                    let sum = items.reduce(Quantity.zero) { $0 + ($1[figure]?.quantity ?? .zero) }
+                    #expect(sum == total?[figure]?.quantity, "variant \(variant) \(figure)")
+                }
+            }
+        }
+    }
+
+    @Test func withoutSinceTheFeedStartsAtTheHead() async throws {
+        let projection = try HTTPFixtures.projection()
+        try await withAPI(projection: projection) { client in
+            let response = try await client.execute(uri: "/v1/changes", method: .get)
+            #expect(response.status == .ok, "\(response.text)")
+            let json = try response.json()
+            #expect(json["items"]?.array == [])
+            #expect(json["has_more"]?.bool == false)
+            #expect(json["next_cursor"]?.string == String(projection.snapshot().changeCursor))
+            #expect(json["as_of"]?["change_cursor"]?.string == String(projection.snapshot().changeCursor))
+            let scoped = try await client.execute(uri: "/v1/changes?warehouse=EU&limit=1", method: .get).json()
+            #expect(scoped["next_cursor"]?.string == String(projection.snapshot().changeCursor))
+            try await client.execute(uri: "/v1/changes?warehouse=XX", method: .get).problem(.notFound, slug: "unknown-warehouse")
         }
     }
 
@@ -148,7 +203,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "since", "missing-parameter"), ("since=", "since", "malformed-parameter"), ("since=abc", "since", "malformed-parameter"),
+        ("since=", "since", "malformed-parameter"), ("since=abc", "since", "malformed-parameter"),
         ("since=-1", "since", "malformed-parameter"), ("since=0&since=1", "since", "malformed-parameter"),
         ("since=0&limit=0", "limit", "malformed-parameter"), ("since=0&limit=5001", "limit", "malformed-parameter"),
         ("since=0&warehouse=", "warehouse", "malformed-parameter"), ("since=0&cursor=1", "cursor", "unknown-parameter"),

@@ -62,6 +62,10 @@ import Testing
         #expect(configuration.http.maxIdentifiers == 1_000)
         #expect(configuration.http.defaultPageSize == 500)
         #expect(configuration.http.maxPageSize == 5_000)
+        #expect(configuration.http.maxConnections == 512)
+        #expect(configuration.http.idleTimeoutSeconds == 30)
+        #expect(configuration.http.requestTimeoutSeconds == 15)
+        #expect(configuration.http.writeTimeoutSeconds == 30)
         #expect(configuration.log.level == .info)
         #expect(configuration.quarantine.locationIDs == [])
         #expect(configuration.quarantine.namePatterns == ["*/Quality Control", "*/Damaged", "*/Quarantine"])
@@ -236,6 +240,10 @@ import Testing
             "STOCKD_HTTP_MAX_IDENTIFIERS": "50",
             "STOCKD_HTTP_DEFAULT_PAGE_SIZE": "10",
             "STOCKD_HTTP_MAX_PAGE_SIZE": "20",
+            "STOCKD_HTTP_MAX_CONNECTIONS": "40",
+            "STOCKD_HTTP_IDLE_TIMEOUT_SECONDS": "11",
+            "STOCKD_HTTP_REQUEST_TIMEOUT_SECONDS": "12",
+            "STOCKD_HTTP_WRITE_TIMEOUT_SECONDS": "13",
             "STOCKD_LOG_LEVEL": "critical",
             "STOCKD_QUARANTINE_LOCATION_IDS": "7, 8",
             "STOCKD_QUARANTINE_NAME_PATTERNS": "",
@@ -258,7 +266,10 @@ import Testing
         let expected = StockdConfiguration(
             store: store,
             source: source,
-            http: .init(host: "0.0.0.0", port: 0, maxBodyBytes: 4096, maxIdentifiers: 50, defaultPageSize: 10, maxPageSize: 20),
+            http: .init(
+                host: "0.0.0.0", port: 0, maxBodyBytes: 4096, maxIdentifiers: 50, defaultPageSize: 10, maxPageSize: 20,
+                maxConnections: 40, idleTimeoutSeconds: 11, requestTimeoutSeconds: 12, writeTimeoutSeconds: 13
+            ),
             log: .init(level: .critical),
             quarantine: .init(locationIDs: [7, 8], namePatterns: [], warehouseQCLocations: true),
             safetyStock: .init(defaultQuantity: "1.5", warehouses: ["WH": "2", "EU": "0"], skus: ["A-1": "3"]),
@@ -304,6 +315,56 @@ import Testing
         #expect(HTTPServer.limits(http) == .init(maxBodyBytes: 2048, maxIdentifiers: 3, defaultPageSize: 4, maxPageSize: 9))
         let defaults = HTTPServer.limits(StockdConfiguration().http)
         #expect(defaults == .init())
+    }
+
+    @Test func connectionLimitsFromEverySource() async throws {
+        let path = try writeTemporaryFile(
+            """
+            http:
+              max_connections: 64
+              idle_timeout_seconds: 5
+              request_timeout_seconds: 6
+              write_timeout_seconds: 7
+            """
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fromFile = try await StockdConfiguration.load(arguments: [], environment: [:], configFile: path)
+        #expect(fromFile.http == .init(maxConnections: 64, idleTimeoutSeconds: 5, requestTimeoutSeconds: 6, writeTimeoutSeconds: 7))
+
+        let layered = try await StockdConfiguration.load(
+            arguments: ["--max-connections", "8", "--write-timeout=9"],
+            environment: ["STOCKD_HTTP_MAX_CONNECTIONS": "32", "STOCKD_HTTP_IDLE_TIMEOUT_SECONDS": "2"],
+            configFile: path
+        )
+        #expect(layered.http == .init(maxConnections: 8, idleTimeoutSeconds: 2, requestTimeoutSeconds: 6, writeTimeoutSeconds: 9))
+        let viaOverrides = try await StockdConfiguration.load(
+            overrides: ConfigurationOverrides(maxConnections: 8, writeTimeoutSeconds: 9),
+            environment: ["STOCKD_HTTP_MAX_CONNECTIONS": "32", "STOCKD_HTTP_IDLE_TIMEOUT_SECONDS": "2"],
+            configFile: path
+        )
+        #expect(viaOverrides == layered)
+
+        #expect(
+            HTTPServer.connections(layered.http)
+                == .init(maxConnections: 8, idleTimeout: .seconds(2), requestTimeout: .seconds(6), writeTimeout: .seconds(9))
+        )
+        #expect(HTTPServer.connections(StockdConfiguration().http) == .init())
+    }
+
+    @Test(arguments: [
+        ("STOCKD_HTTP_MAX_CONNECTIONS", "0", "http.max_connections"),
+        ("STOCKD_HTTP_MAX_CONNECTIONS", "lots", "http.max_connections"),
+        ("STOCKD_HTTP_IDLE_TIMEOUT_SECONDS", "0", "http.idle_timeout_seconds"),
+        ("STOCKD_HTTP_IDLE_TIMEOUT_SECONDS", "1.5", "http.idle_timeout_seconds"),
+        ("STOCKD_HTTP_REQUEST_TIMEOUT_SECONDS", "86401", "http.request_timeout_seconds"),
+        ("STOCKD_HTTP_WRITE_TIMEOUT_SECONDS", "-1", "http.write_timeout_seconds"),
+    ])
+    func invalidConnectionLimitNamesTheKey(variable: String, value: String, key: String) async throws {
+        let error = try await configurationError {
+            try await StockdConfiguration.load(arguments: [], environment: [variable: value], configFile: nil)
+        }
+        #expect(error.key == key)
+        #expect(error.description.hasPrefix("\(key): \(value) is not a whole number"))
     }
 
     @Test(arguments: [

@@ -3,7 +3,7 @@ import Hummingbird
 import StockProjection
 
 /// `GET /v1/changes?since=CURSOR`: the (variant, location) entries whose figures changed after a cursor,
-/// each with its full current figures.
+/// each with its full current figures; without `since`, the head cursor and no entries.
 struct ChangeFeedController<Status: FeedStatusProvider>: Sendable {
     /// The live projection; one snapshot is taken per request.
     let projection: StockProjection
@@ -31,10 +31,18 @@ struct ChangeFeedController<Status: FeedStatusProvider>: Sendable {
         let query = try ChangeFeedQuery(query: parameters, limits: limits)
 
         let reader = SnapshotReader(projection: projection, stamps: stamps)
-        let scope = query.scope.isEmpty ? nil : try reader.resolve(query.scope)
+        // Without filters the scope is every active warehouse, exactly what totals count: quants Odoo keeps
+        // in partner, scrap, inventory-adjustment or loose locations never reach the feed unless named.
+        let scope = try reader.resolve(query.scope)
         let etag = reader.etag
         if etag.isMatched(byIfNoneMatch: request.headers[.ifNoneMatch]) { return .notModified(etag) }
-        let page = try reader.changes(after: query.since, in: scope, limit: query.limit, asOf: reader.asOf(lagMilliseconds: feed.lagMilliseconds))
+        let asOf = reader.asOf(lagMilliseconds: feed.lagMilliseconds)
+        guard let since = query.since else {
+            // A new channel: nothing to replay, follow from the head.
+            let head = ChangeFeedPage(asOf: asOf, items: [], nextCursor: reader.snapshot.changeCursor, hasMore: false)
+            return .json(head, etag: etag, capacity: 256)
+        }
+        let page = try reader.changes(after: since, in: scope, limit: query.limit, asOf: asOf)
         return .json(page, etag: etag, capacity: 256 + 320 * page.items.count)
     }
 }

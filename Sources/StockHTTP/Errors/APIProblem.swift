@@ -55,6 +55,8 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
         static let internalError = Kind(status: .internalServerError, slug: "internal-error", title: "Internal error")
         /// 503: the store is still loading.
         static let storeLoading = Kind(status: .serviceUnavailable, slug: "store-loading", title: "Store loading")
+        /// 503: the response did not start within the request deadline (the connection is then closed).
+        static let requestTimeout = Kind(status: .serviceUnavailable, slug: "request-timeout", title: "Request timed out")
         /// 503: the readiness probe fails.
         static let notReady = Kind(status: .serviceUnavailable, slug: "not-ready", title: "Not ready")
 
@@ -110,6 +112,11 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
         var headers = self.headers
         headers[.contentType] = MediaTypes.problemJSON
         guard includeBody else { return Response(status: kind.status, headers: headers) }
+        return Response(status: kind.status, headers: headers, body: ResponseBody(byteBuffer: document))
+    }
+
+    /// The problem document, as JSON.
+    var document: ByteBuffer {
         var json = JSONWriter(capacity: 256)
         json.beginObject()
         json.key("type")
@@ -136,6 +143,6 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
             }
         }
         json.endObject()
-        return Response(status: kind.status, headers: headers, body: ResponseBody(byteBuffer: json.buffer))
+        return json.buffer
     }
 }

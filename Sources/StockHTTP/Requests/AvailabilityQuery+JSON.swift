@@ -1,9 +1,10 @@
 extension AvailabilityQuery {
     /// Reads a question from `POST /v1/availability/query`'s JSON body.
     ///
-    /// The body is an object with optional members `sku`, `barcode` (arrays of non-empty strings),
-    /// `variant_id`, `template_id` (arrays of integers), `warehouse`, `location` (arrays of strings or
-    /// integers), `group_by` (string) and `only_available` (boolean). Values are never comma-split.
+    /// The body is an object with optional members `sku`, `barcode` (non-empty strings), `variant_id`,
+    /// `template_id` (integers), `warehouse`, `location` (strings or integers), `group_by` (string) and
+    /// `only_available` (boolean). Each of the six list members takes one value or an array of them, as the
+    /// query string takes one or many: `"sku": "X"` means `"sku": ["X"]`. Values are never comma-split.
     ///
     /// - Throws: 400 naming the member for anything else, 422 over the identifier limit.
     init(json: JSONValue, limits: StockHTTPConfiguration.Limits) throws(APIProblem) {
@@ -34,16 +35,27 @@ extension AvailabilityQuery {
         try checkLimits(limits)
     }
 
-    private static func elements(_ value: JSONValue, name: String) throws(APIProblem) -> [JSONValue] {
-        guard case .array(let elements) = value else { throw APIProblem.malformed(name, "must be an array, not \(value.typeName)") }
-        return elements
+    /// A list member's values: the array's elements, or the single value as a list of one.
+    private static func elements(_ value: JSONValue) -> (values: [JSONValue], isArray: Bool) {
+        guard case .array(let elements) = value else { return ([value], false) }
+        return (elements, true)
+    }
+
+    /// The name errors give a value: `name[i]` in an array, `name` for a single value (built only on error).
+    private static func parameter(_ name: String, _ index: Int, isArray: Bool) -> String {
+        isArray ? "\(name)[\(index)]" : name
     }
 
     private static func strings(_ value: JSONValue, name: String) throws(APIProblem) -> [String] {
+        let (values, isArray) = elements(value)
         var result: [String] = []
-        for (index, element) in try elements(value, name: name).enumerated() {
+        result.reserveCapacity(values.count)
+        for (index, element) in values.enumerated() {
             guard case .string(let text) = element, !text.isEmpty else {
-                throw APIProblem.malformed("\(name)[\(index)]", "must be a non-empty string")
+                throw APIProblem.malformed(
+                    parameter(name, index, isArray: isArray),
+                    "must be a non-empty string or an array of them, not \(element.typeName)"
+                )
             }
             result.append(text)
         }
@@ -51,10 +63,12 @@ extension AvailabilityQuery {
     }
 
     private static func integers(_ value: JSONValue, name: String) throws(APIProblem) -> [NumericIdentifier] {
+        let (values, isArray) = elements(value)
         var result: [NumericIdentifier] = []
-        for (index, element) in try elements(value, name: name).enumerated() {
+        result.reserveCapacity(values.count)
+        for (index, element) in values.enumerated() {
             guard case .number(let text) = element, isInteger(text) else {
-                throw APIProblem.malformed("\(name)[\(index)]", "must be an integer")
+                throw APIProblem.malformed(parameter(name, index, isArray: isArray), "must be an integer or an array of integers")
             }
             result.append(NumericIdentifier(text: text))
         }
@@ -62,12 +76,18 @@ extension AvailabilityQuery {
     }
 
     private static func names(_ value: JSONValue, name: String) throws(APIProblem) -> [String] {
+        let (values, isArray) = elements(value)
         var result: [String] = []
-        for (index, element) in try elements(value, name: name).enumerated() {
+        result.reserveCapacity(values.count)
+        for (index, element) in values.enumerated() {
             switch element {
             case .string(let text) where !text.isEmpty: result.append(text)
             case .number(let text) where isInteger(text): result.append(text)
-            default: throw APIProblem.malformed("\(name)[\(index)]", "must be a non-empty string or an integer id")
+            default:
+                throw APIProblem.malformed(
+                    parameter(name, index, isArray: isArray),
+                    "must be a non-empty string, an integer id, or an array of them"
+                )
             }
         }
         return result

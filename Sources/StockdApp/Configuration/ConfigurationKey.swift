@@ -22,6 +22,10 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case httpMaxIdentifiers = "http.max_identifiers"
     case httpDefaultPageSize = "http.default_page_size"
     case httpMaxPageSize = "http.max_page_size"
+    case httpMaxConnections = "http.max_connections"
+    case httpIdleTimeoutSeconds = "http.idle_timeout_seconds"
+    case httpRequestTimeoutSeconds = "http.request_timeout_seconds"
+    case httpWriteTimeoutSeconds = "http.write_timeout_seconds"
     case logLevel = "log.level"
     case quarantineLocationIDs = "quarantine.location_ids"
     case quarantineNamePatterns = "quarantine.name_patterns"
@@ -64,6 +68,10 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
         case .httpMaxIdentifiers: return "--max-identifiers"
         case .httpDefaultPageSize: return "--default-page-size"
         case .httpMaxPageSize: return "--max-page-size"
+        case .httpMaxConnections: return "--max-connections"
+        case .httpIdleTimeoutSeconds: return "--idle-timeout"
+        case .httpRequestTimeoutSeconds: return "--request-timeout"
+        case .httpWriteTimeoutSeconds: return "--write-timeout"
         default: return nil
         }
     }

@@ -291,6 +291,23 @@ extension StockdConfiguration {
                 expected: Expected.pageSize
             )
         }
+        if let text = try await settings.text(.httpMaxConnections) {
+            configuration.http.maxConnections = try Check.int(
+                text,
+                key: .httpMaxConnections,
+                in: 1...Check.maxConnections,
+                expected: Expected.connections
+            )
+        }
+        for (key, path) in [
+            (ConfigurationKey.httpIdleTimeoutSeconds, \StockdConfiguration.HTTP.idleTimeoutSeconds),
+            (.httpRequestTimeoutSeconds, \.requestTimeoutSeconds),
+            (.httpWriteTimeoutSeconds, \.writeTimeoutSeconds),
+        ] {
+            if let text = try await settings.text(key) {
+                configuration.http[keyPath: path] = try Check.int(text, key: key, in: 1...Check.maxTimeoutSeconds, expected: Expected.timeout)
+            }
+        }
         let defaultPageSize = try await settings.text(.httpDefaultPageSize)
         if let text = defaultPageSize {
             configuration.http.defaultPageSize = try Check.int(

@@ -24,6 +24,14 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var defaultPageSize: Int?
     /// `--max-page-size N`: overrides `http.max_page_size`.
     public var maxPageSize: Int?
+    /// `--max-connections N`: overrides `http.max_connections`.
+    public var maxConnections: Int?
+    /// `--idle-timeout SECONDS`: overrides `http.idle_timeout_seconds`.
+    public var idleTimeoutSeconds: Int?
+    /// `--request-timeout SECONDS`: overrides `http.request_timeout_seconds`.
+    public var requestTimeoutSeconds: Int?
+    /// `--write-timeout SECONDS`: overrides `http.write_timeout_seconds`.
+    public var writeTimeoutSeconds: Int?
 
     /// Creates overrides; every omitted setting is left to the other sources.
     /// - Parameters:
@@ -36,6 +44,10 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     ///   - maxIdentifiers: Overrides `http.max_identifiers`.
     ///   - defaultPageSize: Overrides `http.default_page_size`.
     ///   - maxPageSize: Overrides `http.max_page_size`.
+    ///   - maxConnections: Overrides `http.max_connections`.
+    ///   - idleTimeoutSeconds: Overrides `http.idle_timeout_seconds`.
+    ///   - requestTimeoutSeconds: Overrides `http.request_timeout_seconds`.
+    ///   - writeTimeoutSeconds: Overrides `http.write_timeout_seconds`.
     public init(
         store: String? = nil,
         dsn: String? = nil,
@@ -45,7 +57,11 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         maxBodyBytes: Int? = nil,
         maxIdentifiers: Int? = nil,
         defaultPageSize: Int? = nil,
-        maxPageSize: Int? = nil
+        maxPageSize: Int? = nil,
+        maxConnections: Int? = nil,
+        idleTimeoutSeconds: Int? = nil,
+        requestTimeoutSeconds: Int? = nil,
+        writeTimeoutSeconds: Int? = nil
     ) {
         self.store = store
         self.dsn = dsn
@@ -56,6 +72,10 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         self.maxIdentifiers = maxIdentifiers
         self.defaultPageSize = defaultPageSize
         self.maxPageSize = maxPageSize
+        self.maxConnections = maxConnections
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.writeTimeoutSeconds = writeTimeoutSeconds
     }
 
     /// Whether no setting is overridden.
@@ -74,7 +94,8 @@ extension ConfigurationOverrides {
     /// Parses flags such as `["--store", "/srv/stockd", "--port=9000", "--config", "x.yaml"]`.
     ///
     /// Accepts `--store`, `--dsn`, `--host`, `--port`, `--log-level`, the HTTP limits (`--max-body-bytes`,
-    /// `--max-identifiers`, `--default-page-size`, `--max-page-size`) and `--config`, each as
+    /// `--max-identifiers`, `--default-page-size`, `--max-page-size`, `--max-connections`, `--idle-timeout`,
+    /// `--request-timeout`, `--write-timeout`) and `--config`, each as
     /// `--flag value` or `--flag=value`; when a flag repeats, the last one wins. Values are
     /// taken verbatim (no splitting on commas), so DSNs and paths may contain any character.
     /// - Throws: ``ConfigurationError/invalidArgument(_:reason:)`` for an unknown flag, a
@@ -124,13 +145,22 @@ extension ConfigurationOverrides {
                 parsed.overrides.defaultPageSize = try number(value, .httpDefaultPageSize, ConfigurationValidation.Expected.pageSize)
             case "--max-page-size":
                 parsed.overrides.maxPageSize = try number(value, .httpMaxPageSize, ConfigurationValidation.Expected.pageSize)
+            case "--max-connections":
+                parsed.overrides.maxConnections = try number(value, .httpMaxConnections, ConfigurationValidation.Expected.connections)
+            case "--idle-timeout":
+                parsed.overrides.idleTimeoutSeconds = try number(value, .httpIdleTimeoutSeconds, ConfigurationValidation.Expected.timeout)
+            case "--request-timeout":
+                parsed.overrides.requestTimeoutSeconds = try number(value, .httpRequestTimeoutSeconds, ConfigurationValidation.Expected.timeout)
+            case "--write-timeout":
+                parsed.overrides.writeTimeoutSeconds = try number(value, .httpWriteTimeoutSeconds, ConfigurationValidation.Expected.timeout)
             case "--config":
                 parsed.configFile = value
             default:
                 throw .invalidArgument(
                     name,
                     reason: "unknown flag; expected --store, --dsn, --host, --port, --log-level, --max-body-bytes, "
-                        + "--max-identifiers, --default-page-size, --max-page-size or --config"
+                        + "--max-identifiers, --default-page-size, --max-page-size, --max-connections, --idle-timeout, "
+                        + "--request-timeout, --write-timeout or --config"
                 )
             }
         }
@@ -157,6 +187,10 @@ extension ConfigurationOverrides {
         values[.httpMaxIdentifiers] = maxIdentifiers.map(String.init)
         values[.httpDefaultPageSize] = defaultPageSize.map(String.init)
         values[.httpMaxPageSize] = maxPageSize.map(String.init)
+        values[.httpMaxConnections] = maxConnections.map(String.init)
+        values[.httpIdleTimeoutSeconds] = idleTimeoutSeconds.map(String.init)
+        values[.httpRequestTimeoutSeconds] = requestTimeoutSeconds.map(String.init)
+        values[.httpWriteTimeoutSeconds] = writeTimeoutSeconds.map(String.init)
         return values
     }
 }

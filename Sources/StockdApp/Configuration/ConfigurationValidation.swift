@@ -14,6 +14,8 @@ enum ConfigurationValidation {
         static let bodyBytes = "a whole number of bytes from 1 to \(ConfigurationValidation.maxBodyBytes)"
         static let identifiers = "a whole number from 1 to \(ConfigurationValidation.maxIdentifiers)"
         static let pageSize = "a whole number from 1 to \(ConfigurationValidation.maxPageSize)"
+        static let connections = "a whole number from 1 to \(ConfigurationValidation.maxConnections)"
+        static let timeout = "a whole number of seconds from 1 to \(ConfigurationValidation.maxTimeoutSeconds)"
         static func defaultPageSize(max: Int) -> String {
             "a whole number from 1 to http.max_page_size (\(max))"
         }
@@ -36,6 +38,10 @@ enum ConfigurationValidation {
     static let maxIdentifiers = 1_000_000
     /// The largest `http.max_page_size` accepted.
     static let maxPageSize = 1_000_000
+    /// The largest `http.max_connections` accepted.
+    static let maxConnections = 1_000_000
+    /// The largest `http.*_timeout_seconds` accepted: one day.
+    static let maxTimeoutSeconds = 86_400
 
     /// Whether `text` is decimal text: `^-?[0-9]+(\.[0-9]+)?$`.
     /// - Parameters:

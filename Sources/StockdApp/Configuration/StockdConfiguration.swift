@@ -128,7 +128,8 @@ extension StockdConfiguration {
         }
     }
 
-    /// The `http.*` settings: the listening address of the HTTP API and the limits on what one request may ask.
+    /// The `http.*` settings: the listening address of the HTTP API, the limits on what one request may ask,
+    /// and the connection limit and timeouts.
     public struct HTTP: Sendable, Equatable {
         /// The default of ``maxBodyBytes``: 1 MiB.
         public static let defaultMaxBodyBytes = 1 << 20
@@ -138,6 +139,14 @@ extension StockdConfiguration {
         public static let defaultDefaultPageSize = 500
         /// The default of ``maxPageSize``.
         public static let defaultMaxPageSize = 5_000
+        /// The default of ``maxConnections``.
+        public static let defaultMaxConnections = 512
+        /// The default of ``idleTimeoutSeconds``.
+        public static let defaultIdleTimeoutSeconds = 30
+        /// The default of ``requestTimeoutSeconds``.
+        public static let defaultRequestTimeoutSeconds = 15
+        /// The default of ``writeTimeoutSeconds``.
+        public static let defaultWriteTimeoutSeconds = 30
 
         /// `http.host`: the address to bind. Default `127.0.0.1`.
         public var host: String
@@ -155,6 +164,18 @@ extension StockdConfiguration {
         /// `http.max_page_size`: the largest `limit` a paginated request may give; larger ones get 400.
         /// Default 5,000.
         public var maxPageSize: Int
+        /// `http.max_connections`: the most connections served at once; more wait in the listen queue.
+        /// Default 512.
+        public var maxConnections: Int
+        /// `http.idle_timeout_seconds`: a connection that completes no request part for this long (a half-sent
+        /// head, a stalled body, an unused kept-alive connection) is closed. Default 30.
+        public var idleTimeoutSeconds: Int
+        /// `http.request_timeout_seconds`: a request whose response has not started this long after its head
+        /// arrived gets 503 and its connection is closed. Default 15.
+        public var requestTimeoutSeconds: Int
+        /// `http.write_timeout_seconds`: a connection whose client takes no more output for this long is closed,
+        /// ending a stalled stream. Default 30.
+        public var writeTimeoutSeconds: Int
 
         /// Creates the HTTP settings.
         /// - Parameters:
@@ -164,13 +185,21 @@ extension StockdConfiguration {
         ///   - maxIdentifiers: The most identifiers (and, separately, scope filters) per request.
         ///   - defaultPageSize: The page size without `limit`.
         ///   - maxPageSize: The largest `limit`.
+        ///   - maxConnections: The most connections served at once.
+        ///   - idleTimeoutSeconds: The idle (and request-head) timeout.
+        ///   - requestTimeoutSeconds: The request deadline.
+        ///   - writeTimeoutSeconds: The write deadline.
         public init(
             host: String = "127.0.0.1",
             port: Int = 8080,
             maxBodyBytes: Int = HTTP.defaultMaxBodyBytes,
             maxIdentifiers: Int = HTTP.defaultMaxIdentifiers,
             defaultPageSize: Int = HTTP.defaultDefaultPageSize,
-            maxPageSize: Int = HTTP.defaultMaxPageSize
+            maxPageSize: Int = HTTP.defaultMaxPageSize,
+            maxConnections: Int = HTTP.defaultMaxConnections,
+            idleTimeoutSeconds: Int = HTTP.defaultIdleTimeoutSeconds,
+            requestTimeoutSeconds: Int = HTTP.defaultRequestTimeoutSeconds,
+            writeTimeoutSeconds: Int = HTTP.defaultWriteTimeoutSeconds
         ) {
             self.host = host
             self.port = port
@@ -178,6 +207,10 @@ extension StockdConfiguration {
             self.maxIdentifiers = maxIdentifiers
             self.defaultPageSize = defaultPageSize
             self.maxPageSize = maxPageSize
+            self.maxConnections = maxConnections
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.requestTimeoutSeconds = requestTimeoutSeconds
+            self.writeTimeoutSeconds = writeTimeoutSeconds
         }
     }
 

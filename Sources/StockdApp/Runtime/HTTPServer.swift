@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import Hummingbird
 public import Logging
 public import OdooReplication
@@ -46,14 +53,39 @@ public enum HTTPServer {
         )
     }
 
-    /// Whether a listen address is only reachable from this machine.
-    public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    /// The connection limit and timeouts of the `http.*` settings.
+    public static func connections(_ http: StockdConfiguration.HTTP) -> StockHTTPConfiguration.Connections {
+        StockHTTPConfiguration.Connections(
+            maxConnections: http.maxConnections,
+            idleTimeout: .seconds(http.idleTimeoutSeconds),
+            requestTimeout: .seconds(http.requestTimeoutSeconds),
+            writeTimeout: .seconds(http.writeTimeoutSeconds)
+        )
     }
 
-    /// The application, ready to `run()`.
+    /// Whether a listen address is a literal loopback address, reachable only from this machine.
     ///
-    /// - Throws: ``Refusal`` when the address is not loopback, no token is configured and `insecureNoAuth` is not set.
+    /// Only literals count: an IPv4 address in 127.0.0.0/8 written as a strict dotted quad (four decimal
+    /// numbers from 0 to 255 without leading zeros, as `inet_pton` reads them), or the IPv6 loopback `::1` in
+    /// any spelling `inet_pton` accepts. Names do not, `localhost` included: what a name resolves to depends
+    /// on `/etc/hosts` and DNS, not on the text checked here (`127.example.com` is a name). Neither do IPv4
+    /// spellings that `getaddrinfo` reads differently from how they look (`0127.0.0.1` is octal, 87.0.0.1),
+    /// bracketed or zoned IPv6, or IPv4-mapped IPv6.
+    public static func isLoopback(_ host: String) -> Bool {
+        var ipv4 = in_addr()
+        if inet_pton(AF_INET, host, &ipv4) == 1 {
+            return UInt32(bigEndian: ipv4.s_addr) >> 24 == 127
+        }
+        var ipv6 = in6_addr()
+        if inet_pton(AF_INET6, host, &ipv6) == 1 {
+            return withUnsafeBytes(of: &ipv6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+        }
+        return false
+    }
+
+    /// The application, ready to `run()`, with the configured request limits, connection limit and timeouts.
+    ///
+    /// - Throws: ``Refusal`` when the address is not a literal loopback address (``isLoopback(_:)``), no token is configured and `insecureNoAuth` is not set.
     public static func application(
         projection: StockProjection,
         feed: ReplicationFeed,
@@ -65,23 +97,27 @@ public enum HTTPServer {
     ) throws -> some ApplicationProtocol {
         if tokens.isEmpty && !insecureNoAuth && !isLoopback(configuration.http.host) {
             throw Refusal(
-                description: "refusing to listen on \(configuration.http.host) without a token: configure --token TOKEN:read "
-                    + "(or STOCKD_HTTP_TOKENS), or pass --insecure-no-auth"
+                description: "refusing to listen on \(configuration.http.host) without a token (it is not a literal loopback "
+                    + "address such as 127.0.0.1 or ::1): configure --token TOKEN:read (or STOCKD_HTTP_TOKENS), or pass --insecure-no-auth"
             )
         }
+        let http = StockHTTPConfiguration(
+            limits: limits(configuration.http),
+            tokens: tokens,
+            readinessMaxLag: .seconds(configuration.readiness.maxLagSeconds),
+            metricsHandler: metricsHandler,
+            connections: connections(configuration.http)
+        )
         let router = buildRouter(
             projection: projection,
             status: FeedStatusAdapter(feed: feed, maxUnexpectedRows: configuration.readiness.maxUnexpectedRows),
-            configuration: StockHTTPConfiguration(
-                limits: limits(configuration.http),
-                tokens: tokens,
-                readinessMaxLag: .seconds(configuration.readiness.maxLagSeconds),
-                metricsHandler: metricsHandler
-            )
+            configuration: http
         )
-        return Application(
+        return buildApplication(
             router: router,
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "stockd"),
+            address: .hostname(configuration.http.host, port: configuration.http.port),
+            configuration: http,
+            serverName: "stockd",
             logger: logger
         )
     }

@@ -11,7 +11,13 @@ final class RecordingMetricsFactory: MetricsFactory {
         init(label: String, dimensions: [(String, String)]) {
             self.label = label
             let byName = Dictionary(dimensions, uniquingKeysWith: { $1 })
-            key = "\(byName["method"] ?? "?") \(byName["route"] ?? "?") \(byName["status"] ?? "?")"
+            if dimensions.isEmpty {
+                key = ""
+            } else if let reason = byName["reason"] {
+                key = reason
+            } else {
+                key = "\(byName["method"] ?? "?") \(byName["route"] ?? "?") \(byName["status"] ?? "?")"
+            }
         }
 
         var recorded: [Int64] { values.withLock { $0 } }
@@ -37,7 +43,12 @@ final class RecordingMetricsFactory: MetricsFactory {
     func destroyRecorder(_ handler: any RecorderHandler) {}
     func destroyTimer(_ handler: any TimerHandler) {}
 
-    /// Counter totals by "METHOD route status".
+    /// The last value recorded by a gauge or recorder with this label (any dimensions), or `nil` before any.
+    func lastValue(label: String) -> Int64? {
+        handlers.withLock { $0 }.filter { $0.label == label }.compactMap(\.recorded.last).last
+    }
+
+    /// Counter totals by "METHOD route status" (by `reason` for metrics with that dimension, `""` without dimensions).
     func counts(label: String) -> [String: Int64] {
         handlers.withLock { $0 }.filter { $0.label == label }.reduce(into: [:]) { $0[$1.key, default: 0] += $1.recorded.reduce(0, +) }
     }
