@@ -4,7 +4,8 @@ public import LibPQ
 ///
 /// It verifies `wal_level = logical`, the role's `REPLICATION` attribute and `SELECT` rights, and creates (or
 /// completes) the publication. Running it again changes nothing. What the role may not do itself is returned
-/// as the exact SQL a DBA must run.
+/// as the exact SQL a DBA must run. Two setups may run at once: the one that loses the race to create the
+/// publication (or to add a table to it) reads it again.
 public struct SourceSetup {
     /// What setup found and did.
     public struct Report: Sendable {
@@ -90,33 +91,52 @@ public struct SourceSetup {
         return report
     }
 
+    /// How often a statement that lost a race with another setup is re-planned; each loss means the other setup
+    /// moved the publication forward, so two or three suffice.
+    static let publicationAttempts = 5
+
+    /// Whether an error means another session created the publication or added the table first: `42710`
+    /// (duplicate object: "already exists", "already member of publication") or `23505` (the catalog's unique
+    /// index, when both inserted the same publication name at once).
+    static func lostRace(_ error: PostgresError) -> Bool {
+        error.sqlState == "42710" || error.sqlState == "23505"
+    }
+
+    /// Creates the publication, or adds the missing tables to it, when the role may; otherwise asks the DBA.
+    ///
+    /// Safe when setups run at once: a statement that loses the race is not an error, the state is read again.
     private func ensurePublication(connection: PostgresConnection, tables: [String], tableList: String, report: inout Report) throws {
         guard !tables.isEmpty else { return }
         let name = connection.identifier(publication)
-        let exists = try connection.execute("SELECT 1 FROM pg_publication WHERE pubname = \(connection.literal(publication))").rows.count == 1
-        var statement: String
-        var missing = tables
-        if exists {
-            let published = Set(
-                try connection.execute("SELECT tablename FROM pg_publication_tables WHERE pubname = \(connection.literal(publication)) AND schemaname = 'public'").rows.compactMap { $0[0] }
-            )
-            missing = tables.filter { !published.contains($0) }
-            if missing.isEmpty {
-                report.lines.append("ok: publication \(publication) covers \(tables.count) tables")
+        for attempt in 1...Self.publicationAttempts {
+            let exists = try connection.execute("SELECT 1 FROM pg_publication WHERE pubname = \(connection.literal(publication))").rows.count == 1
+            let statement: String
+            if exists {
+                let published = Set(
+                    try connection.execute("SELECT tablename FROM pg_publication_tables WHERE pubname = \(connection.literal(publication)) AND schemaname = 'public'").rows.compactMap { $0[0] }
+                )
+                let missing = tables.filter { !published.contains($0) }
+                if missing.isEmpty {
+                    report.lines.append("ok: publication \(publication) covers \(tables.count) tables")
+                    report.publishedTables = tables
+                    return
+                }
+                statement = "ALTER PUBLICATION \(name) ADD TABLE \(missing.map { "public." + $0 }.joined(separator: ", "));"
+            } else {
+                statement = "CREATE PUBLICATION \(name) FOR TABLE \(tableList);"
+            }
+            do {
+                try connection.execute(statement)
+                report.lines.append("created: \(statement)")
                 report.publishedTables = tables
                 return
+            } catch let error as PostgresError where error.sqlState == "42501" {
+                report.lines.append("missing: publication \(publication) (\(error.message)); creating it needs the tables' owner")
+                report.sqlForDBA.append(statement + "  -- run as the Odoo database owner")
+                return
+            } catch let error as PostgresError where Self.lostRace(error) && attempt < Self.publicationAttempts {
+                report.lines.append("note: another session changed publication \(publication) at the same time (\(error.message)); checking again")
             }
-            statement = "ALTER PUBLICATION \(name) ADD TABLE \(missing.map { "public." + $0 }.joined(separator: ", "));"
-        } else {
-            statement = "CREATE PUBLICATION \(name) FOR TABLE \(tableList);"
-        }
-        do {
-            try connection.execute(statement)
-            report.lines.append("created: \(statement)")
-            report.publishedTables = tables
-        } catch let error as PostgresError where error.sqlState == "42501" {
-            report.lines.append("missing: publication \(publication) (\(error.message)); creating it needs the tables' owner")
-            report.sqlForDBA.append(statement + "  -- run as the Odoo database owner")
         }
     }
 }
