@@ -7,7 +7,7 @@ import StockCatalogue
 import Synchronization
 import Testing
 
-/// `stockd setup` against a real PostgreSQL: what it asks a DBA for, and two setups at once.
+/// `stockd setup` against a real PostgreSQL: what it asks a DBA for, the publication it accepts, and two setups at once.
 @Suite(.enabled(if: TestDatabase.isAvailable, "needs STOCKD_TEST_PGPORT (scripts/test.sh starts PostgreSQL)"))
 struct SetupTests {
     /// Every table stockd publishes when the mrp module is installed (all of them exist in the fixture schema).
@@ -65,6 +65,77 @@ struct SetupTests {
         try Self.runAsDBA(first.sqlForDBA, in: database)
         #expect(try SourceSetup(dsn: role.dsn, publication: "stockd").run().ready)
         #expect(try SourceSetup(dsn: role.dsn, publication: "stockd").run().ready)
+    }
+
+    // MARK: - The publication
+
+    /// A publication (or table) that loses changes stockd needs, and the fix setup must propose.
+    enum Flaw: String, CaseIterable, CustomTestStringConvertible {
+        case insertsAndUpdatesOnly, noTruncate, rowFilter, columnListWithoutReservedQuantity, replicaIdentityNothing
+
+        var testDescription: String { rawValue }
+
+        func sql(tables: [String]) -> [String] {
+            let others = tables.filter { $0 != "public.stock_quant" }.joined(separator: ", ")
+            let all = tables.joined(separator: ", ")
+            switch self {
+            case .insertsAndUpdatesOnly: return ["CREATE PUBLICATION stockd FOR TABLE \(all) WITH (publish = 'insert, update')"]
+            case .noTruncate: return ["CREATE PUBLICATION stockd FOR TABLE \(all) WITH (publish = 'insert, update, delete')"]
+            case .rowFilter: return ["CREATE PUBLICATION stockd FOR TABLE \(others), public.stock_quant WHERE (id > 0)"]
+            case .columnListWithoutReservedQuantity:
+                return ["CREATE PUBLICATION stockd FOR TABLE \(others), public.stock_quant (id, product_id, location_id, quantity)"]
+            case .replicaIdentityNothing:
+                return ["CREATE PUBLICATION stockd FOR TABLE \(all)", "ALTER TABLE public.stock_quant REPLICA IDENTITY NOTHING"]
+            }
+        }
+
+        /// The start of the statement that fixes it.
+        var fix: String {
+            switch self {
+            case .insertsAndUpdatesOnly, .noTruncate: return "ALTER PUBLICATION \"stockd\" SET (publish = 'insert, update, delete, truncate')"
+            case .rowFilter, .columnListWithoutReservedQuantity: return "ALTER PUBLICATION \"stockd\" SET TABLE public.stock_quant, "
+            case .replicaIdentityNothing: return "ALTER TABLE public.stock_quant REPLICA IDENTITY DEFAULT"
+            }
+        }
+    }
+
+    @Test(arguments: Flaw.allCases)
+    func aPublicationThatLosesChangesIsNotReady(flaw: Flaw) throws {
+        let database = try Self.prepare()
+        try Self.runAsDBA(flaw.sql(tables: Self.allTables), in: database)
+        let report = try SourceSetup(dsn: database.dsn, publication: "stockd").run()
+        #expect(!report.ready, "\(report.lines)")
+        #expect(report.sqlForDBA.contains { $0.hasPrefix(flaw.fix) }, "\(report.sqlForDBA)")
+        // The proposed fix is enough, and setup then stays satisfied.
+        try Self.runAsDBA(report.sqlForDBA, in: database)
+        let fixed = try SourceSetup(dsn: database.dsn, publication: "stockd").run()
+        #expect(fixed.ready, "\(fixed.lines) \(fixed.sqlForDBA)")
+        #expect(fixed.sqlForDBA.isEmpty)
+    }
+
+    /// Publications that differ from the one setup creates but lose nothing stockd needs.
+    enum Harmless: String, CaseIterable, CustomTestStringConvertible {
+        case forAllTables, columnListWithEveryColumnStockdReads, viaPartitionRoot
+
+        var testDescription: String { rawValue }
+
+        func sql(tables: [String]) -> String {
+            let others = tables.filter { $0 != "public.stock_quant" }.joined(separator: ", ")
+            switch self {
+            case .forAllTables: return "CREATE PUBLICATION stockd FOR ALL TABLES"
+            case .columnListWithEveryColumnStockdReads:
+                return "CREATE PUBLICATION stockd FOR TABLE \(others), public.stock_quant (id, product_id, location_id, quantity, reserved_quantity)"
+            case .viaPartitionRoot: return "CREATE PUBLICATION stockd FOR TABLE \(tables.joined(separator: ", ")) WITH (publish_via_partition_root = true)"
+            }
+        }
+    }
+
+    @Test(arguments: Harmless.allCases)
+    func aPublicationThatKeepsEverythingStockdNeedsIsReady(publication: Harmless) throws {
+        let database = try Self.prepare()
+        try Self.runAsDBA([publication.sql(tables: Self.allTables)], in: database)
+        let report = try SourceSetup(dsn: database.dsn, publication: "stockd").run()
+        #expect(report.ready, "\(report.lines) \(report.sqlForDBA)")
     }
 
     // MARK: - Two setups at once
@@ -184,5 +255,106 @@ struct SetupTests {
             }
         }
         #expect(try Self.published(in: database) == Set(Self.allTables))
+    }
+
+    // MARK: - The role
+
+    /// The role setup proposes has exactly the rights stockd needs: created as proposed, setup passes as it
+    /// with nothing to warn about, and it may not write to Odoo's tables.
+    @Test(arguments: [true, false])
+    func theProposedRoleIsExactlyEnough(mrpInstalled: Bool) throws {
+        let database = try Self.prepare()
+        let mrp = ["mrp_bom_line_product_template_attribute_value_rel", "mrp_bom_line", "mrp_bom"]
+        if !mrpInstalled { try Self.runAsDBA(["DROP TABLE \(mrp.joined(separator: ", ")) CASCADE"], in: database) }
+        let expected = Self.allTables.filter { mrpInstalled || !mrp.contains(String($0.dropFirst("public.".count))) }
+        let name = "stockd_d_\(UInt32.random(in: 0...UInt32.max))"
+        let report = try SourceSetup(dsn: database.dsn, publication: "stockd", proposedRole: name).run()
+        #expect(report.ready, "\(report.lines) \(report.sqlForDBA)")
+        #expect(report.publishedTables.map { "public." + $0 } == expected)
+
+        let sql = report.dedicatedRoleSQL
+        #expect(sql.first == "CREATE ROLE \"\(name)\" LOGIN REPLICATION PASSWORD 'change-me';")
+        #expect(sql.contains("GRANT USAGE ON SCHEMA public TO \"\(name)\";"))
+        let selects = sql.filter { $0.hasPrefix("GRANT SELECT ON ") }
+        #expect(selects == ["GRANT SELECT ON \(expected.joined(separator: ", ")) TO \"\(name)\";"])
+        #expect(!sql.contains { $0.contains("ALL") || $0.contains("SUPERUSER") || $0.contains("INSERT") || $0.contains("OWNER") })
+
+        let role = TemporaryRole(adopting: name, in: database)
+        try Self.runAsDBA(sql, in: database)
+        let asRole = try SourceSetup(dsn: role.dsn, publication: "stockd").run()
+        #expect(asRole.ready, "\(asRole.lines) \(asRole.sqlForDBA)")
+        #expect(asRole.warnings.isEmpty, "\(asRole.warnings)")
+        #expect(!asRole.lines.contains { $0.hasPrefix("warning:") })
+        let writes = try database.connect().execute(
+            "SELECT bool_or(has_table_privilege('\(name)', t, 'INSERT, UPDATE, DELETE, TRUNCATE')) AS w FROM unnest(ARRAY[\(expected.map { "'\($0)'" }.joined(separator: ", "))]) t"
+        )
+        #expect(writes.value("w") == "f")
+    }
+
+    /// Connected as a superuser, as the owner of Odoo's tables, or as a member of the owner, setup works but warns.
+    @Test func warnsWhenTheRoleHasFarMoreRightsThanStockdNeeds() throws {
+        let database = try Self.prepare()
+        let asSuperuser = try SourceSetup(dsn: database.dsn, publication: "stockd").run()
+        #expect(asSuperuser.ready)
+        #expect(asSuperuser.warnings.count == 1)
+        #expect(asSuperuser.warnings.first?.hasPrefix("role postgres is a superuser") == true, "\(asSuperuser.warnings)")
+        #expect(asSuperuser.lines.contains { $0.hasPrefix("warning: role postgres is a superuser") })
+
+        let others = Self.allTables.filter { $0 != "public.stock_quant" }.joined(separator: ", ")
+        let owner = try TemporaryRole(in: database, attributes: "LOGIN REPLICATION")
+        try Self.runAsDBA(["ALTER TABLE public.stock_quant OWNER TO \(owner.role)", "GRANT SELECT ON \(others) TO \(owner.role)"], in: database)
+        let asOwner = try SourceSetup(dsn: owner.dsn, publication: "stockd").run()
+        #expect(asOwner.ready, "\(asOwner.lines) \(asOwner.sqlForDBA)")
+        #expect(asOwner.warnings.count == 1)
+        #expect(asOwner.warnings.first?.hasPrefix("role \(owner.role) owns Odoo's tables (stock_quant)") == true, "\(asOwner.warnings)")
+
+        let member = try TemporaryRole(in: database, attributes: "LOGIN REPLICATION IN ROLE \(owner.role)")
+        try Self.runAsDBA(["GRANT SELECT ON \(others) TO \(member.role)"], in: database)
+        let asMember = try SourceSetup(dsn: member.dsn, publication: "stockd").run()
+        #expect(asMember.ready, "\(asMember.lines) \(asMember.sqlForDBA)")
+        #expect(asMember.warnings.first?.hasPrefix("role \(member.role) is a member of \(owner.role), which owns Odoo's tables (stock_quant)") == true, "\(asMember.warnings)")
+    }
+
+    // MARK: - The command
+
+    /// Runs the `stockd` executable; gives up (and kills it) after `timeout` seconds.
+    static func stockd(_ arguments: [String], timeout: Double = 60) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = CrashRecoveryTests.stockdExecutable
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        guard exited.wait(timeout: .now() + timeout) == .success else {
+            process.terminate()
+            throw TimedOut(description: "stockd \(arguments.joined(separator: " ")) did not exit within \(timeout) s")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// `stockd setup` prints the DBA's SQL and the dedicated role, and exits 1 until the source is ready; run as a
+    /// superuser it says ready, warns, and still proposes the role.
+    @Test func stockdSetupPrintsWhatToDoAndExitsOneUntilReady() throws {
+        let database = try Self.prepare()
+        let role = try TemporaryRole(in: database)
+        let grant = "GRANT SELECT ON \(Self.allTables.joined(separator: ", ")) TO \"stockd\";"
+
+        let limited = try Self.stockd(["setup", "--dsn", role.dsn])
+        #expect(limited.status == 1, "\(limited.output)")
+        #expect(limited.output.contains("A DBA must run"))
+        #expect(limited.output.contains("  ALTER ROLE \"\(role.role)\" WITH REPLICATION;"))
+        #expect(limited.output.contains("  CREATE ROLE \"stockd\" LOGIN REPLICATION PASSWORD 'change-me';"))
+        #expect(limited.output.contains("  GRANT USAGE ON SCHEMA public TO \"stockd\";"))
+        #expect(limited.output.contains("  " + grant))
+
+        let superuser = try Self.stockd(["setup", "--dsn", database.dsn])
+        #expect(superuser.status == 0, "\(superuser.output)")
+        #expect(superuser.output.contains("warning: role postgres is a superuser"))
+        #expect(superuser.output.contains("  " + grant))
+        #expect(superuser.output.contains("ready: `stockd serve`"))
     }
 }
