@@ -27,6 +27,16 @@ public struct OdooTableMapper: Sendable {
         .variantValues: (["product_product_id", "product_template_attribute_value_id"], []),
     ]
 
+    /// The columns a `DELETE` of a table must carry for ``delete(_:)`` to know the row: `id`, or both ids of a
+    /// many-to-many row. The table's replica identity must include them.
+    public static func keyColumns(of table: SourceTable) -> [String] {
+        switch table {
+        case .quants, .locations, .warehouses, .variants, .templates, .units, .boms, .bomLines, .attributeValues: ["id"]
+        case .bomLineValues: ["mrp_bom_line_id", "product_template_attribute_value_id"]
+        case .variantValues: ["product_product_id", "product_template_attribute_value_id"]
+        }
+    }
+
     /// Prepares a mapper for a relation.
     ///
     /// - Parameters:

@@ -1,17 +1,27 @@
-public import LibPQ
+import LibPQ
 
 /// Checks that an Odoo database can feed stockd and creates what is missing: `stockd setup`.
 ///
-/// It verifies `wal_level = logical`, the role's `REPLICATION` attribute and `SELECT` rights, and creates (or
-/// completes) the publication. Running it again changes nothing. What the role may not do itself is returned
-/// as the exact SQL a DBA must run.
-public struct SourceSetup {
+/// It verifies `wal_level = logical`, the role's `REPLICATION` attribute and `SELECT` rights, creates (or
+/// completes) the publication, and checks that the publication and the tables' replica identity deliver every
+/// change stockd needs. Running it again changes nothing, and two setups may run at once (two `stockd setup`, or
+/// deployments that start together): the one that loses the race to create the publication checks again. What
+/// the role may not do itself is returned as the exact SQL a DBA must run, and the report always proposes a
+/// dedicated least-privilege role.
+public struct SourceSetup: Sendable {
     /// What setup found and did.
     public struct Report: Sendable {
         /// Lines describing each check, for the operator.
         public var lines: [String] = []
         /// SQL a DBA must run (as a superuser or the tables' owner) before stockd can start; empty when ready.
         public var sqlForDBA: [String] = []
+        /// Things that work but should not be so, such as running as a superuser or as the owner of Odoo's
+        /// tables (stockd then has far more rights than it needs); they do not make setup fail.
+        public var warnings: [String] = []
+        /// SQL that creates a dedicated least-privilege role for stockd, for a superuser to run: `LOGIN
+        /// REPLICATION` with a placeholder password, `USAGE` on schema `public` and `SELECT` on exactly the
+        /// tables stockd publishes.
+        public var dedicatedRoleSQL: [String] = []
         /// Tables in the publication.
         public var publishedTables: [String] = []
         /// Whether the source is ready for `stockd serve`.
@@ -24,21 +34,31 @@ public struct SourceSetup {
     public var dsn: String
     /// The publication's name.
     public var publication: String
+    /// The name of the dedicated role the report proposes.
+    public var proposedRole: String
 
     /// Creates a setup.
-    public init(dsn: String, publication: String) {
+    ///
+    /// - Parameters:
+    ///   - dsn: The connection string of Odoo's database.
+    ///   - publication: The publication's name (`source.publication`).
+    ///   - proposedRole: The name of the dedicated role the report proposes; `stockd` unless given.
+    public init(dsn: String, publication: String, proposedRole: String = "stockd") {
         self.dsn = dsn
         self.publication = publication
+        self.proposedRole = proposedRole
     }
 
-    /// Runs every check and creates the publication when the role may.
+    /// Runs every check and creates (or completes) the publication when the role may.
     ///
-    /// - Throws: ``PostgresError`` when the database cannot be reached.
+    /// - Returns: What was found, the SQL a DBA must run, warnings, and the proposed dedicated role.
+    /// - Throws: ``PostgresError`` when the database cannot be reached or a check's query fails.
     public func run() throws -> Report {
         let connection = try PostgresConnection(conninfo: dsn)
         var report = Report()
-        let user = try connection.execute("SELECT current_user AS u, current_database() AS d").value("u") ?? "?"
-        let database = try connection.execute("SELECT current_database() AS d").value("d") ?? "?"
+        let session = try connection.execute("SELECT current_user AS u, current_database() AS d")
+        let user = session.value("u") ?? "?"
+        let database = session.value("d") ?? "?"
         report.lines.append("connected to database \(database) as \(user) (server \(connection.serverVersion / 10000).\(connection.serverVersion % 100))")
 
         let walLevel = try connection.execute("SHOW wal_level").rows.first?.first ?? nil
@@ -50,14 +70,32 @@ public struct SourceSetup {
         }
 
         let role = try connection.execute("SELECT rolreplication, rolsuper FROM pg_roles WHERE rolname = current_user")
-        let canReplicate = role.value("rolreplication") == "t" || role.value("rolsuper") == "t"
-        if canReplicate {
+        let isSuperuser = role.value("rolsuper") == "t"
+        if role.value("rolreplication") == "t" || isSuperuser {
             report.lines.append("ok: role \(user) may start replication")
         } else {
             report.lines.append("missing: role \(user) lacks the REPLICATION attribute")
             report.sqlForDBA.append("ALTER ROLE \(connection.identifier(user)) WITH REPLICATION;")
         }
 
+        let tables = try existingTables(connection: connection, report: &report)
+        try checkReadRights(connection: connection, user: user, tables: tables, report: &report)
+        try warnAboutExcessRights(connection: connection, user: user, isSuperuser: isSuperuser, tables: tables, report: &report)
+        report.dedicatedRoleSQL = dedicatedRoleSQL(connection: connection, database: database, tables: tables)
+
+        try ensurePublication(connection: connection, tables: tables, report: &report)
+        try checkPublication(connection: connection, tables: tables, report: &report)
+        try checkReplicaIdentity(connection: connection, tables: tables, report: &report)
+        return report
+    }
+
+    /// The SQL list of `public.`-qualified table names.
+    static func qualified(_ tables: [String]) -> String {
+        tables.map { "public." + $0 }.joined(separator: ", ")
+    }
+
+    /// The tables of stockd's that exist, in publishing order; blocks the report when a required one is absent.
+    private func existingTables(connection: PostgresConnection, report: inout Report) throws -> [String] {
         let names = (OdooTables.required + OdooTables.optional).map { connection.literal($0) }.joined(separator: ", ")
         let existing = Set(
             try connection.execute(
@@ -69,54 +107,8 @@ public struct SourceSetup {
             report.blocked = true
             report.lines.append("blocked: this database lacks \(missingRequired.joined(separator: ", ")); is the Odoo stock module installed?")
         }
-        let tables = (OdooTables.required + OdooTables.optional).filter { existing.contains($0) }
         let absentOptional = OdooTables.optional.filter { !existing.contains($0) }
         if !absentOptional.isEmpty { report.lines.append("note: \(absentOptional.joined(separator: ", ")) absent (mrp not installed): kits will not be expanded") }
-
-        var unreadable: [String] = []
-        for table in tables {
-            let granted = try connection.execute("SELECT has_table_privilege(current_user, \(connection.literal("public." + table)), 'SELECT') AS g").value("g")
-            if granted != "t" { unreadable.append(table) }
-        }
-        let tableList = tables.map { "public." + $0 }.joined(separator: ", ")
-        if unreadable.isEmpty {
-            report.lines.append("ok: \(user) may read \(tables.count) tables")
-        } else {
-            report.lines.append("missing: SELECT on \(unreadable.joined(separator: ", "))")
-            report.sqlForDBA.append("GRANT SELECT ON \(unreadable.map { "public." + $0 }.joined(separator: ", ")) TO \(connection.identifier(user));")
-        }
-
-        try ensurePublication(connection: connection, tables: tables, tableList: tableList, report: &report)
-        return report
-    }
-
-    private func ensurePublication(connection: PostgresConnection, tables: [String], tableList: String, report: inout Report) throws {
-        guard !tables.isEmpty else { return }
-        let name = connection.identifier(publication)
-        let exists = try connection.execute("SELECT 1 FROM pg_publication WHERE pubname = \(connection.literal(publication))").rows.count == 1
-        var statement: String
-        var missing = tables
-        if exists {
-            let published = Set(
-                try connection.execute("SELECT tablename FROM pg_publication_tables WHERE pubname = \(connection.literal(publication)) AND schemaname = 'public'").rows.compactMap { $0[0] }
-            )
-            missing = tables.filter { !published.contains($0) }
-            if missing.isEmpty {
-                report.lines.append("ok: publication \(publication) covers \(tables.count) tables")
-                report.publishedTables = tables
-                return
-            }
-            statement = "ALTER PUBLICATION \(name) ADD TABLE \(missing.map { "public." + $0 }.joined(separator: ", "));"
-        } else {
-            statement = "CREATE PUBLICATION \(name) FOR TABLE \(tableList);"
-        }
-        do {
-            try connection.execute(statement)
-            report.lines.append("created: \(statement)")
-            report.publishedTables = tables
-        } catch let error as PostgresError where error.sqlState == "42501" {
-            report.lines.append("missing: publication \(publication) (\(error.message)); creating it needs the tables' owner")
-            report.sqlForDBA.append(statement + "  -- run as the Odoo database owner")
-        }
+        return (OdooTables.required + OdooTables.optional).filter { existing.contains($0) }
     }
 }
