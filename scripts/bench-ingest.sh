@@ -71,7 +71,7 @@ echo
 
 # 1. Throughput on the same WAL.
 log "initial snapshot, then both slots at the same point"
-"$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-after 0 >/dev/null
+"$stockd" ingest-benchmark --dsn "$dsn" --store "$work/store" --log-level warning --stop-after 0 >/dev/null
 pg_recvlogical -d bench --slot recv --create-slot --plugin pgoutput >&2
 log "writing $operations Odoo-style transactions while nobody consumes"
 "$fixtures" operations --odoo 17.0 --variants "$variants" --count "$operations" | psql -q -v ON_ERROR_STOP=1 -d bench
@@ -79,7 +79,7 @@ end=$(psql -d bench -Atc "SELECT pg_current_wal_lsn()")
 start_ns=$(date +%s%N)
 pg_recvlogical -d bench --slot recv --start --endpos "$end" --no-loop -o proto_version=1 -o publication_names=stockd -f /dev/null
 recv_seconds=$(printf "%.3f" "$(echo "scale=3; ($(date +%s%N) - $start_ns) / 1000000000" | bc)")
-stockd_json=$("$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-at-lsn "$end")
+stockd_json=$("$stockd" ingest-benchmark --dsn "$dsn" --store "$work/store" --log-level warning --stop-at-lsn "$end")
 rows=$(echo "$stockd_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["row_changes"])')
 stockd_seconds=$(echo "$stockd_json" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["seconds"], 3))')
 echo "### Throughput: the same backlog of $operations transactions ($rows row changes)"
@@ -111,7 +111,7 @@ echo
 echo "| target tx/s | achieved tx/s | p50 ms | p90 ms | p99 ms | max ms |"
 echo "|---|---|---|---|---|---|"
 for rate in 1000 5000; do
-  "$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-after "$((seconds + 2))" >"$work/fresh.json" &
+  "$stockd" ingest-benchmark --dsn "$dsn" --store "$work/store" --log-level warning --stop-after "$((seconds + 2))" >"$work/fresh.json" &
   serve_pid=$!
   # Start writing only once stockd streams: it first reloads its LMDB store (seconds at a million variants), and
   # transactions committed meanwhile would count that reload as staleness.
@@ -144,7 +144,7 @@ psql -q -c "CREATE DATABASE snap"
 "$fixtures" catalogue --odoo 17.0 --variants "$snapshot_variants" | psql -q -v ON_ERROR_STOP=1 -d snap
 snap_quants=$(psql -d snap -Atc "SELECT count(*) FROM stock_quant")
 "$stockd" setup --dsn "host=127.0.0.1 port=$PGPORT user=postgres dbname=snap" >/dev/null
-/usr/bin/time -v "$stockd" serve --dsn "host=127.0.0.1 port=$PGPORT user=postgres dbname=snap" --store "$work/snap-store" \
+/usr/bin/time -v "$stockd" ingest-benchmark --dsn "host=127.0.0.1 port=$PGPORT user=postgres dbname=snap" --store "$work/snap-store" \
   --log-level warning --stop-after 0 >/dev/null 2>"$work/time.txt"
 elapsed=$(grep "Elapsed (wall clock)" "$work/time.txt" | awk '{print $NF}')
 peak_kb=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')

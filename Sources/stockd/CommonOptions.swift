@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import LibPQ
-import OdooReplication
-import StockProjection
 import StockdApp
 
 /// The flags every subcommand accepts; they override the environment and the configuration file.
@@ -57,46 +54,4 @@ func reportingFailures<R>(_ body: () async throws -> R) async throws -> R {
         FileHandle.standardError.write(Data("stockd: \(error.description)\n".utf8))
         throw ExitCode.failure
     }
-}
-
-/// The replication feed the configuration describes, over a loaded runtime.
-func makeFeed(configuration: StockdConfiguration, runtime: ProjectionRuntime, logger: Logger) throws -> ReplicationFeed {
-    guard let dsn = configuration.source.dsn else { throw ValidationError("no source: pass --dsn or set source.dsn") }
-    applyOdooVersion(configuration: configuration, dsn: dsn, projection: runtime.projection, logger: logger)
-    return ReplicationFeed(
-        configuration: FeedConfiguration(
-            dsn: dsn,
-            slot: configuration.source.slot,
-            publication: configuration.source.publication,
-            stallTimeoutMilliseconds: configuration.source.stallTimeoutMilliseconds,
-            autoResync: configuration.source.autoResync,
-            syncIntervalMilliseconds: configuration.store.syncIntervalMilliseconds
-        ),
-        projection: runtime.projection,
-        store: runtime.store,
-        logger: logger
-    )
-}
-
-/// Sets the kit rules of the source's Odoo version: configured, or detected from the database.
-///
-/// Detection failing (database down at start) is not fatal: the feed retries its connection anyway, and the rules
-/// of Odoo 17 (the same as 18's at current patch levels except for two tie-breaks) are used until a restart.
-func applyOdooVersion(configuration: StockdConfiguration, dsn: String, projection: StockProjection, logger: Logger) {
-    var version = configuration.source.odooVersion
-    if version == nil {
-        do {
-            let connection = try PostgresConnection(conninfo: dsn)
-            let detection = try OdooVersionProbe.detect(connection)
-            version = detection.majorVersion
-            logger.info("odoo version detected", metadata: ["odoo.version": "\(detection.majorVersion)", "odoo.version_source": "\(detection.source)"])
-        } catch {
-            logger.warning("could not detect the Odoo version; kit rules of Odoo 17 apply", metadata: ["error": "\(error)"])
-        }
-    }
-    var settings = projection.snapshot().settings
-    let rules = KitRules(odooVersion: version ?? 17)
-    guard settings.kitRules != rules else { return }
-    settings.kitRules = rules
-    projection.updateSettings(settings)
 }

@@ -22,7 +22,7 @@ struct Resync: AsyncParsableCommand {
             let configuration = try await options.load()
             let logger = options.logger(configuration)
             let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
-            let feed = try makeFeed(configuration: configuration, runtime: runtime, logger: logger)
+            let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
             try feed.resyncNow()
             let snapshot = runtime.projection.snapshot()
             print("resynced: checkpoint \(snapshot.checkpoint?.description ?? "-"), \(snapshot.counts.quants) quants, \(snapshot.counts.variants) variants")

@@ -6,6 +6,6 @@ struct Stockd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stockd",
         abstract: "Stock availability for Odoo, projected from PostgreSQL logical replication into memory and LMDB.",
-        subcommands: [Setup.self, Serve.self, Resync.self, Inspect.self, Query.self, Generate.self, Simulate.self]
+        subcommands: [Setup.self, Serve.self, Resync.self, Inspect.self, Query.self, Generate.self, Simulate.self, IngestBenchmark.self]
     )
 }

@@ -1,7 +1,10 @@
 import Foundation
 import LibPQ
 import OdooFixtures
+import OdooReplication
 import StockCatalogue
+import StockProjection
+import StockStorage
 import Testing
 
 #if canImport(Glibc)
@@ -88,5 +91,58 @@ struct ServeProcessTests {
         #expect((Self.value(of: "stockd_replication_transactions_total", in: after) ?? 0) > transactionsBefore, "\(after.prefix(2_000))")
         #expect((Self.value(of: "stockd_replication_row_changes_total", in: after) ?? 0) > 0)
         #expect(after.contains("stockd_replication_phase{phase=\"streaming\"} 1"))
+    }
+
+    /// SIGTERM: the HTTP server stops accepting, the feed commits the group in hand and confirms it, the process
+    /// exits 0 without logging an error, and the store is closed cleanly (so change cursors survive the restart).
+    @Test func sigtermShutsDownGracefully() throws {
+        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 40, seed: 42))
+        let database = try ReplicationFeedTests.prepare(.v18, catalogue: catalogue)
+        _ = try FeedHarness(database: database)  // runs setup (publication)
+        let directory = TemporaryDirectory()
+        let log = directory.path + "/stockd.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let port = Self.freePort()
+        let process = Process()
+        process.executableURL = CrashRecoveryTests.stockdExecutable
+        process.arguments = ["serve", "--dsn", database.dsn, "--store", directory.path + "/store", "--port", "\(port)", "--log-level", "info", "--status-every", "0"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["STOCKD_SOURCE_SLOT": database.slot]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        let base = "http://127.0.0.1:\(port)"
+        let deadline = Date().addingTimeInterval(60)
+        while Self.get(base + "/readyz") == nil {
+            guard Date() < deadline, process.isRunning else { throw ShellCommand.Failure(description: "stockd serve did not become ready") }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        var writer = OperationWriter(catalogue: catalogue, version: .v18, seed: 5)
+        try writer.write(30, to: database)
+        let written = try database.currentLSN()
+        while Date() < deadline {
+            let metrics = Self.get(base + "/metrics") ?? ""
+            if (Self.value(of: "stockd_replication_transactions_total", in: metrics) ?? 0) >= 1, try database.currentLSN() >= written { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()  // SIGTERM
+        let stopDeadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning, "stockd did not stop within 20 s of SIGTERM")
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return
+        }
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(!text.contains(" error "), "\(text.suffix(2_000))")
+        #expect(text.contains("stopped"), "\(text.suffix(2_000))")
+
+        let store = try LMDBProjectionStore(path: directory.path + "/store", initialMapSize: 64 << 20)
+        let checkpoint = try #require(try store.info().checkpoint)
+        #expect(try store.openSession(), "the store was not closed cleanly")
+        let confirmed = try ReplicationSlot(name: database.slot).status(on: database.connect())?.confirmedFlush ?? 0
+        #expect(confirmed >= checkpoint.position, "the slot confirmed \(confirmed), the store holds \(checkpoint.position)")
     }
 }

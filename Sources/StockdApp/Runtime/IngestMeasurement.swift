@@ -1,0 +1,40 @@
+import Foundation
+public import OdooReplication
+
+/// Measures the replication feed for the ingest benchmarks (`stockd ingest-benchmark`, driven by
+/// scripts/bench-ingest.sh): waits until the feed streams, then until an LSN is applied or a time has passed,
+/// and summarises throughput and freshness as one JSON line.
+public enum IngestMeasurement {
+    /// When to stop measuring.
+    public enum Stop: Sendable {
+        /// Once this LSN is applied (or confirmed).
+        case lsn(UInt64)
+        /// After this many seconds of streaming.
+        case seconds(Double)
+    }
+
+    /// Runs `feed` (not yet started) until `stop`, stops it, and returns the summary line.
+    public static func run(feed: ReplicationFeed, until stop: Stop) async throws -> String {
+        feed.start()
+        while feed.status.phase != .streaming { try await Task.sleep(for: .milliseconds(1)) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startRows = feed.status.rowChanges
+        while true {
+            let status = feed.status
+            if case .lsn(let target) = stop, (status.appliedLSN ?? 0) >= target || (status.confirmedLSN ?? 0) >= target { break }
+            if case .seconds(let seconds) = stop, clock.now - started >= .seconds(seconds) { break }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let status = feed.status
+        feed.stop()
+        let rows = status.rowChanges - startRows
+        func ms(_ p: Double) -> String { status.freshness.percentile(p).map { String(Double($0) / 1000) } ?? "null" }
+        return "{\"seconds\":\(seconds),\"transactions\":\(status.transactions),\"row_changes\":\(rows),"
+            + "\"row_changes_per_second\":\(Int(Double(rows) / max(seconds, 1e-9))),\"commits\":\(status.commits),"
+            + "\"freshness_ms\":{\"p50\":\(ms(50)),\"p90\":\(ms(90)),\"p99\":\(ms(99)),\"max\":\(ms(100))},"
+            + "\"freshness_samples\":\(status.freshness.count),\"unexpected_rows\":\(status.unexpectedRows)}"
+    }
+}

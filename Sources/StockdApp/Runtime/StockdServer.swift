@@ -1,0 +1,84 @@
+import Foundation
+public import Logging
+import Metrics
+import Prometheus
+public import StockHTTP
+import ServiceLifecycle
+import UnixSignals
+
+/// `stockd serve`, composed: the metrics backend, the store loaded into the projection, the replication feed and
+/// the HTTP API, run as services of one `ServiceGroup`.
+///
+/// SIGTERM or SIGINT shuts the group down gracefully in reverse order: the HTTP server stops accepting and
+/// finishes the requests in hand, then the feed commits the transaction group in hand and confirms it to
+/// PostgreSQL, then the process exits. SIGHUP asks for a resync.
+public struct StockdServer {
+    let configuration: StockdConfiguration
+    let tokens: [String: Set<AccessScope>]
+    let insecureNoAuth: Bool
+    let statusLogInterval: Duration
+    let logger: Logger
+
+    /// Creates the server.
+    ///
+    /// - Parameters:
+    ///   - configuration: The loaded configuration.
+    ///   - tokens: Bearer tokens and their scopes.
+    ///   - insecureNoAuth: Whether to listen beyond loopback without any token.
+    ///   - statusLogInterval: How often to log the feed's status (zero: never).
+    ///   - logger: Where to log.
+    public init(
+        configuration: StockdConfiguration,
+        tokens: [String: Set<AccessScope>],
+        insecureNoAuth: Bool,
+        statusLogInterval: Duration,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.tokens = tokens
+        self.insecureNoAuth = insecureNoAuth
+        self.statusLogInterval = statusLogInterval
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    ///
+    /// - Throws: A refusal to start (no source, no token beyond loopback), a store that cannot be opened, or what a
+    ///   service fails with.
+    public func run() async throws {
+        // Metrics first: the feed creates its instruments when it is made, and instruments made before the
+        // bootstrap go to the no-op backend for ever.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+        let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
+        let application = try HTTPServer.application(
+            projection: runtime.projection,
+            feed: feed,
+            configuration: configuration,
+            tokens: tokens,
+            insecureNoAuth: insecureNoAuth,
+            metricsHandler: { registry.emitToString() },
+            logger: logger
+        )
+        // Shut down in reverse order: HTTP first (stop accepting, finish requests), the feed last.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: ReplicationService(feed: feed), serviceName: "replication"),
+                    .init(service: ResyncOnHangupService(feed: feed), successTerminationBehavior: .ignore, serviceName: "resync-on-sighup"),
+                    .init(
+                        service: FeedStatusLogService(feed: feed, interval: statusLogInterval, logger: logger),
+                        successTerminationBehavior: .ignore,
+                        serviceName: "feed-status-log"
+                    ),
+                    .init(service: application, serviceName: "http"),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        logger.info("stopped: HTTP closed, the transactions in hand committed and confirmed to PostgreSQL")
+    }
+}
