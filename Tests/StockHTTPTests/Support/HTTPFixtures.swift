@@ -100,8 +100,8 @@ enum HTTPFixtures {
     }
 
     /// A projection of a generated Odoo catalogue of `variants` variants in three warehouses.
-    static func catalogueProjection(variants: Int = 200) throws -> (StockProjection, OdooCatalogue) {
-        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: variants))
+    static func catalogueProjection(variants: Int = 200, kits: Int? = nil) throws -> (StockProjection, OdooCatalogue) {
+        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: variants, kits: kits))
         let projection = StockProjection()
         try projection.apply([SourceTransaction(checkpoint: Checkpoint(position: 1, commitTime: commitTime), changes: catalogue.allChanges)])
         return (projection, catalogue)
