@@ -137,6 +137,37 @@ struct CrashRecoveryTests {
         #expect(harness.feed.status.unexpectedRows == 0)
     }
 
+    /// A process killed between the two renames of a resync's swap leaves no store at the path and the committed
+    /// new one under `<store>.resync`: the next `stockd serve` finishes the swap and streams on from it.
+    @Test func aSwapInterruptedBetweenItsRenamesIsFinishedAtTheNextStart() throws {
+        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 60, seed: 23))
+        let database = try ReplicationFeedTests.prepare(.v17, catalogue: catalogue)
+        let harness = try FeedHarness(database: database)
+        harness.feed.start()
+        var writer = OperationWriter(catalogue: catalogue, version: .v17, seed: 7)
+        try writer.write(30, to: database)
+        try harness.waitUntilCaughtUp()
+        harness.feed.requestResync()
+        try harness.wait(for: "the resync") { harness.feed.status.resyncAttempts >= 1 && harness.feed.status.phase == .streaming }
+        harness.feed.stop()
+        // The state a kill between `store → store.retired` and `store.resync → store` leaves.
+        try FileManager.default.moveItem(atPath: harness.storePath, toPath: harness.storePath + ".resync")
+        let before = try database.currentLSN()
+        try writer.write(20, to: database)
+
+        let stockd = try StockdProcess(database: database, store: harness.storePath)
+        try stockd.wait(for: "streaming the new writes") { $0.phase == "streaming" && ($0.appliedLSN ?? 0) > before }
+        stockd.process.terminate()
+        stockd.process.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: harness.storePath + ".resync"))
+        let finished = try FeedHarness(database: database, storePath: harness.storePath)
+        finished.feed.start()
+        defer { finished.feed.stop() }
+        try finished.waitUntilCaughtUp()
+        #expect(finished.feed.status.gapsDetected == 0)
+        try OracleComparison.expectEqual(finished.projection, database: database, scopes: OracleComparison.scopes(catalogue))
+    }
+
     /// A dropped slot is reported as lost while the last state keeps being served; a resync rebuilds the store
     /// from a fresh snapshot, swaps it in, and streaming goes on.
     @Test func lostSlotIsReportedAndResyncRecovers() throws {

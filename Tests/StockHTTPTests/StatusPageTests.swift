@@ -31,6 +31,8 @@ import Testing
             #expect(html.contains("/v1/status"))
             #expect(html.contains("group_by=location"))
             #expect(html.contains("sessionStorage"))
+            // Phases in which the figures no longer follow the source are shown as bad, not as a warning.
+            for phase in ["slot_lost", "store_behind_slot", "schema_mismatch"] { #expect(html.contains("\"\(phase)\"")) }
         }
     }
 

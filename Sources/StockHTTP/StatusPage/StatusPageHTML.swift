@@ -179,14 +179,15 @@ function spark(id, values) {
 
 function phaseClass(phase) {
   if (phase === "streaming" || phase === "static") return "ok";
-  if (phase === "slot_lost" || phase === "stopped") return "bad";
+  // The figures no longer follow the source: say so in red.
+  if (["slot_lost", "stopped", "store_behind_slot", "schema_mismatch"].includes(phase)) return "bad";
   return "warn";
 }
 
 function renderStatus(s) {
   const feed = s.feed || {}, counts = s.counts || {}, snapshot = s.snapshot || {};
   const badge = $("phase");
-  badge.textContent = (feed.phase || "unknown").replace("_", " ");
+  badge.textContent = (feed.phase || "unknown").split("_").join(" ");
   badge.className = "badge " + phaseClass(feed.phase);
   text("lag-ms", count(feed.lag_ms));
   text("lag-bytes", bytes(feed.lag_bytes));
