@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -43,7 +44,10 @@ let package = Package(
         // The domain: products, locations, quants, scopes and figures. No C, NIO or HTTP.
         .target(
             name: "StockProjection",
-            dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")],
+            dependencies: [
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
             swiftSettings: swiftSettings
         ),
 
