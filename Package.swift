@@ -51,8 +51,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Calendar arithmetic (days ↔ year, month, day) and ISO 8601 text of UTC instants; stdlib only, so the wire
+        // decoder, the HTTP API and the reports share one implementation without depending on one another.
+        .target(name: "CivilTime", swiftSettings: swiftSettings),
+
         // PostgreSQL logical replication wire format: CopyBoth framing and pgoutput messages (pure Swift).
-        .target(name: "PostgresReplicationWire", swiftSettings: swiftSettings),
+        .target(name: "PostgresReplicationWire", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
 
         // Odoo-shaped SQL: schema DDL for Odoo 16/17/18, catalogue inserts, Odoo's write patterns, the oracle query.
         .target(name: "OdooFixtures", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
@@ -78,7 +82,7 @@ let package = Package(
         .target(
             name: "StockHTTP",
             dependencies: [
-                "StockProjection",
+                "StockProjection", "CivilTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -96,7 +100,7 @@ let package = Package(
         .target(
             name: "StockdApp",
             dependencies: [
-                "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication",
+                "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication", "CivilTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,6 +133,7 @@ let package = Package(
             path: "Tests/Support/StoreCrashWriter",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresReplicationWireTests", dependencies: ["PostgresReplicationWire"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooIngestTests", dependencies: ["OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
