@@ -96,6 +96,14 @@ let package = Package(
         // Generator of Odoo-shaped catalogues (demo, tests, benchmarks).
         .target(name: "StockCatalogue", dependencies: ["StockProjection"], swiftSettings: swiftSettings),
 
+        // The catalogue-shape options (swift-argument-parser) that both executables take; kept out of the
+        // domain and of StockCatalogue, and shared without either executable depending on the other.
+        .target(
+            name: "CatalogueCommandLine",
+            dependencies: ["StockCatalogue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
         // Composition root: configuration and the commands' logic, testable without the executable.
         .target(
             name: "StockdApp",
@@ -110,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "stockd",
             dependencies: [
-                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP",
+                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP", "CatalogueCommandLine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -123,7 +131,10 @@ let package = Package(
         // Odoo-shaped SQL on standard output, for demos and benchmarks.
         .executableTarget(
             name: "odoo-fixtures",
-            dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", "LibPQ", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "OdooFixtures", "StockCatalogue", "StockProjection", "LibPQ", "CatalogueCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         // A child process for the crash-safety test: commits to a store until it is killed.
