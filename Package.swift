@@ -144,9 +144,11 @@ let package = Package(
             path: "Tests/Support/StoreCrashWriter",
             swiftSettings: swiftSettings
         ),
+        // Test helpers shared by the test targets (a temporary directory); a plain target, not a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresReplicationWireTests", dependencies: ["PostgresReplicationWire"], swiftSettings: swiftSettings),
-        .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection"], swiftSettings: swiftSettings),
+        .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooIngestTests", dependencies: ["OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooReplicationTests", dependencies: ["OdooReplication", "OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
         // Integration tests against a real PostgreSQL (started by scripts/test.sh) and real LMDB files.
@@ -154,7 +156,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "OdooReplication", "OdooFixtures", "OdooIngest", "LibPQ", "StockStorage", "StockProjection", "StockCatalogue",
-                .product(name: "Logging", package: "swift-log"),
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -167,16 +169,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StockStorageTests",
-            dependencies: ["StockStorage", "StockProjection", "StockCatalogue", "LMDB", "store-crash-writer"],
+            dependencies: ["StockStorage", "StockProjection", "StockCatalogue", "LMDB", "TestSupport", "store-crash-writer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StockdAppTests",
-            dependencies: ["StockdApp", "StockProjection", "StockStorage", "StockCatalogue"],
+            dependencies: ["StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -53,13 +53,3 @@ final class TestDatabase {
         _ = try? admin.execute("DROP DATABASE IF EXISTS \(name)")
     }
 }
-
-/// A fresh directory removed when done.
-final class TemporaryDirectory {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "stockd-it-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StockHTTP
+import TestSupport
 import Testing
 
 @testable import StockdApp
@@ -8,18 +9,19 @@ import Testing
 @Suite struct ConfigurationTests {
     // MARK: - Helpers
 
-    /// Writes `yaml` to a fresh temporary file and returns its path.
+    /// Where this test's configuration files go; removed when the test ends (one suite value per test).
+    private let directory = TemporaryDirectory(prefix: "stockd-config")
+
+    /// Writes `yaml` to a fresh file in the test's temporary directory and returns its path.
     private func writeTemporaryFile(_ yaml: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("stockd-config-\(UUID().uuidString).yaml")
-        try yaml.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
+        let path = directory.path + "/stockd-\(UUID().uuidString).yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     /// Loads with only a YAML file.
     private func load(yaml: String) async throws -> StockdConfiguration {
         let path = try writeTemporaryFile(yaml)
-        defer { try? FileManager.default.removeItem(atPath: path) }
         return try await StockdConfiguration.load(environment: [:], configFile: path)
     }
 
@@ -145,7 +147,6 @@ import Testing
               port: 9090
             """
         )
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let configuration = try await StockdConfiguration.load(
             environment: [
                 "STOCKD_STORE_PATH": "/from/env",
@@ -165,7 +166,6 @@ import Testing
 
     @Test func flagsOverrideEnvironment() async throws {
         let path = try writeTemporaryFile("http:\n  host: 10.0.0.1\nlog:\n  level: error\n")
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let environment = [
             "STOCKD_STORE_PATH": "/from/env",
             "STOCKD_HTTP_PORT": "9191",
@@ -190,7 +190,6 @@ import Testing
 
     @Test func flagsOverrideTheFile() async throws {
         let path = try writeTemporaryFile("http:\n  port: 7000\n  host: 10.0.0.1\n")
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let configuration = try await StockdConfiguration.load(
             overrides: ConfigurationOverrides(host: "::1"),
             environment: [:],
@@ -260,7 +259,6 @@ import Testing
               max_page_size: 1000
             """
         )
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let fromFile = try await StockdConfiguration.load(environment: [:], configFile: path)
         #expect(fromFile.http == .init(maxBodyBytes: 65536, maxIdentifiers: 200, defaultPageSize: 100, maxPageSize: 1000))
 
