@@ -14,6 +14,7 @@
 # Prints "status page: N checks passed, 0 failed" at the end; exits non-zero when a check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 screenshot=""
 variants=2000
 config=debug
@@ -30,12 +31,7 @@ done
 began=$(date +%s)
 scripts/install-deps.sh
 scripts/install-chromium.sh
-swift build -c "$config" --product stockd 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -3 || true
-swift build -c "$config" --product odoo-fixtures 2>&1 | grep -E "error|Build" | tail -3 || true
-bin=$(swift build -c "$config" --show-bin-path)
-stockd="$bin/stockd"
-fixtures="$bin/odoo-fixtures"
-[ -x "$stockd" ] && [ -x "$fixtures" ] || { echo "stockd or odoo-fixtures did not build" >&2; exit 1; }
+build_binaries "$config"
 
 work=$(mktemp -d /tmp/stockd-page.XXXXXX)
 chmod 755 "$work"
@@ -57,16 +53,11 @@ psql -q -c "CREATE DATABASE odoo_page"
 "$fixtures" catalogue --odoo 17.0 --variants "$variants" | psql -q -v ON_ERROR_STOP=1 -d odoo_page
 "$stockd" setup --dsn "$dsn" >"$work/setup.log" 2>&1
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 api="http://127.0.0.1:$port"
 "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" >"$work/stockd.log" 2>&1 &
 pids+=($!)
-ready=no
-for _ in $(seq 1 300); do
-  if curl -sf "$api/readyz" >/dev/null 2>&1; then ready=yes; break; fi
-  sleep 0.2
-done
-[ "$ready" = yes ] || { echo "stockd did not become ready:" >&2; tail -20 "$work/stockd.log" >&2; exit 1; }
+wait_ready "$api" "$!" 60 >/dev/null || { echo "stockd did not become ready:" >&2; tail -20 "$work/stockd.log" >&2; exit 1; }
 "$fixtures" simulate --odoo 17.0 --variants "$variants" --dsn "$dsn" --rate 20 2>"$work/simulator.log" &
 pids+=($!)
 sku=$(psql -d odoo_page -Atc "SELECT p.default_code FROM stock_quant q JOIN product_product p ON p.id = q.product_id \
