@@ -70,7 +70,7 @@ log "initial snapshot, then both slots at the same point"
 "$stockd" serve --dsn "$dsn" --store "$work/store" --log-level warning --stop-after 0 >/dev/null
 pg_recvlogical -d bench --slot recv --create-slot --plugin pgoutput >&2
 log "writing $operations Odoo-style transactions while nobody consumes"
-"$fixtures" operations --odoo 17.0 --variants "$variants" --count "$operations" | psql -q -v ON_ERROR_STOP=1 -d bench
+"$fixtures" operations --odoo 17.0 --variants "$variants" "${kit_args[@]}" --count "$operations" | psql -q -v ON_ERROR_STOP=1 -d bench
 end=$(psql -d bench -Atc "SELECT pg_current_wal_lsn()")
 start_ns=$(date +%s%N)
 pg_recvlogical -d bench --slot recv --start --endpos "$end" --no-loop -o proto_version=1 -o publication_names=stockd -f /dev/null
