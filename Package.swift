@@ -27,7 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML", "CommandLineArguments"]),
@@ -44,12 +47,19 @@ let package = Package(
         // The domain: products, locations, quants, scopes and figures. No C, NIO or HTTP.
         .target(
             name: "StockProjection",
-            dependencies: [.product(name: "HashTreeCollections", package: "swift-collections")],
+            dependencies: [
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
             swiftSettings: swiftSettings
         ),
 
+        // Calendar arithmetic (days ↔ year, month, day) and ISO 8601 text of UTC instants; stdlib only, so the wire
+        // decoder, the HTTP API and the reports share one implementation without depending on one another.
+        .target(name: "CivilTime", swiftSettings: swiftSettings),
+
         // PostgreSQL logical replication wire format: CopyBoth framing and pgoutput messages (pure Swift).
-        .target(name: "PostgresReplicationWire", swiftSettings: swiftSettings),
+        .target(name: "PostgresReplicationWire", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
 
         // Odoo-shaped SQL: schema DDL for Odoo 16/17/18, catalogue inserts, Odoo's write patterns, the oracle query.
         .target(name: "OdooFixtures", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
@@ -75,10 +85,12 @@ let package = Package(
         .target(
             name: "StockHTTP",
             dependencies: [
-                "StockProjection",
+                "StockProjection", "CivilTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,11 +101,19 @@ let package = Package(
         // Generator of Odoo-shaped catalogues (demo, tests, benchmarks).
         .target(name: "StockCatalogue", dependencies: ["StockProjection"], swiftSettings: swiftSettings),
 
+        // The catalogue-shape options (swift-argument-parser) that both executables take; kept out of the
+        // domain and of StockCatalogue, and shared without either executable depending on the other.
+        .target(
+            name: "CatalogueCommandLine",
+            dependencies: ["StockCatalogue", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
         // Composition root: configuration and the commands' logic, testable without the executable.
         .target(
             name: "StockdApp",
             dependencies: [
-                "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication", "LibPQ",
+                "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication", "LibPQ", "CivilTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,7 +127,8 @@ let package = Package(
         .executableTarget(
             name: "stockd",
             dependencies: [
-                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP",
+                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP", "CatalogueCommandLine",
+                "LibPQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -120,7 +141,10 @@ let package = Package(
         // Odoo-shaped SQL on standard output, for demos and benchmarks.
         .executableTarget(
             name: "odoo-fixtures",
-            dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", "LibPQ", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "OdooFixtures", "StockCatalogue", "StockProjection", "LibPQ", "CatalogueCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         // A child process for the crash-safety test: commits to a store until it is killed.
@@ -130,8 +154,11 @@ let package = Package(
             path: "Tests/Support/StoreCrashWriter",
             swiftSettings: swiftSettings
         ),
+        // Test helpers shared by the test targets (a temporary directory); a plain target, not a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresReplicationWireTests", dependencies: ["PostgresReplicationWire"], swiftSettings: swiftSettings),
-        .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection"], swiftSettings: swiftSettings),
+        .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooIngestTests", dependencies: ["OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooReplicationTests", dependencies: ["OdooReplication", "OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
         // Integration tests against a real PostgreSQL (started by scripts/test.sh) and real LMDB files.
@@ -139,7 +166,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "OdooReplication", "OdooFixtures", "OdooIngest", "LibPQ", "StockStorage", "StockProjection", "StockCatalogue",
-                .product(name: "Logging", package: "swift-log"),
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -149,19 +176,26 @@ let package = Package(
                 "StockHTTP", "StockProjection", "StockCatalogue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: swiftSettings),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StockStorageTests",
-            dependencies: ["StockStorage", "StockProjection", "StockCatalogue", "LMDB", "store-crash-writer"],
+            dependencies: ["StockStorage", "StockProjection", "StockCatalogue", "LMDB", "TestSupport", "store-crash-writer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StockdAppTests",
-            dependencies: ["StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP"],
+            dependencies: [
+                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -19,6 +19,7 @@
 #              STOCKD_CONFORMANCE_VARIANTS (default 200) catalogue size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 repo=$PWD
 
 schemathesis_version=4.32.5
@@ -43,14 +44,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The binaries: those scripts/test.sh built (debug), or build them.
-bin=$(swift build --show-bin-path)
-if [ ! -x "$bin/stockd" ] || [ ! -x "$bin/odoo-fixtures" ]; then
-  log "building stockd and odoo-fixtures (debug)"
-  swift build --product stockd >&2
-  swift build --product odoo-fixtures >&2
-fi
-stockd="$bin/stockd"
-fixtures="$bin/odoo-fixtures"
+build_binaries debug --if-missing
 
 # The PostgreSQL cluster: the caller's, or a throwaway one of our own.
 if [ -z "${PGPORT:-}" ] || ! psql -q -d postgres -c "SELECT 1" >/dev/null 2>&1; then
@@ -69,19 +63,13 @@ psql -q -d postgres -c "DROP DATABASE IF EXISTS stockd_conformance" -c "CREATE D
 dsn="host=$PGHOST port=$PGPORT user=$PGUSER dbname=stockd_conformance"
 "$stockd" setup --dsn "$dsn" --log-level warning >&2
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 token="conformance-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 STOCKD_HTTP_TOKENS="$token:read" "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" \
   --log-level warning --status-every 0 >"$work/stockd.log" 2>&1 &
 serve_pid=$!
 api="http://127.0.0.1:$port"
-ready=0
-for _ in $(seq 1 300); do
-  if curl -sf "$api/readyz" >/dev/null 2>&1; then ready=1; break; fi
-  if ! kill -0 "$serve_pid" 2>/dev/null; then break; fi
-  sleep 0.1
-done
-if [ "$ready" != 1 ]; then
+if ! wait_ready "$api" "$serve_pid" 30 >/dev/null; then
   log "FAILED: stockd did not become ready; its log:"
   cat "$work/stockd.log" >&2
   exit 1

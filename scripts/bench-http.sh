@@ -18,10 +18,11 @@
 #                    7 stock-holding locations per warehouse: 21 in all
 #   --duration S     seconds per wrk/pgbench run (default 10; --quick: 3 and 5,000 variants)
 #   --json PATH      also write every figure as JSON there
-#   --kits N         passed to `odoo-fixtures catalogue --kits N` when that option exists
+#   --kits N         passed to `odoo-fixtures catalogue --kits N` (default: its default, about 1% of the variants)
 # Prints a markdown report to stdout; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 variants=50000; warehouses=3; shelves=2; duration=10; json=""; kits=""; quick=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,11 +41,7 @@ done
 scripts/install-deps.sh
 log() { echo "bench-http: $*" >&2; }
 log "building release binaries"
-swift build -c release --product stockd >&2
-swift build -c release --product odoo-fixtures >&2
-bin=$(swift build -c release --show-bin-path)
-stockd="$bin/stockd"
-fixtures="$bin/odoo-fixtures"
+build_binaries release
 lua="$PWD/scripts/wrk"
 
 work=$(mktemp -d /tmp/stockd-bench-http.XXXXXX)
@@ -67,9 +64,7 @@ dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=$db"
 psql -q -c "CREATE DATABASE $db"
 "$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d $db
 kit_args=()
-if [ -n "$kits" ]; then
-  if "$fixtures" catalogue --help 2>&1 | grep -q -- "--kits"; then kit_args=(--kits "$kits"); else log "odoo-fixtures has no --kits yet: catalogue without kits"; fi
-fi
+if [ -n "$kits" ]; then kit_args=(--kits "$kits"); fi
 log "loading a catalogue of $variants variants in $warehouses warehouses"
 load_started=$(date +%s%N)
 "$fixtures" catalogue --odoo 17.0 --variants "$variants" --warehouses "$warehouses" --shelves "$shelves" "${kit_args[@]}" \
@@ -96,7 +91,7 @@ open(sys.argv[3], "w").write("".join(json.dumps(s) + "\n" for s in skus))
 PY
 wh_path=$(psql -d $db -Atc "SELECT v.parent_path FROM stock_warehouse w JOIN stock_location v ON v.id = w.view_location_id WHERE w.code = 'WH'")
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 api="http://127.0.0.1:$port"
 
 # Starts stockd serve on $work/store (setting serve_pid; not in a subshell) and sets ready_ms to the milliseconds
@@ -107,28 +102,10 @@ start_serve() {
   "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" --log-level warning --status-every 0 \
     >>"$work/stockd.log" 2>&1 &
   serve_pid=$!
-  if ! python3 - "$api/readyz" "$started" "$serve_pid" >"$work/ready_ms" <<'PY'
-import os, sys, time, urllib.request
-url, started, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-deadline = time.time() + 1800
-while time.time() < deadline:
-    try:
-        if urllib.request.urlopen(url, timeout=2).status == 200:
-            print(round((time.time_ns() - started) / 1e6)); sys.exit(0)
-    except Exception:
-        pass
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        sys.exit("stockd exited before it was ready")
-    time.sleep(0.005)
-sys.exit("stockd was not ready after 30 minutes")
-PY
-  then
+  if ! ready_ms=$(wait_ready "$api" "$serve_pid" 1800 "$started" 0.005); then
     cat "$work/stockd.log" >&2
     exit 1
   fi
-  ready_ms=$(cat "$work/ready_ms")
 }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status"; }
 hwm_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status"; }

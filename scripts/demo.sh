@@ -9,6 +9,7 @@
 # Environment: STOCKD_DEMO_PORT (default 8080)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 variants=5000
 if [ -t 0 ]; then seconds=0; else seconds=30; fi
 port="${STOCKD_DEMO_PORT:-8080}"
@@ -25,10 +26,7 @@ if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" 2>/dev/null; then
 fi
 scripts/install-deps.sh
 echo "building stockd (release; the first build takes a few minutes)..."
-swift build -c release --product stockd 2>&1 | grep -E "error|Compiling stockd|Build" || true
-swift build -c release --product odoo-fixtures 2>&1 | grep -E "error|Build" || true
-stockd="$PWD/.build/release/stockd"
-fixtures="$PWD/.build/release/odoo-fixtures"
+build_binaries release
 
 work=$(mktemp -d /tmp/stockd-demo.XXXXXX)
 chmod 755 "$work"
@@ -59,14 +57,15 @@ echo "== stockd setup"
 echo
 echo "== stockd serve (snapshot, then the stream); logs in $work/stockd.log"
 "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" --status-every 5 >"$work/stockd.log" 2>&1 &
-pids+=($!)
+serve_pid=$!
+pids+=("$serve_pid")
 echo "== the simulator writes 20 Odoo stock transactions per second (receipts, reservations, deliveries, transfers, scrap, merges)"
 "$fixtures" simulate --odoo 17.0 --variants "$variants" --dsn "$dsn" --rate 20 2>"$work/simulator.log" &
 pids+=($!)
 
 sku=$(psql -d odoo_demo -Atc "SELECT p.default_code FROM stock_quant q JOIN product_product p ON p.id = q.product_id WHERE p.default_code IS NOT NULL GROUP BY p.default_code ORDER BY count(*) DESC, p.default_code LIMIT 1")
 api="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -sf "$api/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_ready "$api" "$serve_pid" 20 >/dev/null || echo "stockd is not ready yet; its log is $work/stockd.log" >&2
 cursor=$(curl -s "$api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot"]["change_cursor"])' 2>/dev/null || echo 0)
 # A kit: a variant with an active phantom BoM (for the variant itself, or for its template). None without mrp.
 kit=""

@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 command -v swift >/dev/null || { echo "swift 6.2 or later is required (https://swift.org/install)" >&2; exit 1; }
-swift build --build-tests
+# Every import must be a declared dependency (SwiftPM checks before it builds; it does not change compiler flags).
+swift build --build-tests --explicit-target-dependency-import-check error
 
 export PGTEST_DIR="${PGTEST_DIR:-$(mktemp -d /tmp/stockd-pgtest.XXXXXX)}"
 chmod 755 "$PGTEST_DIR"

@@ -12,8 +12,8 @@ Standard library only. This file restates what Odoo's Python does, step by step,
 * ``addons/stock/models/product.py``: the component figures, i.e. the quant sums over a location scope,
   rounded to the product UoM.
 
-The per-version rules and their sources are in /work/briefs/kit-rounding-findings.md (written with this
-file). It does not copy the Swift implementation; it is meant to check it.
+The per-version rules and the Odoo commits they come from are in docs/kits.md ("What differs between
+versions"). It does not copy the Swift implementation; it is meant to check it.
 
 Library use::
 

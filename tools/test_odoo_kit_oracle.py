@@ -2,7 +2,8 @@
 
 Run: python3 -m unittest discover -s tools -p 'test_*.py'
 
-The scenario numbers S1-S5 are Odoo's own test assertions, restated in /work/shared/odoo-facts.md section 5.
+The scenarios S1-S5 restate Odoo's own test assertions; each test names the Odoo test it comes from
+(e.g. mrp's test_bom.py::test_13_bom_kit_qty).
 The CLI test at the end starts a throwaway PostgreSQL cluster with scripts/pg-test.sh and is skipped when the
 server binaries are missing.
 """

@@ -6,6 +6,8 @@ import CLMDB
 /// (by this or another process) stay invisible to it. Any number of read transactions may
 /// be open at once, on any threads, alongside the single writer.
 ///
+/// Its reads (`get`, `withValue`, `count`, `statistics`, `withCursor`, `forEach`) are those of ``LMDBReadable``.
+///
 /// The usual way to get one is ``LMDBEnvironment/withReadTransaction(_:)``, which ends it when
 /// the closure returns. ``LMDBEnvironment/beginReadTransaction()`` returns one you own; end it
 /// with ``end()`` or let it go out of scope. It is `~Copyable`, so it cannot be used after
@@ -17,7 +19,7 @@ import CLMDB
 /// and growing the map (see ``LMDBEnvironment/withWriteTransaction(_:)``) waits for it to end.
 ///
 /// The corresponding C type is `MDB_txn`, begun with `MDB_RDONLY`.
-public struct LMDBReadTransaction: ~Copyable {
+public struct LMDBReadTransaction: ~Copyable, LMDBReadable {
     let handle: TransactionHandle
     /// Keeps the environment open, and its memory map registered as in use, until this ends.
     let environment: LMDBEnvironment
@@ -43,33 +45,9 @@ public struct LMDBReadTransaction: ~Copyable {
         // The deinit aborts the transaction when `self` is consumed here.
     }
 
-    /// Returns a copy of the value stored under `key`.
-    ///
-    /// - Parameters:
-    ///   - key: The key to look up; must not be empty.
-    ///   - database: The database to look in.
-    /// - Returns: A copy of the value, or `nil` if there is no such key.
-    /// - Throws: ``LMDBError`` if LMDB fails.
-    ///
-    /// The corresponding C function is `mdb_get`.
-    public func get(_ key: [UInt8], in database: LMDBDatabase) throws -> [UInt8]? {
-        try withValue(forKey: key, in: database) { Array($0) }
-    }
+    // MARK: LMDBReadable
 
-    /// Returns a copy of the value stored under `key`.
-    ///
-    /// - Parameters:
-    ///   - key: The key to look up; must not be empty.
-    ///   - database: The database to look in.
-    /// - Returns: A copy of the value, or `nil` if there is no such key.
-    /// - Throws: ``LMDBError`` if LMDB fails.
-    ///
-    /// The corresponding C function is `mdb_get`.
-    public func get(_ key: UnsafeRawBufferPointer, in database: LMDBDatabase) throws -> [UInt8]? {
-        try withValue(forKey: key, in: database) { Array($0) }
-    }
-
-    /// Passes the value stored under `key` to `body` without copying it.
+    /// Passes the value stored under `key` to `body` without copying it (see ``LMDBReadable``).
     ///
     /// - Parameters:
     ///   - key: The key to look up; must not be empty.
@@ -77,26 +55,6 @@ public struct LMDBReadTransaction: ~Copyable {
     ///   - body: Receives the value in place in the memory map, valid only during the call.
     /// - Returns: The result of `body`, or `nil` if there is no such key.
     /// - Throws: ``LMDBError`` if LMDB fails, or whatever `body` throws.
-    ///
-    /// The corresponding C function is `mdb_get`.
-    public func withValue<R>(
-        forKey key: [UInt8],
-        in database: LMDBDatabase,
-        _ body: (UnsafeRawBufferPointer) throws -> R
-    ) throws -> R? {
-        try key.withUnsafeBytes { try handle.withValue(forKey: $0, in: database, body) }
-    }
-
-    /// Passes the value stored under `key` to `body` without copying it.
-    ///
-    /// - Parameters:
-    ///   - key: The key to look up; must not be empty.
-    ///   - database: The database to look in.
-    ///   - body: Receives the value in place in the memory map, valid only during the call.
-    /// - Returns: The result of `body`, or `nil` if there is no such key.
-    /// - Throws: ``LMDBError`` if LMDB fails, or whatever `body` throws.
-    ///
-    /// The corresponding C function is `mdb_get`.
     public func withValue<R>(
         forKey key: UnsafeRawBufferPointer,
         in database: LMDBDatabase,
@@ -105,59 +63,24 @@ public struct LMDBReadTransaction: ~Copyable {
         try handle.withValue(forKey: key, in: database, body)
     }
 
-    /// Returns the number of entries in `database` as seen by this transaction.
-    ///
-    /// - Parameters:
-    ///   - database: The database to count.
-    /// - Returns: The number of key/value entries.
-    /// - Throws: ``LMDBError`` if LMDB fails.
-    ///
-    /// The corresponding C function is `mdb_stat`.
-    public func count(in database: LMDBDatabase) throws -> Int {
-        try handle.statistics(of: database).entries
-    }
-
-    /// Returns the B-tree statistics of `database` as seen by this transaction.
+    /// Returns the B-tree statistics of `database` as seen by this transaction (see ``LMDBReadable``).
     ///
     /// - Parameters:
     ///   - database: The database to describe.
     /// - Returns: Its page size, depth, page counts and number of entries.
     /// - Throws: ``LMDBError`` if LMDB fails.
-    ///
-    /// The corresponding C function is `mdb_stat`.
     public func statistics(of database: LMDBDatabase) throws -> LMDBStatistics {
         try handle.statistics(of: database)
     }
 
-    /// Opens a cursor on `database` for the duration of `body`.
+    /// Opens a cursor on `database` for the duration of `body` (see ``LMDBReadable``).
     ///
     /// - Parameters:
     ///   - database: The database to walk.
     ///   - body: Receives the cursor, which is closed when `body` returns.
     /// - Returns: The result of `body`.
     /// - Throws: ``LMDBError`` if the cursor cannot be opened, or whatever `body` throws.
-    ///
-    /// The corresponding C functions are `mdb_cursor_open` and `mdb_cursor_close`.
     public func withCursor<R>(in database: LMDBDatabase, _ body: (borrowing LMDBCursor) throws -> R) throws -> R {
         try handle.withCursor(in: database, body)
-    }
-
-    /// Visits the entries of `database` in key order, without allocating per entry.
-    ///
-    /// - Parameters:
-    ///   - database: The database to walk.
-    ///   - startKey: The smallest key to visit, or `nil` to start at the first entry.
-    ///   - body: Receives each key and value in place in the memory map, valid only during
-    ///     that call; returns ``LMDBIterationControl/stop`` to end early.
-    /// - Throws: ``LMDBError`` if LMDB fails, or whatever `body` throws.
-    ///
-    /// The corresponding C function is `mdb_cursor_get` with `MDB_FIRST` or `MDB_SET_RANGE`,
-    /// then `MDB_NEXT`.
-    public func forEach(
-        in database: LMDBDatabase,
-        from startKey: [UInt8]? = nil,
-        _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> LMDBIterationControl
-    ) throws {
-        try handle.withCursor(in: database) { try $0.forEach(from: startKey, body) }
     }
 }

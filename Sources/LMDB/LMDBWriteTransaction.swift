@@ -14,12 +14,15 @@ import CLMDB
 /// writer lock must be released on the thread that took it, which a value held across an
 /// `await` could not guarantee.
 ///
+/// Its reads (`get`, `withValue`, `count`, `statistics`, `withCursor`, `forEach`) are those of ``LMDBReadable``
+/// and include the transaction's own uncommitted changes.
+///
 /// The mutating methods record an `MDB_MAP_FULL` result so that
 /// ``LMDBEnvironment/withWriteTransaction(_:)`` grows the map and runs the closure again even
 /// if the closure catches the error.
 ///
 /// The corresponding C type is `MDB_txn`, begun without `MDB_RDONLY`.
-public struct LMDBWriteTransaction: ~Copyable {
+public struct LMDBWriteTransaction: ~Copyable, LMDBReadable {
     /// Options for `put(_:forKey:in:flags:)`.
     public struct PutFlags: OptionSet, Hashable, Sendable {
         /// The `mdb_put` flag bits.
@@ -210,35 +213,10 @@ public struct LMDBWriteTransaction: ~Copyable {
         return LMDBDatabase(handle: databaseHandle)
     }
 
-    // MARK: Reading
+    // MARK: LMDBReadable
 
-    /// Returns a copy of the value stored under `key`, including uncommitted changes of this transaction.
-    ///
-    /// - Parameters:
-    ///   - key: The key to look up; must not be empty.
-    ///   - database: The database to look in.
-    /// - Returns: A copy of the value, or `nil` if there is no such key.
-    /// - Throws: ``LMDBError`` if LMDB fails.
-    ///
-    /// The corresponding C function is `mdb_get`.
-    public func get(_ key: [UInt8], in database: LMDBDatabase) throws -> [UInt8]? {
-        try withValue(forKey: key, in: database) { Array($0) }
-    }
-
-    /// Returns a copy of the value stored under `key`, including uncommitted changes of this transaction.
-    ///
-    /// - Parameters:
-    ///   - key: The key to look up; must not be empty.
-    ///   - database: The database to look in.
-    /// - Returns: A copy of the value, or `nil` if there is no such key.
-    /// - Throws: ``LMDBError`` if LMDB fails.
-    ///
-    /// The corresponding C function is `mdb_get`.
-    public func get(_ key: UnsafeRawBufferPointer, in database: LMDBDatabase) throws -> [UInt8]? {
-        try withValue(forKey: key, in: database) { Array($0) }
-    }
-
-    /// Passes the value stored under `key` to `body` without copying it.
+    /// Passes the value stored under `key` to `body` without copying it, including uncommitted changes of this
+    /// transaction (see ``LMDBReadable``).
     ///
     /// - Parameters:
     ///   - key: The key to look up; must not be empty.
@@ -246,26 +224,6 @@ public struct LMDBWriteTransaction: ~Copyable {
     ///   - body: Receives the value, valid only during the call and only until the next write.
     /// - Returns: The result of `body`, or `nil` if there is no such key.
     /// - Throws: ``LMDBError`` if LMDB fails, or whatever `body` throws.
-    ///
-    /// The corresponding C function is `mdb_get`.
-    public func withValue<R>(
-        forKey key: [UInt8],
-        in database: LMDBDatabase,
-        _ body: (UnsafeRawBufferPointer) throws -> R
-    ) throws -> R? {
-        try key.withUnsafeBytes { try handle.withValue(forKey: $0, in: database, body) }
-    }
-
-    /// Passes the value stored under `key` to `body` without copying it.
-    ///
-    /// - Parameters:
-    ///   - key: The key to look up; must not be empty.
-    ///   - database: The database to look in.
-    ///   - body: Receives the value, valid only during the call and only until the next write.
-    /// - Returns: The result of `body`, or `nil` if there is no such key.
-    /// - Throws: ``LMDBError`` if LMDB fails, or whatever `body` throws.
-    ///
-    /// The corresponding C function is `mdb_get`.
     public func withValue<R>(
         forKey key: UnsafeRawBufferPointer,
         in database: LMDBDatabase,
@@ -274,31 +232,18 @@ public struct LMDBWriteTransaction: ~Copyable {
         try handle.withValue(forKey: key, in: database, body)
     }
 
-    /// Returns the number of entries in `database`, including uncommitted changes of this transaction.
-    ///
-    /// - Parameters:
-    ///   - database: The database to count.
-    /// - Returns: The number of key/value entries.
-    /// - Throws: ``LMDBError`` if LMDB fails.
-    ///
-    /// The corresponding C function is `mdb_stat`.
-    public func count(in database: LMDBDatabase) throws -> Int {
-        try handle.statistics(of: database).entries
-    }
-
-    /// Returns the B-tree statistics of `database`, including uncommitted changes of this transaction.
+    /// Returns the B-tree statistics of `database`, including uncommitted changes of this transaction (see
+    /// ``LMDBReadable``).
     ///
     /// - Parameters:
     ///   - database: The database to describe.
     /// - Returns: Its page size, depth, page counts and number of entries.
     /// - Throws: ``LMDBError`` if LMDB fails.
-    ///
-    /// The corresponding C function is `mdb_stat`.
     public func statistics(of database: LMDBDatabase) throws -> LMDBStatistics {
         try handle.statistics(of: database)
     }
 
-    /// Opens a cursor on `database` for the duration of `body`.
+    /// Opens a cursor on `database` for the duration of `body` (see ``LMDBReadable``).
     ///
     /// Do not write to the transaction from inside `body`; the cursor only reads.
     ///
@@ -307,29 +252,8 @@ public struct LMDBWriteTransaction: ~Copyable {
     ///   - body: Receives the cursor, which is closed when `body` returns.
     /// - Returns: The result of `body`.
     /// - Throws: ``LMDBError`` if the cursor cannot be opened, or whatever `body` throws.
-    ///
-    /// The corresponding C functions are `mdb_cursor_open` and `mdb_cursor_close`.
     public func withCursor<R>(in database: LMDBDatabase, _ body: (borrowing LMDBCursor) throws -> R) throws -> R {
         try handle.withCursor(in: database, body)
-    }
-
-    /// Visits the entries of `database` in key order, without allocating per entry.
-    ///
-    /// - Parameters:
-    ///   - database: The database to walk.
-    ///   - startKey: The smallest key to visit, or `nil` to start at the first entry.
-    ///   - body: Receives each key and value, valid only during that call; returns
-    ///     ``LMDBIterationControl/stop`` to end early.
-    /// - Throws: ``LMDBError`` if LMDB fails, or whatever `body` throws.
-    ///
-    /// The corresponding C function is `mdb_cursor_get` with `MDB_FIRST` or `MDB_SET_RANGE`,
-    /// then `MDB_NEXT`.
-    public func forEach(
-        in database: LMDBDatabase,
-        from startKey: [UInt8]? = nil,
-        _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> LMDBIterationControl
-    ) throws {
-        try handle.withCursor(in: database) { try $0.forEach(from: startKey, body) }
     }
 
     // MARK: Implementation

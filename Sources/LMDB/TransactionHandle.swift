@@ -3,9 +3,9 @@ import CLMDB
 /// The `MDB_txn` pointer of an open transaction, with the reading operations that read and
 /// write transactions share.
 ///
-/// Both ``LMDBReadTransaction`` and ``LMDBWriteTransaction`` store one and forward their
-/// public reading methods to it, so the C calls exist once. It does not own the transaction:
-/// the owning type ends it.
+/// Both ``LMDBReadTransaction`` and ``LMDBWriteTransaction`` store one and forward the three
+/// primitive reads of ``LMDBReadable`` to it, so the C calls exist once (the other reads are
+/// ``LMDBReadable``'s extension). It does not own the transaction: the owning type ends it.
 struct TransactionHandle {
     let pointer: OpaquePointer
 

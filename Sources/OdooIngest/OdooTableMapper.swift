@@ -10,22 +10,28 @@ public struct OdooTableMapper: Sendable {
     private let index: [String: Int]
     private let columnCount: Int
 
-    /// The columns stockd reads from each table (those a table lacks in some Odoo version are optional).
-    public static let columns: [SourceTable: (required: [String], optional: [String])] = [
-        .quants: (["id", "product_id", "location_id", "quantity", "reserved_quantity"], []),
-        .locations: (["id", "location_id", "parent_path", "complete_name", "usage", "company_id", "active"], ["name"]),
-        .warehouses: (["id", "code", "name", "view_location_id", "lot_stock_id", "company_id", "active"], ["wh_qc_stock_loc_id"]),
-        .variants: (["id", "product_tmpl_id", "default_code", "barcode", "active"], []),
+    /// The columns stockd reads from a table (those a table lacks in some Odoo version are optional).
+    ///
+    /// - Parameters:
+    ///   - table: The table.
+    /// - Returns: The columns a relation must have, and those read when present.
+    public static func columns(for table: SourceTable) -> (required: [String], optional: [String]) {
+        switch table {
+        case .quants: (["id", "product_id", "location_id", "quantity", "reserved_quantity"], [])
+        case .locations: (["id", "location_id", "parent_path", "complete_name", "usage", "company_id", "active"], ["name"])
+        case .warehouses: (["id", "code", "name", "view_location_id", "lot_stock_id", "company_id", "active"], ["wh_qc_stock_loc_id"])
+        case .variants: (["id", "product_tmpl_id", "default_code", "barcode", "active"], [])
         // Odoo 16/17: storable means type = 'product' (detailed_type also exists); 18+: is_storable.
-        .templates: (["id", "uom_id", "active"], ["type", "detailed_type", "is_storable"]),
-        .units: (["id", "category_id", "factor", "rounding", "active"], []),
+        case .templates: (["id", "uom_id", "active"], ["type", "detailed_type", "is_storable"])
+        case .units: (["id", "category_id", "factor", "rounding", "active"], [])
         // mrp (kits): optional module, mapped when its tables exist.
-        .boms: (["id", "product_tmpl_id", "product_id", "type", "product_qty", "product_uom_id", "active", "sequence", "company_id"], []),
-        .bomLines: (["id", "bom_id", "product_id", "product_qty", "product_uom_id"], ["sequence"]),
-        .attributeValues: (["id", "attribute_id"], []),
-        .bomLineValues: (["mrp_bom_line_id", "product_template_attribute_value_id"], []),
-        .variantValues: (["product_product_id", "product_template_attribute_value_id"], []),
-    ]
+        case .boms: (["id", "product_tmpl_id", "product_id", "type", "product_qty", "product_uom_id", "active", "sequence", "company_id"], [])
+        case .bomLines: (["id", "bom_id", "product_id", "product_qty", "product_uom_id"], ["sequence"])
+        case .attributeValues: (["id", "attribute_id"], [])
+        case .bomLineValues: (["mrp_bom_line_id", "product_template_attribute_value_id"], [])
+        case .variantValues: (["product_product_id", "product_template_attribute_value_id"], [])
+        }
+    }
 
     /// The columns a `DELETE` of a table must carry for ``delete(_:)`` to know the row: `id`, or both ids of a
     /// many-to-many row. The table's replica identity must include them.
@@ -47,7 +53,7 @@ public struct OdooTableMapper: Sendable {
         self.table = table
         var index: [String: Int] = [:]
         for (position, name) in columns.enumerated() where index[name] == nil { index[name] = position }
-        let (required, _) = Self.columns[table]!
+        let (required, _) = Self.columns(for: table)
         let missing = required.filter { index[$0] == nil }
         guard missing.isEmpty else {
             throw OdooMappingError(table: table.rawValue, reason: "missing column(s) \(missing.joined(separator: ", "))")
@@ -61,7 +67,7 @@ public struct OdooTableMapper: Sendable {
 
     /// The column list to select for a table, given the columns it has (for the initial `COPY`).
     public static func selectColumns(for table: SourceTable, available: Set<String>) -> [String] {
-        let (required, optional) = columns[table]!
+        let (required, optional) = columns(for: table)
         return required + optional.filter { available.contains($0) }
     }
 

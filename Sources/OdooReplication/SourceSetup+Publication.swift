@@ -108,9 +108,8 @@ extension SourceSetup {
                 dropsData = true
                 report.lines.append("problem: publication \(publication) filters the rows of public.\(table) (WHERE \(filter)): stockd would miss rows")
             }
-            guard let publishedColumns = published.columns, let source = OdooTables.sourceTable(table),
-                let read = OdooTableMapper.columns[source]
-            else { continue }
+            guard let publishedColumns = published.columns, let source = OdooTables.sourceTable(table) else { continue }
+            let read = OdooTableMapper.columns(for: source)
             let omitted = (read.required + read.optional).filter { columns[table, default: []].contains($0) && !publishedColumns.contains($0) }
             if !omitted.isEmpty {
                 dropsData = true

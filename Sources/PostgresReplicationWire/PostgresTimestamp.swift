@@ -1,3 +1,5 @@
+import CivilTime
+
 /// A PostgreSQL `timestamptz` as it travels in the replication protocol: microseconds since 2000-01-01 00:00:00 UTC.
 ///
 /// XLogData and keepalive send times, the standby status update's client time and the commit timestamps of pgoutput's
@@ -58,28 +60,7 @@ public struct PostgresTimestamp: RawRepresentable, Comparable, Hashable, Sendabl
     public var description: String {
         if rawValue == .max { return "infinity" }
         if rawValue == .min { return "-infinity" }
-        let microsecondsPerDay: Int64 = 86_400_000_000
-        var days = rawValue / microsecondsPerDay
-        var remainder = rawValue % microsecondsPerDay
-        if remainder < 0 {
-            days -= 1
-            remainder += microsecondsPerDay
-        }
-        // Howard Hinnant's civil_from_days, counted from 0000-03-01; 2000-01-01 is day 10,957 after 1970-01-01.
-        let z = days + 10_957 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let seconds = remainder / 1_000_000
-        let micros = remainder % 1_000_000
-        return Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) + "T"
-            + Self.pad(seconds / 3_600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":" + Self.pad(seconds % 60, 2)
-            + "." + Self.pad(micros, 6) + "Z"
+        return UTCDateTime(microseconds: rawValue, since: Self.postgresEpochDate).iso8601(fractionDigits: 6)
     }
 
     /// Orders timestamps chronologically.
@@ -92,10 +73,6 @@ public struct PostgresTimestamp: RawRepresentable, Comparable, Hashable, Sendabl
         lhs.rawValue < rhs.rawValue
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let negative = value < 0
-        let digits = String(value.magnitude)
-        let padded = digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
-        return negative ? "-" + padded : padded
-    }
+    /// The day PostgreSQL counts from, 2000-01-01.
+    private static let postgresEpochDate = CivilDate(year: 2000, month: 1, day: 1)
 }

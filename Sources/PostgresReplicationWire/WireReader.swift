@@ -86,10 +86,6 @@ struct WireReader: ~Copyable {
         try readInteger(Int32.self, what)
     }
 
-    mutating func readInt64(_ what: StaticString) throws(WireDecodingError) -> Int64 {
-        try readInteger(Int64.self, what)
-    }
-
     mutating func readLSN(_ what: StaticString) throws(WireDecodingError) -> LSN {
         LSN(rawValue: try readInteger(UInt64.self, what))
     }

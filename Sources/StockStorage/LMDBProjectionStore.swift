@@ -19,7 +19,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     private let environment: LMDBEnvironment
     private let meta: LMDBDatabase
     private let changes: LMDBDatabase
-    private let tables: [SourceTable: LMDBDatabase]
+    private let tables: SourceTableDatabases
     /// The directory of the store.
     public let path: String
     /// The map size the store was opened with.
@@ -57,19 +57,12 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             }
         do {
             environment = try LMDBEnvironment(path: path, maxDatabases: 16, mapSize: initialMapSize, flags: flags)
-            var opened: [SourceTable: LMDBDatabase] = [:]
-            var metaDatabase: LMDBDatabase?
-            var changesDatabase: LMDBDatabase?
-            try environment.withWriteTransaction { transaction in
-                metaDatabase = try transaction.openDatabase(named: "meta", create: true)
-                changesDatabase = try transaction.openDatabase(named: "changes", create: true)
-                for table in SourceTable.allCases {
-                    opened[table] = try transaction.openDatabase(named: table.rawValue, create: true)
-                }
+            (meta, changes, tables) = try environment.withWriteTransaction { transaction in
+                let meta = try transaction.openDatabase(named: "meta", create: true)
+                let changes = try transaction.openDatabase(named: "changes", create: true)
+                let tables = try SourceTableDatabases { table in try transaction.openDatabase(named: table.rawValue, create: true) }
+                return (meta, changes, tables)
             }
-            meta = metaDatabase!
-            changes = changesDatabase!
-            tables = opened
         } catch let error as LMDBError {
             throw StoreError.storage(error.description)
         }
@@ -90,7 +83,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                     }
                     return
                 }
-                for table in SourceTable.allCases where try transaction.count(in: tables[table]!) > 0 {
+                for table in SourceTable.allCases where try transaction.count(in: tables[table]) > 0 {
                     throw StoreError.notAStore("\(path) has \(table.rawValue) rows but no format version")
                 }
                 var writer = RowWriter()
@@ -193,11 +186,11 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     private func write(_ change: StockChange, into transaction: inout LMDBWriteTransaction, writer: inout RowWriter) throws {
         func put(_ table: SourceTable, _ id: Int32) throws {
             try writer.bytes.withUnsafeBytes { value in
-                try RowKey.withKey(id) { key in try transaction.put(value, forKey: key, in: tables[table]!) }
+                try RowKey.withKey(id) { key in try transaction.put(value, forKey: key, in: tables[table]) }
             }
         }
         func delete(_ table: SourceTable, _ id: Int32) throws {
-            _ = try RowKey.withKey(id) { key in try transaction.delete(key, in: tables[table]!) }
+            _ = try RowKey.withKey(id) { key in try transaction.delete(key, in: tables[table]) }
         }
         writer.reset()
         switch change {
@@ -239,17 +232,17 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         case .deleteAttributeValue(let id): try delete(.attributeValues, id.rawValue)
         case .linkBoMLineValue(let link):
             try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in
-                try transaction.put(UnsafeRawBufferPointer(start: nil, count: 0), forKey: key, in: tables[.bomLineValues]!)
+                try transaction.put(UnsafeRawBufferPointer(start: nil, count: 0), forKey: key, in: tables[.bomLineValues])
             }
         case .unlinkBoMLineValue(let link):
-            _ = try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in try transaction.delete(key, in: tables[.bomLineValues]!) }
+            _ = try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in try transaction.delete(key, in: tables[.bomLineValues]) }
         case .linkVariantValue(let link):
             try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in
-                try transaction.put(UnsafeRawBufferPointer(start: nil, count: 0), forKey: key, in: tables[.variantValues]!)
+                try transaction.put(UnsafeRawBufferPointer(start: nil, count: 0), forKey: key, in: tables[.variantValues])
             }
         case .unlinkVariantValue(let link):
-            _ = try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in try transaction.delete(key, in: tables[.variantValues]!) }
-        case .truncate(let table): try transaction.drop(tables[table]!)
+            _ = try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in try transaction.delete(key, in: tables[.variantValues]) }
+        case .truncate(let table): try transaction.drop(tables[table])
         }
     }
 
@@ -260,7 +253,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     public func beginSnapshot() throws {
         try storageErrors {
             try environment.withWriteTransaction { transaction in
-                for table in SourceTable.allCases { try transaction.drop(tables[table]!) }
+                for table in SourceTable.allCases { try transaction.drop(tables[table]) }
                 try transaction.drop(changes)
                 _ = try transaction.delete(MetaKey.checkpoint, in: meta)
                 _ = try transaction.delete(MetaKey.changeCursor, in: meta)
@@ -393,7 +386,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         into state: inout ProjectionState,
         decode: (Int32, UnsafeRawBufferPointer) throws -> StockChange
     ) throws {
-        try transaction.forEach(in: tables[table]!) { key, value in
+        try transaction.forEach(in: tables[table]) { key, value in
             state.load(try decode(try RowKey.decode(key), value))
             return .continue
         }
@@ -405,7 +398,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         into state: inout ProjectionState,
         link: (Int32, Int32) -> StockChange
     ) throws {
-        try transaction.forEach(in: tables[table]!) { key, _ in
+        try transaction.forEach(in: tables[table]) { key, _ in
             let (owner, value) = try RowKey.decodePair(key)
             state.load(link(owner, value))
             return .continue
@@ -418,7 +411,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             try environment.withReadTransaction { transaction in
                 let (checkpoint, changeCursor) = try readMeta(transaction)
                 var counts: [SourceTable: Int] = [:]
-                for table in SourceTable.allCases { counts[table] = try transaction.count(in: tables[table]!) }
+                for table in SourceTable.allCases { counts[table] = try transaction.count(in: tables[table]) }
                 return StoreInfo(
                     path: path,
                     formatVersion: Self.formatVersion,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogueCommandLine
 import OdooFixtures
 import StockCatalogue
 import StockProjection
@@ -14,37 +15,19 @@ struct OdooFixturesCommand: ParsableCommand {
     )
 }
 
-/// The catalogue's shape and the Odoo version, shared by the subcommands.
+/// The Odoo version and the catalogue's shape, shared by the subcommands.
 struct FixtureOptions: ParsableArguments {
     @Option(help: "Odoo version: 16.0, 17.0 or 18.0.")
     var odoo: String = "17.0"
 
-    @Option(help: "Number of product variants.")
-    var variants = 5_000
-
-    @Option(help: "Number of warehouses.")
-    var warehouses = 3
-
-    @Option(help: "Shelf locations under each warehouse's Stock.")
-    var shelves = 2
-
-    @Option(help: "Locations each variant has stock in.")
-    var levels = 3
-
-    @Option(help: "Number of kits (phantom BoMs); default about 1% of the variants (none below 100 variants).")
-    var kits: Int?
-
-    @Option(help: "Random seed of the catalogue.")
-    var seed: UInt64 = 42
+    @OptionGroup var shape: CatalogueShapeOptions
 
     func version() throws -> OdooVersion {
         guard let version = OdooVersion(rawValue: odoo) else { throw ValidationError("--odoo must be 16.0, 17.0 or 18.0") }
         return version
     }
 
-    var catalogue: OdooCatalogue {
-        OdooCatalogue(shape: CatalogueShape(variants: variants, warehouses: warehouses, shelvesPerWarehouse: shelves, levelsPerVariant: levels, kits: kits, seed: seed))
-    }
+    var catalogue: OdooCatalogue { OdooCatalogue(shape: shape.shape) }
 }
 
 struct Schema: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogueCommandLine
 import StockCatalogue
 import Logging
 import StockProjection
@@ -12,7 +13,7 @@ struct Generate: AsyncParsableCommand {
     )
 
     @OptionGroup var options: CommonOptions
-    @OptionGroup var shape: ShapeOptions
+    @OptionGroup var shape: CatalogueShapeOptions
 
     func run() async throws {
         try await reportingFailures {
@@ -22,27 +23,5 @@ struct Generate: AsyncParsableCommand {
             let catalogue = try CatalogueImport.run(shape: shape.shape, into: runtime.projection, store: runtime.store)
             print("generated \(catalogue.variants.count) variants, \(catalogue.quants.count) quants, \(catalogue.locations.count) locations, \(catalogue.warehouses.count) warehouses into \(configuration.store.path)")
         }
-    }
-}
-
-/// The size and seed of a generated catalogue.
-struct ShapeOptions: ParsableArguments {
-    @Option(help: "Number of product variants.")
-    var variants = 5_000
-
-    @Option(help: "Number of warehouses.")
-    var warehouses = 3
-
-    @Option(help: "Shelf locations under each warehouse's Stock.")
-    var shelves = 2
-
-    @Option(help: "Locations each variant has stock in.")
-    var levels = 3
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 42
-
-    var shape: CatalogueShape {
-        CatalogueShape(variants: variants, warehouses: warehouses, shelvesPerWarehouse: shelves, levelsPerVariant: levels, seed: seed)
     }
 }

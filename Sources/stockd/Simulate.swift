@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogueCommandLine
 import StockCatalogue
 import Logging
 import StockProjection
@@ -12,7 +13,7 @@ struct Simulate: AsyncParsableCommand {
     )
 
     @OptionGroup var options: CommonOptions
-    @OptionGroup var shape: ShapeOptions
+    @OptionGroup var shape: CatalogueShapeOptions
 
     @Option(help: "How long to run, in seconds.")
     var seconds: Double = 10

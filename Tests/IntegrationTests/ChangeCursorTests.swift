@@ -6,6 +6,7 @@ import StockCatalogue
 import StockProjection
 import StockStorage
 import Testing
+import TestSupport
 
 /// Change-feed cursors across restarts and resyncs of the live feed: valid after a clean restart (the log is
 /// stored with the rows), expired (410) after a resync or an unclean end, never read into another log.

@@ -5,6 +5,7 @@ import OdooReplication
 import StockCatalogue
 import StockProjection
 import Synchronization
+import TestSupport
 import Testing
 
 /// `stockd serve` killed with SIGKILL at random moments while Odoo writes, then restarted: the figures converge

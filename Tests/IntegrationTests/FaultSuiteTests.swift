@@ -6,6 +6,7 @@ import StockCatalogue
 import StockProjection
 import StockStorage
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -4,6 +4,7 @@ import Logging
 import OdooReplication
 import StockProjection
 import StockStorage
+import TestSupport
 
 /// A replication feed on a temporary store, following a test database.
 final class FeedHarness {

@@ -4,6 +4,7 @@ import OdooReplication
 import StockCatalogue
 import StockProjection
 import Testing
+import TestSupport
 
 /// Kits (phantom BoMs) against the independent Python reference `tools/odoo_kit_oracle.py`, which reads the same
 /// database: a catalogue with kits, the live feed, random operations including BoM edits, then every kit's on-hand

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import LibPQ
 
@@ -57,14 +58,4 @@ final class TestDatabase: @unchecked Sendable {
         _ = try? admin.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '\(name)'")
         _ = try? admin.execute("DROP DATABASE IF EXISTS \(name)")
     }
-}
-
-/// A fresh directory removed when done.
-final class TemporaryDirectory {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "stockd-it-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

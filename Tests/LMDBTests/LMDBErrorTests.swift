@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct LMDBErrorTests {
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func openingAnEnvironmentInARegularFileFails() throws {
-        try withTemporaryDirectory { directory in
+        try withTemporaryDirectory(prefix: "LMDBTests") { directory in
             let filePath = directory + "/plain-file"
             #expect(FileManager.default.createFile(atPath: filePath, contents: Data("not a directory".utf8)))
             let error = try #require(throws: LMDBError.self) {
@@ -91,7 +92,7 @@ import Testing
     }
 
     @Test func tooManyNamedDatabases() throws {
-        try withTemporaryDirectory { directory in
+        try withTemporaryDirectory(prefix: "LMDBTests") { directory in
             let environment = try LMDBEnvironment(path: directory, maxDatabases: 1, mapSize: 1 << 20)
             _ = try environment.openDatabase(named: "first", create: true)
             let error = try #require(throws: LMDBError.self) {

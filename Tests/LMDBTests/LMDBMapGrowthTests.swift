@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct LMDBMapGrowthTests {
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func mapGrowsWhenATransactionFillsIt() throws {
-        try withTemporaryDirectory { directory in
+        try withTemporaryDirectory(prefix: "LMDBTests") { directory in
             let path = directory + "/env"
             let initialMapSize = 64 << 10
             let database: LMDBDatabase

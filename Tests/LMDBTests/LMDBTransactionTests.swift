@@ -1,4 +1,5 @@
 import LMDB
+import TestSupport
 import Testing
 
 @Suite struct LMDBTransactionTests {
@@ -138,7 +139,7 @@ import Testing
     }
 
     @Test func valuesSurviveCloseAndReopen() throws {
-        try withTemporaryDirectory { directory in
+        try withTemporaryDirectory(prefix: "LMDBTests") { directory in
             let path = directory + "/nested/env"
             do {
                 let environment = try LMDBEnvironment(path: path, maxDatabases: 4, mapSize: 1 << 20)
@@ -164,7 +165,7 @@ import Testing
     }
 
     @Test func copyProducesAReadableEnvironment() throws {
-        try withTemporaryDirectory { directory in
+        try withTemporaryDirectory(prefix: "LMDBTests") { directory in
             let environment = try LMDBEnvironment(path: directory + "/source", maxDatabases: 2, mapSize: 1 << 20, flags: [.noSync])
             let database = try environment.openDatabase(named: "copied", create: true)
             try environment.withWriteTransaction { try $0.put(bytes("v"), forKey: bytes("k"), in: database) }

@@ -1,16 +1,8 @@
 import Dispatch
 import Foundation
 import LMDB
+import TestSupport
 import Testing
-
-/// Runs `body` with the path of a fresh, empty temporary directory, removed afterwards.
-func withTemporaryDirectory<R>(_ body: (String) throws -> R) throws -> R {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("LMDBTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory.path)
-}
 
 /// Opens an environment in a fresh temporary directory and runs `body` with it.
 func withTemporaryEnvironment<R>(
@@ -18,7 +10,7 @@ func withTemporaryEnvironment<R>(
     flags: LMDBEnvironment.Flags = [],
     _ body: (LMDBEnvironment) throws -> R
 ) throws -> R {
-    try withTemporaryDirectory { path in
+    try withTemporaryDirectory(prefix: "LMDBTests") { path in
         let environment = try LMDBEnvironment(path: path + "/env", maxDatabases: 8, mapSize: mapSize, flags: flags)
         return try body(environment)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs `psql` against the test cluster named by `STOCKD_TEST_PGPORT` (host 127.0.0.1, user postgres).
 struct Psql: Sendable {
@@ -21,12 +22,12 @@ struct Psql: Sendable {
     /// tuples-only output and `|` between fields; returns standard output.
     @discardableResult
     func run(_ sql: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stockd-psql-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let script = directory.appendingPathComponent("script.sql")
-        try sql.write(to: script, atomically: false, encoding: .utf8)
-        return try runFile(script.path, scratch: directory)
+        try withTemporaryDirectory(prefix: "stockd-psql") { path in
+            let directory = URL(fileURLWithPath: path, isDirectory: true)
+            let script = directory.appendingPathComponent("script.sql")
+            try sql.write(to: script, atomically: false, encoding: .utf8)
+            return try runFile(script.path, scratch: directory)
+        }
     }
 
     private func runFile(_ path: String, scratch: URL) throws -> String {

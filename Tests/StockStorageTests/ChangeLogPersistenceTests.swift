@@ -2,6 +2,7 @@ import Foundation
 import StockCatalogue
 import StockProjection
 import Testing
+import TestSupport
 
 @testable import StockStorage
 

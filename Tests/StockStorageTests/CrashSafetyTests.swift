@@ -1,5 +1,6 @@
 import Foundation
 import StockProjection
+import TestSupport
 import Testing
 
 @testable import StockStorage

@@ -2,6 +2,7 @@ import Foundation
 import LMDB
 import StockCatalogue
 import StockProjection
+import TestSupport
 import Testing
 
 @testable import StockStorage

@@ -1,4 +1,4 @@
-import Foundation
+import RealModule
 
 /// Odoo's float helpers (`odoo/tools/float_utils.py`), reproduced bit for bit on `Double`.
 ///
@@ -39,7 +39,7 @@ public enum OdooFloat {
     private static func round16(_ value: Double, rounding: Double, method: RoundingMethod) -> Double {
         var normalized = value / rounding
         let sign = normalized.sign == .minus ? -1.0 : 1.0
-        let epsilon = Foundation.pow(2.0, Foundation.log(Swift.abs(normalized)) / Foundation.log(2.0) - 52)  // math.log(x, 2)
+        let epsilon = Double.pow(2.0, Double.log(Swift.abs(normalized)) / Double.log(2.0) - 52)  // math.log(x, 2)
         let rounded: Double
         switch method {
         case .up:
@@ -59,7 +59,7 @@ public enum OdooFloat {
         let factor = inverted ? invert(rounding) : rounding
         let normalized = inverted ? value * factor : value / factor
         let sign = normalized.sign == .minus ? -1.0 : 1.0
-        let epsilon = Foundation.pow(2.0, Foundation.log2(Swift.abs(normalized)) - 50)
+        let epsilon = Double.pow(2.0, Double.log2(Swift.abs(normalized)) - 50)
         let result: Double
         switch method {
         case .halfUp: result = python2Round(normalized + sign * epsilon)
@@ -82,7 +82,7 @@ public enum OdooFloat {
     static func invert(_ value: Double) -> Double {
         if let exact = exactInverses[value] { return exact }
         // f"{value:.15e}" → coefficient and exponent; float(f"{c}e{-e}") / float(c) ** 2
-        let text = String(format: "%.15e", value)
+        let text = scientificText(value)
         guard let e = text.firstIndex(of: "e"), let coefficient = Double(text[..<e]), let exponent = Int(text[text.index(after: e)...]) else {
             return 1 / value
         }

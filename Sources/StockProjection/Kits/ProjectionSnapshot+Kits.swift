@@ -7,9 +7,6 @@ extension ProjectionSnapshot {
     /// The kit's definition (its components and needs), or `nil` when the variant is not a kit.
     public func kitDefinition(for variant: VariantID) -> KitDefinition? { state.kits.definitions[variant] }
 
-    /// The number of kits.
-    public var kitCount: Int { state.kits.definitions.count }
-
     /// The number of kits whose BoM cannot be computed.
     public var invalidKitCount: Int { state.kits.invalidCount }
 

@@ -41,7 +41,10 @@ public struct StockFigures: Hashable, Sendable {
         self.safetyStock = safetyStock
     }
 
-    /// Whether any figure is non-zero (the test for "has stock in this scope").
+    /// Whether on hand, reserved and quarantined are all zero (the test for "has no stock in this scope").
+    ///
+    /// The derived figures (free, sellable free) and the safety stock are not looked at: with on hand and reserved
+    /// zero there is nothing to sell, whatever the safety stock.
     public var isZero: Bool { onHand == .zero && reserved == .zero && quarantined == .zero }
 
     /// Adds the sums of another set of figures (safety stock is not summed).

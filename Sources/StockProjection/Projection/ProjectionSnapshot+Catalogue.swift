@@ -9,12 +9,6 @@ extension ProjectionSnapshot {
     /// The template with this id.
     public func template(_ id: TemplateID) -> ProductTemplate? { state.templates[id] }
 
-    /// Whether the variant keeps stock (its template's storable flag); `nil` when either record is unknown.
-    public func isStorable(_ id: VariantID) -> Bool? {
-        guard let variant = state.variants[id], let template = state.templates[variant.templateID] else { return nil }
-        return template.storable
-    }
-
     /// Every variant with this SKU (`default_code`), in id order; SKUs may be shared.
     public func variants(sku: String) -> [VariantID] { (state.variantsBySKU[sku] ?? []).sorted() }
 
@@ -38,9 +32,6 @@ extension ProjectionSnapshot {
 
     /// Warehouses with this code (codes are unique per company only).
     public func warehouses(code: String) -> [WarehouseID] { state.locationIndex.warehouses(code: code).sorted() }
-
-    /// All warehouses, in id order.
-    public var allWarehouses: [Warehouse] { state.warehouses.values.sorted { $0.id < $1.id } }
 
     /// The warehouse whose view location contains this location (the innermost one), if any.
     public func warehouse(containing location: LocationID) -> WarehouseID? {

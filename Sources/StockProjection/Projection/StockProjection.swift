@@ -4,9 +4,14 @@ import Synchronization
 /// snapshots and never wait for the writer.
 ///
 /// The writer applies a group of transactions to a private copy of the state (copies share storage, so this
-/// costs what the changes touch), persists them with their checkpoint through a ``ProjectionStore``, and only
-/// then publishes the copy as the new snapshot. A reader therefore sees every transaction whole or not at all,
-/// and never sees state that is not durable.
+/// costs what the changes touch) and publishes the copy as the new snapshot with a pointer swap. A reader
+/// therefore sees every transaction whole or not at all.
+///
+/// A reader may see state that is not durable yet. ``apply(_:persistingTo:)`` persists a group through a
+/// ``ProjectionStore`` before it publishes, but the live feed publishes each transaction as soon as it is applied
+/// in memory (it is already committed in PostgreSQL) and lets the store catch up behind it; PostgreSQL is only
+/// told a position is flushed once the store has committed it, so a crash replays what readers saw but the store
+/// did not yet hold.
 public final class StockProjection: Sendable {
     /// The published snapshot. The lock guards a pointer swap only: readers hold it for a retain.
     private let published: Mutex<ProjectionSnapshot>

@@ -1,5 +1,5 @@
 /// An error in stockd's configuration: a bad value, an unknown key in the configuration file,
-/// an unreadable configuration file, or a command-line flag the loader does not understand.
+/// or an unreadable configuration file.
 ///
 /// The ``description`` is meant for operators, for example
 /// `http.port: 70000 is not a port (0...65535)`.
@@ -13,8 +13,6 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable, Senda
     case unknownKeys([String], file: String)
     /// The configuration file at `path` cannot be read or is not valid YAML.
     case unreadableFile(path: String, reason: String)
-    /// The command-line `argument` cannot be used, for the given reason.
-    case invalidArgument(String, reason: String)
 
     /// The dotted key of the offending setting, when the error concerns a single setting.
     public var key: String? {
@@ -23,7 +21,7 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable, Senda
             return key
         case .unknownKeys(let keys, _):
             return keys.count == 1 ? keys[0] : nil
-        case .unreadableFile, .invalidArgument:
+        case .unreadableFile:
             return nil
         }
     }
@@ -42,8 +40,6 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable, Senda
             return text
         case .unreadableFile(let path, let reason):
             return "\(path): cannot read the configuration file: \(reason)"
-        case .invalidArgument(let argument, let reason):
-            return "\(argument): \(reason)"
         }
     }
 }

@@ -3,38 +3,6 @@ import Logging
 import Synchronization
 
 extension StockdConfiguration {
-    /// Loads the configuration from already-split command-line flags, the environment and an
-    /// optional YAML configuration file.
-    ///
-    /// Precedence, highest first: command-line flags, `STOCKD_*` environment variables, the
-    /// configuration file, the defaults. Each setting is decided on its own, so a file can set
-    /// `http.port` while the environment sets `http.host`.
-    ///
-    /// `arguments` holds only flags, without the program name, for example
-    /// `["--store", "/srv/stockd", "--port", "9000"]`. The flags understood are `--store`,
-    /// `--dsn`, `--host`, `--port`, `--log-level` and `--config FILE`, each also as
-    /// `--flag=value`. `configFile` wins over `--config`; with neither, no file is read.
-    ///
-    /// - Parameters:
-    ///   - arguments: The command-line flags.
-    ///   - environment: The process environment; only `STOCKD_*` variables are read.
-    ///   - configFile: The path of the YAML configuration file, or `nil`.
-    /// - Returns: The validated configuration.
-    /// - Throws: ``ConfigurationError`` for an unknown flag, an unreadable file, an unknown key
-    ///   in the file, or an invalid value from any source.
-    public static func load(
-        arguments: [String],
-        environment: [String: String],
-        configFile: String?
-    ) async throws -> StockdConfiguration {
-        let parsed = try ConfigurationOverrides.parse(arguments: arguments)
-        return try await load(
-            overrides: parsed.overrides,
-            environment: environment,
-            configFile: configFile ?? parsed.configFile
-        )
-    }
-
     /// Loads the configuration from command-line overrides already parsed by the CLI, the
     /// environment and an optional YAML configuration file.
     ///

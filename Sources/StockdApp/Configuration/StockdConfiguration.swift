@@ -7,8 +7,8 @@ public import Logging
 /// with `STOCKD_`, its environment variable (`STOCKD_HTTP_PORT`). See `docs/configuration.md`.
 ///
 /// `StockdConfiguration()` is the configuration with every default; use
-/// ``load(arguments:environment:configFile:)`` or ``load(overrides:environment:configFile:)``
-/// to build one from the command line, the environment and a configuration file.
+/// ``load(overrides:environment:configFile:)`` to build one from the command line (the `stockd`
+/// executable's swift-argument-parser options), the environment and a configuration file.
 ///
 /// Decimal quantities (safety stock) are kept as validated decimal text, never as floating
 /// point; the domain turns them into exact fixed-point values.

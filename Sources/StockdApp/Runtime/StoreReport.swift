@@ -1,3 +1,4 @@
+import CivilTime
 public import StockProjection
 public import StockStorage
 
@@ -67,35 +68,12 @@ public enum StoreReport {
     }
 
     /// ISO 8601 UTC text with milliseconds for microseconds since 1970.
+    ///
+    /// - Parameters:
+    ///   - microseconds: Microseconds since 1970-01-01T00:00:00Z.
+    /// - Returns: `YYYY-MM-DDTHH:MM:SS.mmmZ`, the fraction truncated.
     public static func timestamp(microseconds: Int64) -> String {
-        let seconds = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
-        var secs = seconds.quotient
-        var micros = seconds.remainder
-        if micros < 0 {
-            micros += 1_000_000
-            secs -= 1
-        }
-        let days = secs.quotientAndRemainder(dividingBy: 86_400)
-        var day = days.quotient
-        var secondOfDay = days.remainder
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            day -= 1
-        }
-        // Civil-from-days (Howard Hinnant's algorithm).
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let dayOfMonth = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let millis = micros / 1000
-        let millisText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(year)-\(two(month))-\(two(dayOfMonth))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60)).\(millisText)Z"
+        UTCDateTime(microseconds: microseconds).iso8601(fractionDigits: 3)
     }
 }
 
