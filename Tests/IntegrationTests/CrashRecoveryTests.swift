@@ -181,6 +181,10 @@ struct CrashRecoveryTests {
         try harness.waitUntilCaughtUp()
         harness.feed.stop()
 
+        // The server process of the closed connection may hold the slot a moment longer.
+        try harness.wait(for: "the slot to be released", timeout: 20) {
+            try ReplicationSlot(name: database.slot).status(on: database.connect())?.active == false
+        }
         try database.connect().execute("SELECT pg_drop_replication_slot('\(database.slot)')")
         try writer.write(100, to: database)  // changes the lost slot would have carried
         try harness.restart()
