@@ -21,7 +21,21 @@ final class TestCluster {
     init() throws {
         chmod(directory.path, 0o755)
         environment = ProcessInfo.processInfo.environment.merging(["PGTEST_DIR": directory.path + "/pg"]) { $1 }
-        try ShellCommand.run(["/bin/bash", Self.script, "start"], environment: environment)
+        // The script picks a free port and then starts the server on it; another cluster starting at the same moment
+        // can take that port first. Try again on a new port, and say why when it keeps failing.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try ShellCommand.run(["/bin/bash", Self.script, "start"], environment: environment)
+                break
+            } catch {
+                let log = (try? String(contentsOfFile: directory.path + "/pg/server.log", encoding: .utf8)) ?? ""
+                guard attempt < 4 else { throw ShellCommand.Failure(description: "\(error); server log: \(log.suffix(1_000))") }
+                try? FileManager.default.removeItem(atPath: directory.path + "/pg/port")
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
         port = try String(contentsOfFile: directory.path + "/pg/port", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
