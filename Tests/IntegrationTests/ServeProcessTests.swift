@@ -57,21 +57,9 @@ struct ServeProcessTests {
         let database = try ReplicationFeedTests.prepare(.v17, catalogue: catalogue)
         _ = try FeedHarness(database: database)  // runs setup (publication)
         let directory = TemporaryDirectory()
-        let port = Self.freePort()
-        let process = Process()
-        process.executableURL = CrashRecoveryTests.stockdExecutable
-        process.arguments = [
-            "serve", "--dsn", database.dsn, "--store", directory.path + "/store", "--port", "\(port)", "--log-level", "error", "--status-every", "0",
-        ]
-        process.environment = ProcessInfo.processInfo.environment.merging(["STOCKD_SOURCE_SLOT": database.slot]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let base = "http://127.0.0.1:\(port)"
+        let stockd = try StockdProcess(database: database, store: directory.path + "/store")
+        let process = stockd.process
+        let base = stockd.base
         let deadline = Date().addingTimeInterval(60)
         while Self.get(base + "/readyz") == nil {
             guard Date() < deadline, process.isRunning else { throw ShellCommand.Failure(description: "stockd serve did not become ready") }
