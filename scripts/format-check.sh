@@ -3,8 +3,7 @@
 # packed arguments): `swift format lint` over Sources, Tests and Benchmarks, then a count of the files that
 # `swift format format` would change (computed on a copy; the tree is not modified).
 # Usage: scripts/format-check.sh [--quiet]   (--quiet: only the summary, not every lint finding)
-# Exits 1 when any file would change or lint reports a finding, 0 otherwise. Not part of scripts/test.sh yet: the
-# tree has not had its one-shot formatting commit.
+# Exits 1 when any file would change or lint reports a finding, 0 otherwise. scripts/test.sh runs it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quiet=0
@@ -17,7 +16,8 @@ scratch=$(mktemp -d /tmp/stockd-format.XXXXXX)
 trap 'rm -rf "$findings" "$scratch"' EXIT
 
 swift format lint --recursive "${paths[@]}" >"$findings" 2>&1 || true
-[ "$quiet" = 1 ] || cat "$findings"
+# Findings are printed even with --quiet when there are any, so a failed run says what to fix.
+[ "$quiet" = 1 ] && [ ! -s "$findings" ] || cat "$findings"
 finding_count=$(grep -c -E '^[^:]+\.swift:[0-9]+:[0-9]+: (warning|error)' "$findings" || true)
 
 # What `swift format format` would change: format a copy of the tracked files and compare.

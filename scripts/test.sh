@@ -11,6 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 command -v swift >/dev/null || { echo "swift 6.2 or later is required (https://swift.org/install)" >&2; exit 1; }
+# Formatting is part of the contract: any Swift file that `swift format` would change fails the run (fix with
+# `swift format format --in-place --recursive Sources Tests Benchmarks`).
+scripts/format-check.sh --quiet
 # Every import must be a declared dependency (SwiftPM checks before it builds; it does not change compiler flags).
 swift build --build-tests --explicit-target-dependency-import-check error
 

@@ -1,10 +1,11 @@
+import CLMDB
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CLMDB
-import Synchronization
 
 /// An open LMDB environment: one directory holding `data.mdb` (the memory-mapped B-trees)
 /// and `lock.mdb` (the reader table).

@@ -1,9 +1,10 @@
+import CLMDB
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CLMDB
 
 /// An error reported by an LMDB function or by the system call underneath it.
 ///

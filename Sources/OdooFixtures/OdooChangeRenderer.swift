@@ -178,7 +178,8 @@ public struct OdooChangeRenderer: Sendable {
         let quantity = SQLText.literal(quant.quantity)
         let reserved = SQLText.literal(quant.reserved)
         if existingQuantIDs.contains(quant.id) {
-            return "UPDATE stock_quant SET quantity = \(quantity), reserved_quantity = \(reserved), write_uid = 1, write_date = \(OdooSQL.now) WHERE id = \(quant.id.rawValue)"
+            return
+                "UPDATE stock_quant SET quantity = \(quantity), reserved_quantity = \(reserved), write_uid = 1, write_date = \(OdooSQL.now) WHERE id = \(quant.id.rawValue)"
         }
         existingQuantIDs.insert(quant.id)
         let location = quant.locationID.rawValue
@@ -239,7 +240,8 @@ public struct OdooChangeRenderer: Sendable {
         set.set("parent_path", SQLText.literal(location.parentPath), changed: all || previous?.parentPath != location.parentPath)
         set.set("company_id", SQLText.literal(location.companyID?.rawValue), changed: all || previous?.companyID != location.companyID)
         set.set("active", SQLText.literal(location.active), changed: all || previous?.active != location.active)
-        set.set("warehouse_id", Self.warehouseExpression(parentPath: location.parentPath), changed: all || previous?.parentPath != location.parentPath)
+        set.set(
+            "warehouse_id", Self.warehouseExpression(parentPath: location.parentPath), changed: all || previous?.parentPath != location.parentPath)
         locations[location.id] = location
         locationNames[location.id] = name
         if previous != nil { return update("stock_location", id: location.id.rawValue, set) }

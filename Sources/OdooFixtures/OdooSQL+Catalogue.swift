@@ -50,7 +50,9 @@ public enum OdooSQL {
         output.write(foreignKeys.drop)
 
         // Company, product category.
-        output.write("INSERT INTO res_company (id, name, sequence, active, \(auditColumns)) VALUES (1, 'My Company', 10, true, 1, '\(stamp)', 1, '\(stamp)');\n")
+        output.write(
+            "INSERT INTO res_company (id, name, sequence, active, \(auditColumns)) VALUES (1, 'My Company', 10, true, 1, '\(stamp)', 1, '\(stamp)');\n"
+        )
         output.write(
             "INSERT INTO product_category (id, name, complete_name, parent_path, \(auditColumns)) VALUES (1, 'All', 'All', '1/', 1, '\(stamp)', 1, '\(stamp)');\n"
         )
@@ -105,7 +107,8 @@ public enum OdooSQL {
         output.write("\\.\n")
         output.write("COPY product_attribute_value (id, name, sequence, attribute_id, is_custom, \(auditColumns)) FROM stdin;\n")
         for (index, color) in VariantAttributeRows.colors.enumerated() {
-            output.write("\(VariantAttributeRows.colorValueID(index))\t\(SQLText.copyField(SQLText.translated(color)))\t\(index + 1)\t1\tf\t\(audit)\n")
+            output.write(
+                "\(VariantAttributeRows.colorValueID(index))\t\(SQLText.copyField(SQLText.translated(color)))\t\(index + 1)\t1\tf\t\(audit)\n")
         }
         for (index, size) in VariantAttributeRows.sizes.enumerated() {
             output.write("\(VariantAttributeRows.sizeValueID(index))\t\(SQLText.copyField(SQLText.translated(size)))\t\(index + 1)\t2\tf\t\(audit)\n")
@@ -240,7 +243,8 @@ public enum OdooSQL {
             let fields = [
                 String(bom.id.rawValue), SQLText.copyField(Optional<String>.none), SQLText.copyField(bom.active), bom.isKit ? "phantom" : "normal",
                 String(bom.templateID.rawValue), SQLText.copyField(bom.variantID?.rawValue), bom.quantity.description,
-                String(bom.unitID.rawValue), SQLText.copyField(bom.sequence), "all_available", SQLText.copyField(bom.companyID?.rawValue), "warning", "0", "0",
+                String(bom.unitID.rawValue), SQLText.copyField(bom.sequence), "all_available", SQLText.copyField(bom.companyID?.rawValue), "warning",
+                "0", "0",
             ]
             output.write(fields.joined(separator: "\t") + "\t" + audit + "\n")
         }
@@ -353,4 +357,3 @@ public enum OdooSQL {
         return members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }
-

@@ -93,7 +93,8 @@ public enum OdooSchema {
             for key in table.foreignKeys {
                 let name = identifier("\(table.name)_\(key.column)_fkey")
                 drop += "ALTER TABLE \(table.name) DROP CONSTRAINT \(name);\n"
-                add += "ALTER TABLE \(table.name) ADD CONSTRAINT \(name) FOREIGN KEY (\(key.column)) REFERENCES \(key.table)(\(key.targetColumn)) ON DELETE \(key.onDelete);\n"
+                add +=
+                    "ALTER TABLE \(table.name) ADD CONSTRAINT \(name) FOREIGN KEY (\(key.column)) REFERENCES \(key.table)(\(key.targetColumn)) ON DELETE \(key.onDelete);\n"
             }
         }
         return (drop, add)
@@ -329,7 +330,9 @@ public enum OdooSchema {
                 c("product_tmpl_id", "int4"),
                 c("attribute_id", "int4"),
             ],
-            constraints: ["CONSTRAINT product_template_attribute_value_attribute_value_unique UNIQUE (attribute_line_id, product_attribute_value_id)"],
+            constraints: [
+                "CONSTRAINT product_template_attribute_value_attribute_value_unique UNIQUE (attribute_line_id, product_attribute_value_id)"
+            ],
             foreignKeys: [
                 fk("product_attribute_value_id", "product_attribute_value", "CASCADE"),
                 fk("attribute_line_id", "product_template_attribute_line", "CASCADE"),

@@ -53,7 +53,9 @@ public struct InitialSnapshot {
         // A slot left by an interrupted earlier snapshot has no usable snapshot any more: start over.
         try slot.drop(on: PostgresConnection(conninfo: dsn))
         let created = try slot.create(on: replication)
-        logger.info("replication slot created", metadata: ["slot": "\(slot.name)", "replication.consistent_point": "\(Checkpoint(position: created.consistentPoint))"])
+        logger.info(
+            "replication slot created",
+            metadata: ["slot": "\(slot.name)", "replication.consistent_point": "\(Checkpoint(position: created.consistentPoint))"])
 
         let reader = try PostgresConnection(conninfo: dsn)
         try reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -240,7 +240,8 @@ public final class ReplicationFeed: Sendable {
     private func startNewChangeEpoch(reason: String) throws {
         let slice = projection.startNewChangeEpoch()
         try store.resetChangeLog(slice)
-        logger.notice("change feed: new epoch, earlier cursors expire (410: pull again)", metadata: ["reason": "\(reason)", "epoch": "\(slice.epoch)"])
+        logger.notice(
+            "change feed: new epoch, earlier cursors expire (410: pull again)", metadata: ["reason": "\(reason)", "epoch": "\(slice.epoch)"])
     }
 
     /// Reports a failure to the machine, publishes the phase and error, and waits as it says.
@@ -320,7 +321,9 @@ public final class ReplicationFeed: Sendable {
         if lastConnectionStalled.exchange(false, ordering: .acquiringAndReleasing), slotStatus.active, let pid = slotStatus.activePID {
             // Our stalled connection's server process still holds the slot, and would until wal_sender_timeout:
             // end it (a role may end its own sessions) so this connection can stream now.
-            logger.notice("ending the stalled connection's server process that still holds the slot", metadata: ["slot": "\(configuration.slot)", "pid": "\(pid)"])
+            logger.notice(
+                "ending the stalled connection's server process that still holds the slot",
+                metadata: ["slot": "\(configuration.slot)", "pid": "\(pid)"])
             _ = try? admin.execute("SELECT pg_terminate_backend(\(pid))")
             let deadline = ContinuousClock.now + .seconds(5)
             while slotStatus.active && ContinuousClock.now < deadline, let next = try slot.status(on: admin) {
@@ -358,7 +361,8 @@ public final class ReplicationFeed: Sendable {
         var lastStatus = clock.now
         var lastMessage = clock.now
         let statusInterval = Duration.milliseconds(configuration.statusIntervalMilliseconds)
-        let writer = StoreWriter(store: store, durable: start, syncInterval: .milliseconds(configuration.syncIntervalMilliseconds)) { [self] _, checkpoint in
+        let writer = StoreWriter(store: store, durable: start, syncInterval: .milliseconds(configuration.syncIntervalMilliseconds)) {
+            [self] _, checkpoint in
             update {
                 $0.commits += 1
                 $0.durableLSN = checkpoint.position
@@ -421,7 +425,9 @@ public final class ReplicationFeed: Sendable {
             }
             for anomaly in report.anomalies { logger.info("replication anomaly", metadata: ["error": "\(anomaly)"]) }
             for kit in report.kitProblems {
-                logger.warning("invalid kit", metadata: ["kit.variant_id": "\(kit.kitID)", "kit.bom_id": "\(kit.bomID)", "error": "\(kit.problem.map { "\($0)" } ?? "")"])
+                logger.warning(
+                    "invalid kit",
+                    metadata: ["kit.variant_id": "\(kit.kitID)", "kit.bom_id": "\(kit.bomID)", "error": "\(kit.problem.map { "\($0)" } ?? "")"])
             }
             metrics.recordKits(invalid: projection.snapshot().invalidKitCount, newlyInvalid: report.kitProblems.count)
             let ignored = assembler.ignoredRows - reportedIgnored
@@ -431,7 +437,8 @@ public final class ReplicationFeed: Sendable {
                 $0.rowChanges += report.rowChanges
                 $0.unexpectedRows += problems.count + report.anomalies.count
                 $0.ignoredRows += ignored
-                $0.recordProblems(mapping: problems.map { "\($0.relation): \($0.reason)" }, anomalies: report.anomalies.map { "\($0)" }, now: visibleAt)
+                $0.recordProblems(
+                    mapping: problems.map { "\($0.relation): \($0.reason)" }, anomalies: report.anomalies.map { "\($0)" }, now: visibleAt)
                 for transaction in fresh {
                     if let committed = transaction.checkpoint.commitTime { $0.freshness.record(microseconds: visibleAt - committed) }
                 }

@@ -70,7 +70,8 @@ public struct ReplicationSlot: Sendable {
     /// Parses PostgreSQL's `X/Y` LSN text.
     public static func parseLSN(_ text: String) -> UInt64? {
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16), high <= 0xFFFF_FFFF, low <= 0xFFFF_FFFF else {
+        guard parts.count == 2, let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16), high <= 0xFFFF_FFFF, low <= 0xFFFF_FFFF
+        else {
             return nil
         }
         return high << 32 | low

@@ -96,8 +96,10 @@ extension SourceSetup {
         let unpublished = kinds.filter { !state.publishes.contains($0) }
         if !unpublished.isEmpty {
             healthy = false
-            report.lines.append("problem: publication \(publication) does not publish \(unpublished.joined(separator: ", ")): stockd would miss those changes")
-            report.sqlForDBA.append("ALTER PUBLICATION \(name) SET (publish = 'insert, update, delete, truncate');  -- run as the publication's owner")
+            report.lines.append(
+                "problem: publication \(publication) does not publish \(unpublished.joined(separator: ", ")): stockd would miss those changes")
+            report.sqlForDBA.append(
+                "ALTER PUBLICATION \(name) SET (publish = 'insert, update, delete, truncate');  -- run as the publication's owner")
         }
 
         let columns = try tableColumns(connection: connection, tables: tables)
@@ -106,7 +108,8 @@ extension SourceSetup {
             guard let published = state.tables[table] else { continue }
             if let filter = published.rowFilter {
                 dropsData = true
-                report.lines.append("problem: publication \(publication) filters the rows of public.\(table) (WHERE \(filter)): stockd would miss rows")
+                report.lines.append(
+                    "problem: publication \(publication) filters the rows of public.\(table) (WHERE \(filter)): stockd would miss rows")
             }
             guard let publishedColumns = published.columns, let source = OdooTables.sourceTable(table) else { continue }
             let read = OdooTableMapper.columns(for: source)

@@ -11,7 +11,8 @@ extension SourceSetup {
         }
         var unreadable: [String] = []
         for table in tables {
-            let granted = try connection.execute("SELECT has_table_privilege(current_user, \(connection.literal("public." + table)), 'SELECT') AS g").value("g")
+            let granted = try connection.execute("SELECT has_table_privilege(current_user, \(connection.literal("public." + table)), 'SELECT') AS g")
+                .value("g")
             if granted != "t" { unreadable.append(table) }
         }
         if unreadable.isEmpty {

@@ -59,7 +59,8 @@ public struct SourceSetup: Sendable {
         let session = try connection.execute("SELECT current_user AS u, current_database() AS d")
         let user = session.value("u") ?? "?"
         let database = session.value("d") ?? "?"
-        report.lines.append("connected to database \(database) as \(user) (server \(connection.serverVersion / 10000).\(connection.serverVersion % 100))")
+        report.lines.append(
+            "connected to database \(database) as \(user) (server \(connection.serverVersion / 10000).\(connection.serverVersion % 100))")
 
         let walLevel = try connection.execute("SHOW wal_level").rows.first?.first ?? nil
         if walLevel == "logical" {
@@ -108,7 +109,9 @@ public struct SourceSetup: Sendable {
             report.lines.append("blocked: this database lacks \(missingRequired.joined(separator: ", ")); is the Odoo stock module installed?")
         }
         let absentOptional = OdooTables.optional.filter { !existing.contains($0) }
-        if !absentOptional.isEmpty { report.lines.append("note: \(absentOptional.joined(separator: ", ")) absent (mrp not installed): kits will not be expanded") }
+        if !absentOptional.isEmpty {
+            report.lines.append("note: \(absentOptional.joined(separator: ", ")) absent (mrp not installed): kits will not be expanded")
+        }
         return (OdooTables.required + OdooTables.optional).filter { existing.contains($0) }
     }
 }

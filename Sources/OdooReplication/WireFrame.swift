@@ -39,7 +39,9 @@ enum WireFrame: Equatable {
         case .insert(let insert):
             return .insert(oid: insert.relationID, new: try cells(insert.newTuple))
         case .update(let update):
-            return .update(oid: update.relationID, old: try update.oldTuple.map { (old) throws(WireFrameError) in try cells(old.tuple) }, new: try cells(update.newTuple))
+            return .update(
+                oid: update.relationID, old: try update.oldTuple.map { (old) throws(WireFrameError) in try cells(old.tuple) },
+                new: try cells(update.newTuple))
         case .delete(let delete):
             return .delete(oid: delete.relationID, old: try cells(delete.oldTuple.tuple))
         case .truncate(let truncate):

@@ -35,7 +35,8 @@ extension OdooCatalogue {
             for ordinal in 0..<(templateLevel ? KitPlan.variantsPerTemplateKit : 1) {
                 let sku = "KIT-\(name)-\(templateID)" + (templateLevel ? "-\(colors[ordinal])" : "")
                 variants.append(
-                    ProductVariant(id: VariantID(variantID), templateID: TemplateID(templateID), sku: sku, barcode: Self.ean13(for: variantID), active: true)
+                    ProductVariant(
+                        id: VariantID(variantID), templateID: TemplateID(templateID), sku: sku, barcode: Self.ean13(for: variantID), active: true)
                 )
                 variantID += 1
             }
@@ -85,7 +86,8 @@ extension OdooCatalogue {
             } else if unit == UnitID(3) {
                 quantity = Quantity(rawValue: Quantity.scale / 2 * Int64(Int.random(in: 1...5, using: &random)))  // 0.5 ... 2.5 kg
             }
-            let line = BoMLine(id: BoMLineID(nextLine), bomID: bom, componentID: component.id, quantity: quantity, unitID: lineUnit, sequence: Int32(sequence))
+            let line = BoMLine(
+                id: BoMLineID(nextLine), bomID: bom, componentID: component.id, quantity: quantity, unitID: lineUnit, sequence: Int32(sequence))
             nextLine += 1
             bomLines.append(line)
             return line.id
@@ -144,7 +146,9 @@ extension OdooCatalogue {
                 }
                 let line = addLine(bomID, components(1)[0], sequence)
                 for variant in own.prefix(2) {
-                    bomLineValueLinks += attributeRows.combinations[variant.id]!.map { BoMLineValueLink(ownerID: line, valueID: AttributeValueID(Int32($0))) }
+                    bomLineValueLinks += attributeRows.combinations[variant.id]!.map {
+                        BoMLineValueLink(ownerID: line, valueID: AttributeValueID(Int32($0)))
+                    }
                 }
             }
             kitIndex += 1

@@ -177,9 +177,11 @@ public struct OdooCatalogue: Sendable {
                 let size = Self.sizes[(ordinal / Self.colors.count) % Self.sizes.count]
                 // Every 500th variant shares its SKU with the previous one, and every 250th has none, as in real data.
                 let sku: String? =
-                    variantID % 250 == 0 ? nil
-                    : variantID % 500 == 1 && variantID > 1 ? variants.last?.sku
-                    : "\(noun)-\(templateID)-\(color)-\(size)"
+                    variantID % 250 == 0
+                    ? nil
+                    : variantID % 500 == 1 && variantID > 1
+                        ? variants.last?.sku
+                        : "\(noun)-\(templateID)-\(color)-\(size)"
                 variants.append(
                     ProductVariant(
                         id: VariantID(variantID),
@@ -225,7 +227,8 @@ public struct OdooCatalogue: Sendable {
                 quantID += 1
                 // One quant in 50 has a second row for the same key, as Odoo leaves them until it merges.
                 if Int.random(in: 0..<50, using: &random) == 0 {
-                    quants.append(Quant(id: QuantID(quantID), variantID: variant.id, locationID: location, quantity: Quantity(units: 1), reserved: .zero))
+                    quants.append(
+                        Quant(id: QuantID(quantID), variantID: variant.id, locationID: location, quantity: Quantity(units: 1), reserved: .zero))
                     quantID += 1
                 }
             }

@@ -162,7 +162,9 @@ public struct OdooOperations: Sendable {
             bomLines[line.id] = line
             return [.upsertBoMLine(line)]
         case 8..<12:
-            guard let component = variants.randomElement(using: &random), let template = templateOf[component].flatMap({ templates[$0] }) else { return [] }
+            guard let component = variants.randomElement(using: &random), let template = templateOf[component].flatMap({ templates[$0] }) else {
+                return []
+            }
             let line = BoMLine(
                 id: BoMLineID(nextLineID), bomID: bomID, componentID: component, quantity: Quantity(units: Int.random(in: 1...3, using: &random)),
                 unitID: template.unitID, sequence: Int32(lines.count + 1)

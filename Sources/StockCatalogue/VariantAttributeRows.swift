@@ -67,7 +67,8 @@ public struct VariantAttributeRows: Sendable {
                 lines.append(line)
                 var ptavByIndex: [Int: Int] = [:]
                 for index in used {
-                    values.append(Value(id: nextValue, valueID: valueID(index), lineID: line.id, templateID: template.id.rawValue, attributeID: attributeID))
+                    values.append(
+                        Value(id: nextValue, valueID: valueID(index), lineID: line.id, templateID: template.id.rawValue, attributeID: attributeID))
                     ptavByIndex[index] = nextValue
                     nextValue += 1
                 }

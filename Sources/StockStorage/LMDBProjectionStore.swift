@@ -433,12 +433,13 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             try reader.finish()
             return Checkpoint(position: position, commitTime: time)
         }
-        let cursor: UInt64 = try transaction.withValue(forKey: MetaKey.changeCursor, in: meta) { bytes in
-            var reader = RowReader(bytes)
-            let value: UInt64 = try reader.read()
-            try reader.finish()
-            return value
-        } ?? 0
+        let cursor: UInt64 =
+            try transaction.withValue(forKey: MetaKey.changeCursor, in: meta) { bytes in
+                var reader = RowReader(bytes)
+                let value: UInt64 = try reader.read()
+                try reader.finish()
+                return value
+            } ?? 0
         return (checkpoint, cursor)
     }
 

@@ -9,7 +9,8 @@ import StockProjection
 /// catalogue (`odoo-fixtures catalogue`), at a steady rate, as real SQL transactions.
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write Odoo-style stock transactions (receipts, reservations, deliveries, transfers, scrap, merges) into a database at a steady rate."
+        abstract:
+            "Write Odoo-style stock transactions (receipts, reservations, deliveries, transfers, scrap, merges) into a database at a steady rate."
     )
     @OptionGroup var options: FixtureOptions
 
@@ -32,7 +33,8 @@ struct Simulate: ParsableCommand {
         var current: [Quant] = []
         let rows = try connection.execute("SELECT id, product_id, location_id, coalesce(quantity, 0), reserved_quantity FROM stock_quant")
         for row in rows.rows {
-            guard let id = row[0].flatMap({ Int32($0) }), let product = row[1].flatMap({ Int32($0) }), let location = row[2].flatMap({ Int32($0) }) else { continue }
+            guard let id = row[0].flatMap({ Int32($0) }), let product = row[1].flatMap({ Int32($0) }), let location = row[2].flatMap({ Int32($0) })
+            else { continue }
             current.append(
                 Quant(
                     id: QuantID(id), variantID: VariantID(product), locationID: LocationID(location),

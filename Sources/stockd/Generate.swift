@@ -1,7 +1,7 @@
 import ArgumentParser
 import CatalogueCommandLine
-import StockCatalogue
 import Logging
+import StockCatalogue
 import StockProjection
 import StockStorage
 import StockdApp
@@ -21,7 +21,9 @@ struct Generate: AsyncParsableCommand {
             let logger = options.logger(configuration)
             let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
             let catalogue = try CatalogueImport.run(shape: shape.shape, into: runtime.projection, store: runtime.store)
-            print("generated \(catalogue.variants.count) variants, \(catalogue.quants.count) quants, \(catalogue.locations.count) locations, \(catalogue.warehouses.count) warehouses into \(configuration.store.path)")
+            print(
+                "generated \(catalogue.variants.count) variants, \(catalogue.quants.count) quants, \(catalogue.locations.count) locations, \(catalogue.warehouses.count) warehouses into \(configuration.store.path)"
+            )
         }
     }
 }

@@ -21,8 +21,10 @@ struct Inspect: AsyncParsableCommand {
             let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
             let info = try runtime.store.info()
             let snapshot = runtime.projection.snapshot()
-            print(json ? StoreReport.json(info: info, snapshot: snapshot, loadSeconds: runtime.loadSeconds)
-                  : StoreReport.text(info: info, snapshot: snapshot, loadSeconds: runtime.loadSeconds))
+            print(
+                json
+                    ? StoreReport.json(info: info, snapshot: snapshot, loadSeconds: runtime.loadSeconds)
+                    : StoreReport.text(info: info, snapshot: snapshot, loadSeconds: runtime.loadSeconds))
         }
     }
 }

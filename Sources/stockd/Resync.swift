@@ -25,7 +25,9 @@ struct Resync: AsyncParsableCommand {
             let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
             try feed.resyncNow()
             let snapshot = runtime.projection.snapshot()
-            print("resynced: checkpoint \(snapshot.checkpoint?.description ?? "-"), \(snapshot.counts.quants) quants, \(snapshot.counts.variants) variants")
+            print(
+                "resynced: checkpoint \(snapshot.checkpoint?.description ?? "-"), \(snapshot.counts.quants) quants, \(snapshot.counts.variants) variants"
+            )
         }
     }
 }

@@ -10,7 +10,9 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(name: .customLong("token"), help: "A bearer token and its scopes, TOKEN:read or TOKEN:read,admin (repeatable; also STOCKD_HTTP_TOKENS, ';'-separated).")
+    @Option(
+        name: .customLong("token"),
+        help: "A bearer token and its scopes, TOKEN:read or TOKEN:read,admin (repeatable; also STOCKD_HTTP_TOKENS, ';'-separated).")
     var tokens: [String] = []
 
     @Flag(name: .customLong("insecure-no-auth"), help: "Allow listening on a non-loopback address without any token.")
@@ -37,7 +39,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("request-timeout"), help: "Seconds a request may wait for its response to start (http.request_timeout_seconds).")
     var requestTimeout: Int?
 
-    @Option(name: .customLong("write-timeout"), help: "Seconds a client may take no output before its connection is closed (http.write_timeout_seconds).")
+    @Option(
+        name: .customLong("write-timeout"), help: "Seconds a client may take no output before its connection is closed (http.write_timeout_seconds).")
     var writeTimeout: Int?
 
     @Option(name: .customLong("status-every"), help: "Log the feed's status every N seconds (0: never).")

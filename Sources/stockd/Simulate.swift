@@ -1,7 +1,7 @@
 import ArgumentParser
 import CatalogueCommandLine
-import StockCatalogue
 import Logging
+import StockCatalogue
 import StockProjection
 import StockStorage
 import StockdApp
@@ -34,7 +34,9 @@ struct Simulate: AsyncParsableCommand {
                 catalogue: catalogue, runtime: runtime, seconds: seconds, transactionsPerSecond: rate, logger: logger
             )
             let perSecond = Int(Double(summary.transactions) / max(summary.seconds, 0.001))
-            print("applied \(summary.transactions) transactions (\(summary.rowChanges) row changes) in \(summary.commits) LMDB commits over \(String(summary.seconds.rounded())) s: \(perSecond) transactions/s")
+            print(
+                "applied \(summary.transactions) transactions (\(summary.rowChanges) row changes) in \(summary.commits) LMDB commits over \(String(summary.seconds.rounded())) s: \(perSecond) transactions/s"
+            )
             print("checkpoint \(runtime.projection.snapshot().checkpoint?.description ?? "-")")
         }
     }

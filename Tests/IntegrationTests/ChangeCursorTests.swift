@@ -5,8 +5,8 @@ import OdooReplication
 import StockCatalogue
 import StockProjection
 import StockStorage
-import Testing
 import TestSupport
+import Testing
 
 /// Change-feed cursors across restarts and resyncs of the live feed: valid after a clean restart (the log is
 /// stored with the rows), expired (410) after a resync or an unclean end, never read into another log.
@@ -40,7 +40,8 @@ struct ChangeCursorTests {
         harness.feed.requestResync()
         try harness.wait(for: "the resync") { harness.feed.status.resyncAttempts >= 1 && harness.feed.status.phase == .streaming }
         // Until the new log's positions pass the old cursors': a bare position would then read a partial list.
-        for _ in 0..<40 where ChangeCursor.decode(harness.projection.snapshot().changeCursor).position <= ChangeCursor.decode(before.nextCursor).position {
+        for _ in 0..<40
+        where ChangeCursor.decode(harness.projection.snapshot().changeCursor).position <= ChangeCursor.decode(before.nextCursor).position {
             try writer.write(10, to: database)
             try harness.waitUntilCaughtUp()
         }

@@ -114,7 +114,11 @@ struct CrashRecoveryTests {
         let background = Thread { [writer] in
             var writer = writer
             while !progress.stopped.load(ordering: .acquiring) {
-                if (try? writer.write(2, to: database)) != nil { progress.written.add(2, ordering: .relaxed) } else { Thread.sleep(forTimeInterval: 0.05) }
+                if (try? writer.write(2, to: database)) != nil {
+                    progress.written.add(2, ordering: .relaxed)
+                } else {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
             }
         }
         background.start()

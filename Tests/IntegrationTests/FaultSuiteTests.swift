@@ -5,8 +5,8 @@ import OdooReplication
 import StockCatalogue
 import StockProjection
 import StockStorage
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc

@@ -5,8 +5,8 @@ import OdooReplication
 import StockCatalogue
 import StockProjection
 import StockStorage
-import Testing
 import TestSupport
+import Testing
 
 /// The live feed under faults, against the real PostgreSQL and a real store: each fault either leaves the figures
 /// exact or is reported loudly (phase, last error, readiness), and nothing is confirmed to PostgreSQL that the

@@ -47,7 +47,8 @@ final class FeedHarness {
     }
 
     static func configuration(_ database: TestDatabase) -> FeedConfiguration {
-        FeedConfiguration(dsn: database.dsn, slot: database.slot, statusIntervalMilliseconds: 100, initialBackoffMilliseconds: 50, maxBackoffMilliseconds: 500)
+        FeedConfiguration(
+            dsn: database.dsn, slot: database.slot, statusIntervalMilliseconds: 100, initialBackoffMilliseconds: 50, maxBackoffMilliseconds: 500)
     }
 
     /// Stops the feed, reopens the store from disk, and starts a new feed from its checkpoint (a restart).
@@ -84,7 +85,9 @@ final class FeedHarness {
             if caughtUp >= target, status.phase == .streaming { return }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        let slots = (try? database.connect().execute("SELECT slot_name, database, active, wal_status, confirmed_flush_lsn::text FROM pg_replication_slots").rows) ?? []
+        let slots =
+            (try? database.connect().execute("SELECT slot_name, database, active, wal_status, confirmed_flush_lsn::text FROM pg_replication_slots")
+                .rows) ?? []
         throw PostgresError(kind: .connection, message: "feed did not catch up with \(target) in \(timeout) s: \(feed.status); slots: \(slots)")
     }
 }

@@ -3,8 +3,8 @@ import OdooFixtures
 import OdooReplication
 import StockCatalogue
 import StockProjection
-import Testing
 import TestSupport
+import Testing
 
 /// Kits (phantom BoMs) against the independent Python reference `tools/odoo_kit_oracle.py`, which reads the same
 /// database: a catalogue with kits, the live feed, random operations including BoM edits, then every kit's on-hand
@@ -51,7 +51,8 @@ struct KitOracleTests {
 
     @Test(arguments: OdooVersion.allCases)
     func kitFiguresEqualOdoo(version: OdooVersion) throws {
-        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 600, warehouses: 2, shelvesPerWarehouse: 1, levelsPerVariant: 3, kits: 20, seed: 5))
+        let catalogue = OdooCatalogue(
+            shape: CatalogueShape(variants: 600, warehouses: 2, shelvesPerWarehouse: 1, levelsPerVariant: 3, kits: 20, seed: 5))
         #expect(catalogue.boms.contains { $0.isKit && $0.variantID == nil })
         #expect(!catalogue.bomLineValueLinks.isEmpty)
         let database = try ReplicationFeedTests.prepare(version, catalogue: catalogue)
@@ -91,7 +92,8 @@ struct KitOracleTests {
                 if figures.onHand != onHand || figures.free != free {
                     mismatches += 1
                     if mismatches <= 5 {
-                        Issue.record("kit \(kit.variantID) in \(scope), Odoo \(version): stockd \(figures.onHand)/\(figures.free), oracle \(onHand)/\(free)")
+                        Issue.record(
+                            "kit \(kit.variantID) in \(scope), Odoo \(version): stockd \(figures.onHand)/\(figures.free), oracle \(onHand)/\(free)")
                     }
                 }
             }

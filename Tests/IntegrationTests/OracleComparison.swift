@@ -45,7 +45,9 @@ enum OracleComparison {
                 let variant = VariantID(Int32(row[0]!)!)
                 if snapshot.isKit(variant) {
                     // A kit's figures come from its components (KitOracleTests).
-                    #expect(phantomVariants.contains(variant.rawValue), "variant \(variant) is taken for a kit without a phantom BoM", sourceLocation: sourceLocation)
+                    #expect(
+                        phantomVariants.contains(variant.rawValue), "variant \(variant) is taken for a kit without a phantom BoM",
+                        sourceLocation: sourceLocation)
                     continue
                 }
                 let onHand = try Quantity(parsing: row[1] ?? "0")

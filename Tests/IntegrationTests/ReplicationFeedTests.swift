@@ -95,7 +95,9 @@ struct ReplicationFeedTests {
         while Date() < deadline {
             // A checkpoint-less keepalive arrives within wal_sender_timeout / 2; ask for a switch to speed it up.
             _ = try? connection.execute("SELECT pg_switch_wal()")
-            let text = try connection.execute("SELECT confirmed_flush_lsn::text AS c FROM pg_replication_slots WHERE database = current_database()").value("c") ?? "0/0"
+            let text =
+                try connection.execute("SELECT confirmed_flush_lsn::text AS c FROM pg_replication_slots WHERE database = current_database()").value(
+                    "c") ?? "0/0"
             confirmed = ReplicationSlot.parseLSN(text) ?? 0
             if confirmed >= written { break }
             Thread.sleep(forTimeInterval: 0.2)

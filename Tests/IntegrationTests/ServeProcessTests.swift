@@ -5,8 +5,8 @@ import OdooReplication
 import StockCatalogue
 import StockProjection
 import StockStorage
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +22,9 @@ struct ServeProcessTests {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -94,7 +96,9 @@ struct ServeProcessTests {
         let port = Self.freePort()
         let process = Process()
         process.executableURL = CrashRecoveryTests.stockdExecutable
-        process.arguments = ["serve", "--dsn", database.dsn, "--store", directory.path + "/store", "--port", "\(port)", "--log-level", "info", "--status-every", "0"]
+        process.arguments = [
+            "serve", "--dsn", database.dsn, "--store", directory.path + "/store", "--port", "\(port)", "--log-level", "info", "--status-every", "0",
+        ]
         process.environment = ProcessInfo.processInfo.environment.merging(["STOCKD_SOURCE_SLOT": database.slot]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: log)

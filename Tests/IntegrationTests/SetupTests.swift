@@ -125,7 +125,8 @@ struct SetupTests {
             case .forAllTables: return "CREATE PUBLICATION stockd FOR ALL TABLES"
             case .columnListWithEveryColumnStockdReads:
                 return "CREATE PUBLICATION stockd FOR TABLE \(others), public.stock_quant (id, product_id, location_id, quantity, reserved_quantity)"
-            case .viaPartitionRoot: return "CREATE PUBLICATION stockd FOR TABLE \(tables.joined(separator: ", ")) WITH (publish_via_partition_root = true)"
+            case .viaPartitionRoot:
+                return "CREATE PUBLICATION stockd FOR TABLE \(tables.joined(separator: ", ")) WITH (publish_via_partition_root = true)"
             }
         }
     }
@@ -236,11 +237,12 @@ struct SetupTests {
             let deadline = Date().addingTimeInterval(20)
             var waiting = 0
             while waiting < 2 && Date() < deadline {
-                waiting = Int(
-                    try watcher.execute(
-                        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'stockd' AND wait_event_type = 'Lock'"
-                    ).value("n") ?? "0"
-                ) ?? 0
+                waiting =
+                    Int(
+                        try watcher.execute(
+                            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'stockd' AND wait_event_type = 'Lock'"
+                        ).value("n") ?? "0"
+                    ) ?? 0
                 if waiting < 2 { usleep(20_000) }
             }
             #expect(waiting == 2, "both setups should be waiting inside the statement")
@@ -312,7 +314,9 @@ struct SetupTests {
         try Self.runAsDBA(["GRANT SELECT ON \(others) TO \(member.role)"], in: database)
         let asMember = try SourceSetup(dsn: member.dsn, publication: "stockd").run()
         #expect(asMember.ready, "\(asMember.lines) \(asMember.sqlForDBA)")
-        #expect(asMember.warnings.first?.hasPrefix("role \(member.role) is a member of \(owner.role), which owns Odoo's tables (stock_quant)") == true, "\(asMember.warnings)")
+        #expect(
+            asMember.warnings.first?.hasPrefix("role \(member.role) is a member of \(owner.role), which owns Odoo's tables (stock_quant)") == true,
+            "\(asMember.warnings)")
     }
 
     // MARK: - The command

@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import OdooReplication
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -56,7 +56,9 @@ final class StockdProcess {
     init(database: TestDatabase, store: String, environment extra: [String: String] = [:]) throws {
         process.executableURL = CrashRecoveryTests.stockdExecutable
         process.arguments = ["serve", "--dsn", database.dsn, "--store", store, "--port", "\(port)", "--log-level", "error", "--status-every", "0"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["STOCKD_SOURCE_SLOT": database.slot], uniquingKeysWith: { $1 }).merging(extra) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["STOCKD_SOURCE_SLOT": database.slot], uniquingKeysWith: { $1 }).merging(
+            extra
+        ) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import LibPQ
+import TestSupport
 
 /// A throwaway database in the test cluster that `scripts/pg-test.sh` started (`STOCKD_TEST_PGPORT`), dropped
 /// (with its replication slots) when the test is done with it.

@@ -97,7 +97,8 @@ import Testing
                 do {
                     while !writerDone.value {
                         try environment.withReadTransaction { transaction in
-                            let total = try transaction.get([0xFF, 0xFF, 0xFF, 0xFF, 0xFF], in: database)
+                            let total =
+                                try transaction.get([0xFF, 0xFF, 0xFF, 0xFF, 0xFF], in: database)
                                 .map(UInt64.init(bigEndianBytes:)) ?? 0
                             var rows: UInt64 = 0
                             try transaction.forEach(in: database) { key, value in

@@ -94,7 +94,7 @@ import Testing
             try environment.withReadTransaction { transaction in
                 let (first, last, visits) = try transaction.withCursor(in: database) { cursor in
                     var visits = 0
-                    try cursor.forEach { _, _ in
+                    try cursor.forEach(from: nil) { _, _ in
                         visits += 1
                         return .continue
                     }

@@ -79,10 +79,18 @@ import Testing
         for _ in 0..<4_000 {
             for change in operations.next().changes {
                 switch change {
-                case .upsertBoMLine: kinds.insert("line"); edits += 1
-                case .deleteBoMLine: kinds.insert("delete"); edits += 1
-                case .upsertBoM: kinds.insert("bom"); edits += 1
-                case .upsertTemplate: kinds.insert("template"); edits += 1
+                case .upsertBoMLine:
+                    kinds.insert("line")
+                    edits += 1
+                case .deleteBoMLine:
+                    kinds.insert("delete")
+                    edits += 1
+                case .upsertBoM:
+                    kinds.insert("bom")
+                    edits += 1
+                case .upsertTemplate:
+                    kinds.insert("template")
+                    edits += 1
                 default: break
                 }
             }
@@ -110,8 +118,13 @@ import Testing
         #expect(try count("SELECT count(*) FROM product_variant_combination") == String(catalogue.variantValueLinks.count))
         #expect(try count("SELECT count(*) FROM product_template_attribute_value") == String(catalogue.attributeValues.count))
         // Stored related columns agree with their sources; restricted lines point at their BoM template's values.
-        #expect(try count("SELECT count(*) FROM mrp_bom_line l JOIN product_product p ON p.id = l.product_id WHERE l.product_tmpl_id <> p.product_tmpl_id") == "0")
-        #expect(try count("SELECT count(*) FROM mrp_bom_line l JOIN mrp_bom b ON b.id = l.bom_id WHERE l.company_id IS DISTINCT FROM b.company_id") == "0")
+        #expect(
+            try count(
+                "SELECT count(*) FROM mrp_bom_line l JOIN product_product p ON p.id = l.product_id WHERE l.product_tmpl_id <> p.product_tmpl_id")
+                == "0")
+        #expect(
+            try count("SELECT count(*) FROM mrp_bom_line l JOIN mrp_bom b ON b.id = l.bom_id WHERE l.company_id IS DISTINCT FROM b.company_id") == "0"
+        )
         #expect(
             try count(
                 """
@@ -121,7 +134,8 @@ import Testing
                 """
             ) == "0"
         )
-        #expect(try count("SELECT count(*) FROM stock_quant q JOIN product_product p ON p.id = q.product_id WHERE p.default_code LIKE 'KIT-%'") == "0")
+        #expect(
+            try count("SELECT count(*) FROM stock_quant q JOIN product_product p ON p.id = q.product_id WHERE p.default_code LIKE 'KIT-%'") == "0")
         // The sequences moved past the rows, so Odoo-style inserts of new BoM lines work.
         #expect(try count("SELECT nextval('mrp_bom_line_id_seq')") == String(catalogue.bomLines.count + 1))
 

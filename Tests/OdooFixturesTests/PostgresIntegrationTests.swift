@@ -26,8 +26,10 @@ struct PostgresIntegrationTests {
         // The catalogue landed as Odoo computes it.
         try expectLocations(in: database, equal: catalogue.locations, warehouses: catalogue.warehouses)
         try expectQuants(in: database, equal: catalogue.quants)
-        try expectFigures(in: database, catalogue: catalogue, locations: catalogue.locations, warehouses: catalogue.warehouses, quants: catalogue.quants)
-        let storableColumn = version.hasIsStorable ? "sum(is_storable::int)" : "count(*) FILTER (WHERE type = 'product' AND detailed_type = 'product')"
+        try expectFigures(
+            in: database, catalogue: catalogue, locations: catalogue.locations, warehouses: catalogue.warehouses, quants: catalogue.quants)
+        let storableColumn =
+            version.hasIsStorable ? "sum(is_storable::int)" : "count(*) FILTER (WHERE type = 'product' AND detailed_type = 'product')"
         let storable = try database.run("SELECT \(storableColumn) FROM product_template;").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(storable == String(catalogue.templates.filter(\.storable).count))
         let nextID = try database.run("SELECT nextval('stock_quant_id_seq');").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -81,7 +83,9 @@ struct PostgresIntegrationTests {
         try expectLocations(in: database, equal: locations, warehouses: warehouses)
         #expect(try database.run("SELECT active FROM product_product WHERE id = \(variant.id);").hasPrefix("f"))
         let flipped = version.hasIsStorable ? "is_storable::text" : "detailed_type || '/' || type"
-        #expect(try database.run("SELECT \(flipped) FROM product_template WHERE id = \(template.id);").hasPrefix(version.hasIsStorable ? "false" : "consu/consu"))
+        #expect(
+            try database.run("SELECT \(flipped) FROM product_template WHERE id = \(template.id);").hasPrefix(
+                version.hasIsStorable ? "false" : "consu/consu"))
         #expect(try database.run("SELECT name FROM stock_location WHERE id = \(locations[renamedIndex].id);").hasPrefix("Bay 9"))
         try expectFigures(in: database, catalogue: catalogue, locations: locations, warehouses: warehouses, quants: quants)
 
@@ -91,8 +95,10 @@ struct PostgresIntegrationTests {
             id: LocationID(5_000), parentID: target.id, parentPath: target.parentPath + "5000/", completeName: "WH2/Stock/Bin",
             usage: .internal, companyID: CompanyID(1), active: true
         )
-        let newQuant = Quant(id: QuantID(900_000), variantID: catalogue.variants[0].id, locationID: bin.id, quantity: Quantity(rawValue: 1_234_567), reserved: .zero)
-        let upserts = SourceTransaction(checkpoint: Checkpoint(position: 2), changes: [.upsertLocation(bin), .upsertLocation(bin), .upsertQuant(newQuant)])
+        let newQuant = Quant(
+            id: QuantID(900_000), variantID: catalogue.variants[0].id, locationID: bin.id, quantity: Quantity(rawValue: 1_234_567), reserved: .zero)
+        let upserts = SourceTransaction(
+            checkpoint: Checkpoint(position: 2), changes: [.upsertLocation(bin), .upsertLocation(bin), .upsertQuant(newQuant)])
         try database.run(OdooSQL.transactionScript(for: upserts, existingQuantIDs: &existing, version: version))
         let binRow = try database.run("SELECT name, complete_name, warehouse_id FROM stock_location WHERE id = 5000;")
         #expect(binRow.hasPrefix("Bin|WH2/Stock/Bin|2"))
@@ -106,7 +112,9 @@ struct PostgresIntegrationTests {
     // MARK: - Checks
 
     private func expectLocations(in database: Psql, equal locations: [Location], warehouses: [Warehouse]) throws {
-        let output = try database.run("SELECT id, coalesce(location_id::text, ''), parent_path, complete_name, coalesce(warehouse_id::text, '') FROM stock_location ORDER BY id;")
+        let output = try database.run(
+            "SELECT id, coalesce(location_id::text, ''), parent_path, complete_name, coalesce(warehouse_id::text, '') FROM stock_location ORDER BY id;"
+        )
         let rows = output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
         let expected = locations.sorted { $0.id < $1.id }
         #expect(rows.count == expected.count)

@@ -12,9 +12,13 @@ import Testing
 
     @Test func quantUpsertsUpdateExistingRowsAndInsertNewOnes() {
         var existing: Set<QuantID> = [QuantID(1)]
-        let updated = Quant(id: QuantID(1), variantID: VariantID(3), locationID: LocationID(9), quantity: Quantity(rawValue: 12_500_001), reserved: Quantity(units: 2))
+        let updated = Quant(
+            id: QuantID(1), variantID: VariantID(3), locationID: LocationID(9), quantity: Quantity(rawValue: 12_500_001), reserved: Quantity(units: 2)
+        )
         let inserted = Quant(id: QuantID(77), variantID: VariantID(4), locationID: LocationID(3), quantity: Quantity(rawValue: -1), reserved: .zero)
-        let statements = OdooSQL.statements(for: Self.transaction([.upsertQuant(updated), .upsertQuant(inserted), .upsertQuant(inserted)]), existingQuantIDs: &existing, version: .v16)
+        let statements = OdooSQL.statements(
+            for: Self.transaction([.upsertQuant(updated), .upsertQuant(inserted), .upsertQuant(inserted)]), existingQuantIDs: &existing, version: .v16
+        )
         #expect(statements.count == 3)
         #expect(
             statements[0]
@@ -39,7 +43,8 @@ import Testing
     @Test func transactionScriptWrapsInBeginAndCommit() {
         var existing: Set<QuantID> = []
         let quant = Quant(id: QuantID(5), variantID: VariantID(1), locationID: LocationID(9), quantity: Quantity(units: 1), reserved: .zero)
-        let script = OdooSQL.transactionScript(for: Self.transaction([.upsertQuant(quant), .deleteQuant(QuantID(5))]), existingQuantIDs: &existing, version: .v17)
+        let script = OdooSQL.transactionScript(
+            for: Self.transaction([.upsertQuant(quant), .deleteQuant(QuantID(5))]), existingQuantIDs: &existing, version: .v17)
         #expect(script.hasPrefix("BEGIN;\nINSERT INTO stock_quant "))
         #expect(script.hasSuffix(";\nDELETE FROM stock_quant WHERE id = 5;\nCOMMIT;\n"))
         var empty: Set<QuantID> = []
@@ -58,7 +63,10 @@ import Testing
         let statements = renderer.statements(for: .upsertLocation(moved))
         #expect(statements.count == 1)
         let sql = statements[0]
-        #expect(sql.hasPrefix("UPDATE stock_location SET complete_name = 'WH2/Stock/Shelf 1', location_id = \(target.id), parent_path = '\(moved.parentPath)', warehouse_id = (SELECT w.id FROM stock_warehouse w"))
+        #expect(
+            sql.hasPrefix(
+                "UPDATE stock_location SET complete_name = 'WH2/Stock/Shelf 1', location_id = \(target.id), parent_path = '\(moved.parentPath)', warehouse_id = (SELECT w.id FROM stock_warehouse w"
+            ))
         #expect(!sql.contains("name = 'Shelf 1'"))  // the name itself did not change
         #expect(!sql.contains("usage ="))
         #expect(sql.hasSuffix("WHERE id = \(shelf.id)"))
@@ -112,7 +120,9 @@ import Testing
         )
         let statements = OdooSQL.statements(for: Self.transaction([.upsertLocation(location)]), existingQuantIDs: &existing, version: .v18)
         #expect(statements.count == 1)
-        #expect(statements[0].hasPrefix("INSERT INTO stock_location (id, name, complete_name, usage, location_id, parent_path, company_id, active, warehouse_id, create_uid"))
+        #expect(
+            statements[0].hasPrefix(
+                "INSERT INTO stock_location (id, name, complete_name, usage, location_id, parent_path, company_id, active, warehouse_id, create_uid"))
         #expect(statements[0].contains("VALUES (500, 'Bin', 'WH/Stock/Bin', 'internal', 9, '1/8/9/500/', 1, true, (SELECT w.id"))
         #expect(statements[0].contains(" ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,"))
     }
@@ -121,7 +131,10 @@ import Testing
         var renderer = OdooChangeRenderer(version: .v16, catalogue: Self.catalogue)
         let template = ProductTemplate(id: TemplateID(999), storable: true, unitID: UnitID(1), active: true)
         let sql = renderer.statements(for: .upsertTemplate(template))[0]
-        #expect(sql.hasPrefix("INSERT INTO product_template (id, name, detailed_type, type, uom_id, uom_po_id, active, categ_id, tracking, sale_ok, purchase_ok, create_uid"))
+        #expect(
+            sql.hasPrefix(
+                "INSERT INTO product_template (id, name, detailed_type, type, uom_id, uom_po_id, active, categ_id, tracking, sale_ok, purchase_ok, create_uid"
+            ))
         #expect(sql.contains("'{\"en_US\": \"Product 999\"}'"))
         #expect(!sql.contains("ON CONFLICT"))
     }

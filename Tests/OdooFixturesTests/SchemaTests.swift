@@ -42,12 +42,17 @@ import Testing
         #expect(!OdooSchema.columns(of: "stock_location", version: .v18).contains("return_location"))
         for version in OdooVersion.allCases {
             let columns = OdooSchema.columns(of: "stock_location", version: version)
-            for column in ["parent_path", "complete_name", "usage", "location_id", "company_id", "active", "scrap_location", "replenish_location", "warehouse_id"] {
+            for column in [
+                "parent_path", "complete_name", "usage", "location_id", "company_id", "active", "scrap_location", "replenish_location",
+                "warehouse_id",
+            ] {
                 #expect(columns.contains(column), "\(version) stock_location.\(column)")
             }
         }
         #expect(OdooSchema.ddl(for: .v16).contains("REFERENCES stock_location(id) ON DELETE CASCADE"))
-        #expect(OdooSchema.ddl(for: .v18).contains("stock_location_location_id_fkey FOREIGN KEY (location_id) REFERENCES stock_location(id) ON DELETE SET NULL"))
+        #expect(
+            OdooSchema.ddl(for: .v18).contains(
+                "stock_location_location_id_fkey FOREIGN KEY (location_id) REFERENCES stock_location(id) ON DELETE SET NULL"))
     }
 
     @Test(arguments: OdooVersion.allCases)
@@ -145,7 +150,9 @@ import Testing
         #expect(script.contains("pg_get_serial_sequence"))
         #expect(script.contains("'stock_quant'"))
         // Every data line has as many fields as its header names.
-        for table in ["stock_quant", "stock_location", "stock_warehouse", "product_product", "product_template", "uom_uom", "product_variant_combination"] {
+        for table in [
+            "stock_quant", "stock_location", "stock_warehouse", "product_product", "product_template", "uom_uom", "product_variant_combination",
+        ] {
             guard let header = Self.copyHeader(script, table: table) else {
                 Issue.record("no COPY for \(table)")
                 continue

@@ -7,7 +7,9 @@ import Testing
     /// The same template row as Odoo 16 and Odoo 18 write it, with different column sets and orders.
     @Test func storableFollowsTypeIn16AndIsStorableIn18() throws {
         let odoo16 = try OdooTableMapper(table: .templates, columns: ["id", "name", "detailed_type", "type", "uom_id", "x_studio_note", "active"])
-        let change16 = try odoo16.upsert([.text("7"), .text("{\"en_US\": \"Chair\"}"), .text("product"), .text("product"), .text("1"), .null, .text("t")])
+        let change16 = try odoo16.upsert([
+            .text("7"), .text("{\"en_US\": \"Chair\"}"), .text("product"), .text("product"), .text("1"), .null, .text("t"),
+        ])
         #expect(change16 == .upsertTemplate(ProductTemplate(id: TemplateID(7), storable: true, unitID: UnitID(1), active: true)))
         let consumable16 = try odoo16.upsert([.text("8"), .null, .text("consu"), .text("consu"), .text("1"), .null, .text("t")])
         #expect(consumable16 == .upsertTemplate(ProductTemplate(id: TemplateID(8), storable: false, unitID: UnitID(1), active: true)))
@@ -23,7 +25,12 @@ import Testing
             columns: ["id", "lot_id", "reserved_quantity", "location_id", "x_custom", "quantity", "product_id", "in_date"]
         )
         let change = try mapper.upsert([.text("5"), .null, .text("1.25"), .text("8"), .text("whatever"), .null, .text("42"), .text("2026-01-01")])
-        #expect(change == .upsertQuant(Quant(id: QuantID(5), variantID: VariantID(42), locationID: LocationID(8), quantity: .zero, reserved: Quantity(rawValue: 1_250_000))))
+        #expect(
+            change
+                == .upsertQuant(
+                    Quant(
+                        id: QuantID(5), variantID: VariantID(42), locationID: LocationID(8), quantity: .zero, reserved: Quantity(rawValue: 1_250_000))
+                ))
         #expect(try mapper.delete([.text("5"), .null, .null, .null, .null, .null, .null, .null]) == .deleteQuant(QuantID(5)))
     }
 
@@ -40,9 +47,12 @@ import Testing
 
     @Test func unchangedToastKeepsThePreviousValue() throws {
         let projection = StockProjection()
-        let location = Location(id: LocationID(8), parentID: LocationID(7), parentPath: "1/7/8/", completeName: "WH/Stock", usage: .internal, companyID: CompanyID(1), active: true)
+        let location = Location(
+            id: LocationID(8), parentID: LocationID(7), parentPath: "1/7/8/", completeName: "WH/Stock", usage: .internal, companyID: CompanyID(1),
+            active: true)
         try projection.apply([SourceTransaction(checkpoint: Checkpoint(position: 1), changes: [.upsertLocation(location)])])
-        let mapper = try OdooTableMapper(table: .locations, columns: ["id", "name", "location_id", "parent_path", "complete_name", "usage", "company_id", "active"])
+        let mapper = try OdooTableMapper(
+            table: .locations, columns: ["id", "name", "location_id", "parent_path", "complete_name", "usage", "company_id", "active"])
         let change = try mapper.upsert(
             [.text("8"), .text("Stock"), .text("7"), .text("1/7/8/"), .unchanged, .text("internal"), .text("1"), .text("f")],
             current: projection.snapshot()
@@ -51,12 +61,16 @@ import Testing
         archived.active = false
         #expect(change == .upsertLocation(archived))
         #expect(throws: OdooMappingError.self) {
-            try mapper.upsert([.text("9"), .text("X"), .null, .text("9/"), .unchanged, .text("view"), .null, .text("t")], current: projection.snapshot())
+            try mapper.upsert(
+                [.text("9"), .text("X"), .null, .text("9/"), .unchanged, .text("view"), .null, .text("t")], current: projection.snapshot())
         }
     }
 
     @Test func selectColumnsTakeOnlyWhatTheTableHas() {
-        #expect(OdooTableMapper.selectColumns(for: .templates, available: ["id", "uom_id", "active", "is_storable", "type", "name"]) == ["id", "uom_id", "active", "type", "is_storable"])
+        #expect(
+            OdooTableMapper.selectColumns(for: .templates, available: ["id", "uom_id", "active", "is_storable", "type", "name"]) == [
+                "id", "uom_id", "active", "type", "is_storable",
+            ])
         #expect(OdooTableMapper.selectColumns(for: .warehouses, available: []).contains("lot_stock_id"))
     }
 }
@@ -84,29 +98,34 @@ import Testing
     @Test func bomRowsMapByName() throws {
         let mapper = try OdooTableMapper(
             table: .boms,
-            columns: ["consumption", "id", "sequence", "type", "product_qty", "product_id", "product_tmpl_id", "company_id", "active", "product_uom_id", "code"]
+            columns: [
+                "consumption", "id", "sequence", "type", "product_qty", "product_id", "product_tmpl_id", "company_id", "active", "product_uom_id",
+                "code",
+            ]
         )
         let kit = try mapper.upsert([
             .text("warning"), .text("4"), .null, .text("phantom"), .text("2.0"), .null, .text("9"), .text("1"), .text("t"), .text("1"), .null,
         ])
         #expect(
-            kit == .upsertBoM(
-                BillOfMaterials(
-                    id: BoMID(4), templateID: TemplateID(9), variantID: nil, isKit: true, quantity: Quantity(units: 2), unitID: UnitID(1),
-                    active: true, sequence: nil, companyID: CompanyID(1)
+            kit
+                == .upsertBoM(
+                    BillOfMaterials(
+                        id: BoMID(4), templateID: TemplateID(9), variantID: nil, isKit: true, quantity: Quantity(units: 2), unitID: UnitID(1),
+                        active: true, sequence: nil, companyID: CompanyID(1)
+                    )
                 )
-            )
         )
         let normal = try mapper.upsert([
             .text("strict"), .text("5"), .text("3"), .text("normal"), .text("1"), .text("12"), .text("9"), .null, .text("f"), .text("2"), .text("X"),
         ])
         #expect(
-            normal == .upsertBoM(
-                BillOfMaterials(
-                    id: BoMID(5), templateID: TemplateID(9), variantID: VariantID(12), isKit: false, quantity: Quantity(units: 1),
-                    unitID: UnitID(2), active: false, sequence: 3, companyID: nil
+            normal
+                == .upsertBoM(
+                    BillOfMaterials(
+                        id: BoMID(5), templateID: TemplateID(9), variantID: VariantID(12), isKit: false, quantity: Quantity(units: 1),
+                        unitID: UnitID(2), active: false, sequence: 3, companyID: nil
+                    )
                 )
-            )
         )
         #expect(try mapper.delete([.null, .text("4"), .null, .null, .null, .null, .null, .null, .null, .null, .null]) == .deleteBoM(BoMID(4)))
     }
@@ -118,9 +137,12 @@ import Testing
         )
         let line = try mapper.upsert([.text("7"), .text("3"), .null, .text("0.5"), .text("2"), .text("4"), .text("30"), .null])
         #expect(
-            line == .upsertBoMLine(
-                BoMLine(id: BoMLineID(7), bomID: BoMID(4), componentID: VariantID(30), quantity: Quantity(rawValue: 500_000), unitID: UnitID(2), sequence: 1)
-            )
+            line
+                == .upsertBoMLine(
+                    BoMLine(
+                        id: BoMLineID(7), bomID: BoMID(4), componentID: VariantID(30), quantity: Quantity(rawValue: 500_000), unitID: UnitID(2),
+                        sequence: 1)
+                )
         )
         #expect(try mapper.delete([.text("7"), .null, .null, .null, .null, .null, .null, .null]) == .deleteBoMLine(BoMLineID(7)))
         #expect(throws: OdooMappingError.self) { try OdooTableMapper(table: .bomLines, columns: ["id", "bom_id", "product_qty"]) }
@@ -140,16 +162,28 @@ import Testing
     /// columns), and an update that changes the key is the old pair's delete plus the new pair's insert.
     @Test func linkTablesMapTheirTwoColumnKeys() throws {
         let lineValues = try OdooTableMapper(table: .bomLineValues, columns: ["product_template_attribute_value_id", "mrp_bom_line_id"])
-        #expect(try lineValues.upsert([.text("11"), .text("7")]) == .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
-        #expect(try lineValues.delete([.text("11"), .text("7")]) == .unlinkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
+        #expect(
+            try lineValues.upsert([.text("11"), .text("7")])
+                == .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
+        #expect(
+            try lineValues.delete([.text("11"), .text("7")])
+                == .unlinkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
         // UPDATE ... SET product_template_attribute_value_id = 12: old key (11, 7), new row (12, 7).
-        #expect(try lineValues.delete([.text("11"), .text("7")]) == .unlinkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
-        #expect(try lineValues.upsert([.text("12"), .text("7")]) == .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(12))))
+        #expect(
+            try lineValues.delete([.text("11"), .text("7")])
+                == .unlinkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(11))))
+        #expect(
+            try lineValues.upsert([.text("12"), .text("7")])
+                == .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID(7), valueID: AttributeValueID(12))))
         #expect(throws: OdooMappingError.self) { try lineValues.delete([.null, .text("7")]) }
 
         let variantValues = try OdooTableMapper(table: .variantValues, columns: ["product_product_id", "product_template_attribute_value_id"])
-        #expect(try variantValues.upsert([.text("30"), .text("11")]) == .linkVariantValue(VariantValueLink(ownerID: VariantID(30), valueID: AttributeValueID(11))))
-        #expect(try variantValues.delete([.text("30"), .text("11")]) == .unlinkVariantValue(VariantValueLink(ownerID: VariantID(30), valueID: AttributeValueID(11))))
+        #expect(
+            try variantValues.upsert([.text("30"), .text("11")])
+                == .linkVariantValue(VariantValueLink(ownerID: VariantID(30), valueID: AttributeValueID(11))))
+        #expect(
+            try variantValues.delete([.text("30"), .text("11")])
+                == .unlinkVariantValue(VariantValueLink(ownerID: VariantID(30), valueID: AttributeValueID(11))))
         #expect(throws: OdooMappingError.self) { try variantValues.upsert([.text("30"), .text("x")]) }
         #expect(throws: OdooMappingError.self) { try OdooTableMapper(table: .variantValues, columns: ["product_product_id"]) }
     }

@@ -1,5 +1,6 @@
-@testable import OdooReplication
 import Testing
+
+@testable import OdooReplication
 
 /// Every transition of the feed's state machine, without PostgreSQL.
 struct FeedStateMachineTests {

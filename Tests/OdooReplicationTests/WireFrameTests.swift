@@ -60,15 +60,25 @@ func decode(_ bytes: [UInt8]) throws -> WireFrame {
     }
 
     static let begin = MessageBuilder.xlog { m in
-        m.char("B"); m.int(UInt64(0x1_0000_0100)); m.int(Int64(1_000_000)); m.int(UInt32(77))
+        m.char("B")
+        m.int(UInt64(0x1_0000_0100))
+        m.int(Int64(1_000_000))
+        m.int(UInt32(77))
     }
     static let commit = MessageBuilder.xlog { m in
-        m.char("C"); m.byte(0); m.int(UInt64(0x1_0000_0100)); m.int(UInt64(0x1_0000_0180)); m.int(Int64(1_000_000))
+        m.char("C")
+        m.byte(0)
+        m.int(UInt64(0x1_0000_0100))
+        m.int(UInt64(0x1_0000_0180))
+        m.int(Int64(1_000_000))
     }
 
     @Test func decodesKeepaliveAndStatusUpdateLayout() throws {
         var keepalive = MessageBuilder()
-        keepalive.char("k"); keepalive.int(UInt64(0xAB)); keepalive.int(Int64(5)); keepalive.byte(1)
+        keepalive.char("k")
+        keepalive.int(UInt64(0xAB))
+        keepalive.int(Int64(5))
+        keepalive.byte(1)
         #expect(try decode(keepalive.bytes) == .keepalive(walEnd: 0xAB, replyRequested: true))
         let update = StandbyStatus(written: 3, flushed: 2, applied: 1).bytes(nowUnixMicroseconds: 946_684_800_000_000 + 9)
         #expect(update.count == 34)
@@ -78,26 +88,69 @@ func decode(_ bytes: [UInt8]) throws -> WireFrame {
     }
 
     @Test func decodesATransaction() throws {
-        #expect(try decode(Self.begin) == .data(walStart: 100, walEnd: 200, event: .begin(finalLSN: 0x1_0000_0100, commitTime: 1_000_000 + 946_684_800_000_000, xid: 77)))
-        #expect(try decode(Self.relation()) == .data(walStart: 100, walEnd: 200, event: .relation(oid: 16_400, namespace: "public", name: "stock_quant", columns: Self.quantColumns)))
+        #expect(
+            try decode(Self.begin)
+                == .data(walStart: 100, walEnd: 200, event: .begin(finalLSN: 0x1_0000_0100, commitTime: 1_000_000 + 946_684_800_000_000, xid: 77)))
+        #expect(
+            try decode(Self.relation())
+                == .data(
+                    walStart: 100, walEnd: 200, event: .relation(oid: 16_400, namespace: "public", name: "stock_quant", columns: Self.quantColumns)))
         let insert = MessageBuilder.xlog { m in
-            m.char("I"); m.int(UInt32(16_400)); m.char("N"); m.tuple(["1", "42", "8", "12.5", "0", nil])
+            m.char("I")
+            m.int(UInt32(16_400))
+            m.char("N")
+            m.tuple(["1", "42", "8", "12.5", "0", nil])
         }
-        #expect(try decode(insert) == .data(walStart: 100, walEnd: 200, event: .insert(oid: 16_400, new: [.text("1"), .text("42"), .text("8"), .text("12.5"), .text("0"), .null])))
-        var toast = MessageBuilder.xlog { m in m.char("U"); m.int(UInt32(16_400)); m.char("N"); m.int(Int16(1)); m.char("u") }
+        #expect(
+            try decode(insert)
+                == .data(
+                    walStart: 100, walEnd: 200,
+                    event: .insert(oid: 16_400, new: [.text("1"), .text("42"), .text("8"), .text("12.5"), .text("0"), .null])))
+        var toast = MessageBuilder.xlog { m in
+            m.char("U")
+            m.int(UInt32(16_400))
+            m.char("N")
+            m.int(Int16(1))
+            m.char("u")
+        }
         #expect(try decode(toast) == .data(walStart: 100, walEnd: 200, event: .update(oid: 16_400, old: nil, new: [.unchanged])))
         toast.append(0)
         #expect(throws: (any Error).self) { try decode(toast) }
-        let delete = MessageBuilder.xlog { m in m.char("D"); m.int(UInt32(16_400)); m.char("K"); m.tuple(["1", nil, nil, nil, nil, nil]) }
-        #expect(try decode(delete) == .data(walStart: 100, walEnd: 200, event: .delete(oid: 16_400, old: [.text("1"), .null, .null, .null, .null, .null])))
-        let truncate = MessageBuilder.xlog { m in m.char("T"); m.int(UInt32(2)); m.byte(0); m.int(UInt32(16_400)); m.int(UInt32(16_401)) }
+        let delete = MessageBuilder.xlog { m in
+            m.char("D")
+            m.int(UInt32(16_400))
+            m.char("K")
+            m.tuple(["1", nil, nil, nil, nil, nil])
+        }
+        #expect(
+            try decode(delete)
+                == .data(walStart: 100, walEnd: 200, event: .delete(oid: 16_400, old: [.text("1"), .null, .null, .null, .null, .null])))
+        let truncate = MessageBuilder.xlog { m in
+            m.char("T")
+            m.int(UInt32(2))
+            m.byte(0)
+            m.int(UInt32(16_400))
+            m.int(UInt32(16_401))
+        }
         #expect(try decode(truncate) == .data(walStart: 100, walEnd: 200, event: .truncate(oids: [16_400, 16_401])))
-        #expect(try decode(Self.commit) == .data(walStart: 100, walEnd: 200, event: .commit(commitLSN: 0x1_0000_0100, endLSN: 0x1_0000_0180, commitTime: 1_000_000 + 946_684_800_000_000)))
+        #expect(
+            try decode(Self.commit)
+                == .data(
+                    walStart: 100, walEnd: 200,
+                    event: .commit(commitLSN: 0x1_0000_0100, endLSN: 0x1_0000_0180, commitTime: 1_000_000 + 946_684_800_000_000)))
     }
 
     /// Every prefix of every message, and thousands of random mutations, throw or decode: nothing traps.
     @Test func badBytesNeverTrap() {
-        let messages = [Self.begin, Self.commit, Self.relation(), MessageBuilder.xlog { m in m.char("I"); m.int(UInt32(1)); m.char("N"); m.tuple(["1", "x"]) }]
+        let messages = [
+            Self.begin, Self.commit, Self.relation(),
+            MessageBuilder.xlog { m in
+                m.char("I")
+                m.int(UInt32(1))
+                m.char("N")
+                m.tuple(["1", "x"])
+            },
+        ]
         for message in messages {
             for length in 0..<message.count {
                 #expect(throws: (any Error).self) { try decode(Array(message.prefix(length))) }
@@ -126,15 +179,17 @@ func decode(_ bytes: [UInt8]) throws -> WireFrame {
         #expect(assembler.consume(.begin(finalLSN: 10, commitTime: 5, xid: 1), current: nil) == nil)
         #expect(assembler.isInsideTransaction)
         _ = assembler.consume(.insert(oid: 16_400, new: [.text("1"), .text("42"), .text("8"), .text("12.5"), .text("0"), .null]), current: nil)
-        _ = assembler.consume(.update(oid: 16_400, old: nil, new: [.text("1"), .text("42"), .text("8"), .text("7"), .text("2"), .text("x")]), current: nil)
+        _ = assembler.consume(
+            .update(oid: 16_400, old: nil, new: [.text("1"), .text("42"), .text("8"), .text("7"), .text("2"), .text("x")]), current: nil)
         _ = assembler.consume(.delete(oid: 16_400, old: [.text("9"), .null, .null, .null, .null, .null]), current: nil)
         let transaction = assembler.consume(.commit(commitLSN: 10, endLSN: 18, commitTime: 5), current: nil)
         #expect(transaction?.checkpoint == Checkpoint(position: 18, commitTime: 5))
-        #expect(transaction?.changes == [
-            .upsertQuant(Quant(id: QuantID(1), variantID: VariantID(42), locationID: LocationID(8), quantity: "12.5", reserved: .zero)),
-            .upsertQuant(Quant(id: QuantID(1), variantID: VariantID(42), locationID: LocationID(8), quantity: "7", reserved: "2")),
-            .deleteQuant(QuantID(9)),
-        ])
+        #expect(
+            transaction?.changes == [
+                .upsertQuant(Quant(id: QuantID(1), variantID: VariantID(42), locationID: LocationID(8), quantity: "12.5", reserved: .zero)),
+                .upsertQuant(Quant(id: QuantID(1), variantID: VariantID(42), locationID: LocationID(8), quantity: "7", reserved: "2")),
+                .deleteQuant(QuantID(9)),
+            ])
         #expect(!assembler.isInsideTransaction)
     }
 

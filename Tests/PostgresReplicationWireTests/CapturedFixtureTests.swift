@@ -365,7 +365,9 @@ import Testing
         #expect(relations.columnIndex(named: "label", inRelation: 16398) == 1)
     }
 
-    private func values(_ tuple: TupleData, relationID: UInt32, _ relations: RelationCache) throws -> [String: TupleData
+    private func values(
+        _ tuple: TupleData, relationID: UInt32, _ relations: RelationCache
+    ) throws -> [String: TupleData
         .Cell]
     {
         let relation = try #require(relations[relationID])

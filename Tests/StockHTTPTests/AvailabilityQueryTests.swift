@@ -8,13 +8,16 @@ import Testing
 
 /// `POST /v1/availability/query`: the same question as a JSON body.
 @Suite struct AvailabilityQueryTests {
-    static func post(_ client: some TestClientProtocol, _ body: String, headers: HTTPFields = [.contentType: "application/json"]) async throws -> TestResponse {
+    static func post(
+        _ client: some TestClientProtocol, _ body: String, headers: HTTPFields = [.contentType: "application/json"]
+    ) async throws -> TestResponse {
         try await client.execute(uri: "/v1/availability/query", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
     @Test func answersLikeTheQueryString() async throws {
         try await withAPI(projection: try HTTPFixtures.projection()) { client in
-            let body = #"{"sku": ["CHAIR-RED", "NO-SUCH-SKU"], "variant_id": [104, 2147483648, -3], "warehouse": ["WH", 2], "group_by": "location", "only_available": false}"#
+            let body =
+                #"{"sku": ["CHAIR-RED", "NO-SUCH-SKU"], "variant_id": [104, 2147483648, -3], "warehouse": ["WH", 2], "group_by": "location", "only_available": false}"#
             let response = try await Self.post(client, body)
             #expect(response.status == .ok)
             #expect(response.headers[.eTag] != nil)
@@ -47,8 +50,14 @@ import Testing
 
     @Test(arguments: [
         (#"{"sku": "CHAIR-RED", "variant_id": 104, "warehouse": "WH"}"#, #"{"sku": ["CHAIR-RED"], "variant_id": [104], "warehouse": ["WH"]}"#),
-        (#"{"barcode": "5901234123457", "template_id": 8, "location": 11}"#, #"{"barcode": ["5901234123457"], "template_id": [8], "location": [11]}"#),
-        (#"{"sku": "DESK", "location": "WH/Stock", "group_by": "location"}"#, #"{"sku": ["DESK"], "location": ["WH/Stock"], "group_by": "location"}"#),
+        (
+            #"{"barcode": "5901234123457", "template_id": 8, "location": 11}"#,
+            #"{"barcode": ["5901234123457"], "template_id": [8], "location": [11]}"#
+        ),
+        (
+            #"{"sku": "DESK", "location": "WH/Stock", "group_by": "location"}"#,
+            #"{"sku": ["DESK"], "location": ["WH/Stock"], "group_by": "location"}"#
+        ),
         (#"{"variant_id": 2147483648, "warehouse": 2}"#, #"{"variant_id": [2147483648], "warehouse": [2]}"#),
     ])
     func aSingleValueIsAListOfOne(scalar: String, list: String) async throws {

@@ -66,8 +66,14 @@ import Testing
             SourceTransaction(
                 checkpoint: Checkpoint(position: 0x16B_3749),
                 changes: [
-                    .upsertQuant(Quant(id: QuantID(50), variantID: HTTPFixtures.lamp, locationID: HTTPFixtures.whStock, quantity: Quantity(rawValue: .max), reserved: .zero)),
-                    .upsertQuant(Quant(id: QuantID(51), variantID: HTTPFixtures.lamp, locationID: HTTPFixtures.euStock, quantity: Quantity(rawValue: -1), reserved: .zero)),
+                    .upsertQuant(
+                        Quant(
+                            id: QuantID(50), variantID: HTTPFixtures.lamp, locationID: HTTPFixtures.whStock, quantity: Quantity(rawValue: .max),
+                            reserved: .zero)),
+                    .upsertQuant(
+                        Quant(
+                            id: QuantID(51), variantID: HTTPFixtures.lamp, locationID: HTTPFixtures.euStock, quantity: Quantity(rawValue: -1),
+                            reserved: .zero)),
                 ]
             )
         ])
@@ -202,7 +208,8 @@ import Testing
         let scope = try snapshot.resolve(.warehouse(WarehouseID(1)))
         let skus = Array(Set(catalogue.variants.compactMap(\.sku))).sorted()
         try await withAPI(projection: projection) { client in
-            let json = try await client.execute(uri: "/v1/availability?warehouse=WH&sku=\(skus.map(encoded).joined(separator: ","))", method: .get).json()
+            let json = try await client.execute(uri: "/v1/availability?warehouse=WH&sku=\(skus.map(encoded).joined(separator: ","))", method: .get)
+                .json()
             let items = json["items"]?.array ?? []
             #expect(items.count == catalogue.variants.filter { $0.sku != nil }.count)  // shared SKUs give all their variants
             for item in items {
@@ -246,10 +253,13 @@ import Testing
         try await withAPI(projection: try HTTPFixtures.projection()) { client in
             let all = try await client.execute(uri: "/v1/availability?sku=DESK,LAMP,CHAIR-RED&warehouse=EU", method: .get).json()
             #expect(all["items"]?.array.count == 4)
-            let available = try await client.execute(uri: "/v1/availability?sku=DESK,LAMP,CHAIR-RED&warehouse=EU&only_available=true", method: .get).json()
+            let available = try await client.execute(uri: "/v1/availability?sku=DESK,LAMP,CHAIR-RED&warehouse=EU&only_available=true", method: .get)
+                .json()
             #expect(available["items"]?.array.map { $0["variant_id"]?.int } == [102])
             #expect(available["missing"]?.array == [])
-            let explicitFalse = try await client.execute(uri: "/v1/availability?sku=DESK,LAMP,CHAIR-RED&warehouse=EU&only_available=false", method: .get).json()
+            let explicitFalse = try await client.execute(
+                uri: "/v1/availability?sku=DESK,LAMP,CHAIR-RED&warehouse=EU&only_available=false", method: .get
+            ).json()
             #expect(explicitFalse["items"]?.array.count == 4)
         }
     }
@@ -287,7 +297,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [("warehouse=NOPE", "unknown-warehouse"), ("warehouse=99", "unknown-warehouse"), ("location=WH%2FNope", "unknown-location"), ("location=999", "unknown-location")])
+    @Test(arguments: [
+        ("warehouse=NOPE", "unknown-warehouse"), ("warehouse=99", "unknown-warehouse"), ("location=WH%2FNope", "unknown-location"),
+        ("location=999", "unknown-location"),
+    ])
     func unknownScopesAre404(filter: String, slug: String) async throws {
         try await withAPI(projection: try HTTPFixtures.projection()) { client in
             let response = try await client.execute(uri: "/v1/availability?sku=CHAIR-RED&\(filter)", method: .get)
@@ -324,7 +337,9 @@ import Testing
 
             // A new commit changes the tag: the old one no longer matches.
             try projection.apply([
-                SourceTransaction(checkpoint: Checkpoint(position: 0x16B_3800), changes: [HTTPFixtures.quant(1, HTTPFixtures.chair, HTTPFixtures.whStock, "7", reserved: "2")])
+                SourceTransaction(
+                    checkpoint: Checkpoint(position: 0x16B_3800),
+                    changes: [HTTPFixtures.quant(1, HTTPFixtures.chair, HTTPFixtures.whStock, "7", reserved: "2")])
             ])
             let changed = try await client.execute(uri: "/v1/availability?sku=CHAIR-RED", method: .get, headers: [.ifNoneMatch: etag])
             #expect(changed.status == .ok)

@@ -139,15 +139,19 @@ import Testing
         let projection = try HTTPFixtures.projection()
         let start = projection.snapshot().changeCursor
         try projection.apply([
-            Self.transaction(0x1000_0000, [
-                HTTPFixtures.quant(2, HTTPFixtures.chair, HTTPFixtures.shelf1, "3"),
-                HTTPFixtures.quant(6, HTTPFixtures.desk2, HTTPFixtures.euStock, "1"),
-                HTTPFixtures.quant(4, HTTPFixtures.chair, HTTPFixtures.loose, "5"),
-            ])
+            Self.transaction(
+                0x1000_0000,
+                [
+                    HTTPFixtures.quant(2, HTTPFixtures.chair, HTTPFixtures.shelf1, "3"),
+                    HTTPFixtures.quant(6, HTTPFixtures.desk2, HTTPFixtures.euStock, "1"),
+                    HTTPFixtures.quant(4, HTTPFixtures.chair, HTTPFixtures.loose, "5"),
+                ])
         ])
         try await withAPI(projection: projection) { client in
             func variants(_ filter: String) async throws -> [Int?] {
-                try await client.execute(uri: "/v1/changes?since=\(start)\(filter)", method: .get).json()["items"]?.array.map { $0["variant_id"]?.int } ?? []
+                try await client.execute(uri: "/v1/changes?since=\(start)\(filter)", method: .get).json()["items"]?.array.map {
+                    $0["variant_id"]?.int
+                } ?? []
             }
             #expect(try await variants("") == [100, 102])  // not the loose location's: it counts for no total
             #expect(try await variants("&warehouse=EU") == [102])
@@ -214,7 +218,9 @@ import Testing
     @Test func anExpiredCursorIs410TellingTheClientToDoAFullPull() async throws {
         let projection = try HTTPFixtures.projection()
         let old = projection.snapshot().changeCursor
-        try projection.apply([Self.transaction(0x1000_0000, [.truncate(.quants), HTTPFixtures.quant(1, HTTPFixtures.chair, HTTPFixtures.whStock, "1")])])
+        try projection.apply([
+            Self.transaction(0x1000_0000, [.truncate(.quants), HTTPFixtures.quant(1, HTTPFixtures.chair, HTTPFixtures.whStock, "1")])
+        ])
         try await withAPI(projection: projection) { client in
             let response = try await client.execute(uri: "/v1/changes?since=\(old)", method: .get)
             let problem = try response.problem(.gone, slug: "cursor-expired")

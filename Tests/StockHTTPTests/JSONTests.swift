@@ -12,10 +12,11 @@ import Testing
         return String(buffer: writer.buffer)
     }
 
-    @Test(arguments: [
-        (300_000, "0.3"), (100_000 + 200_000, "0.3"), (9_007_199_254_740_993_000, "9007199254740.993"), (Int64.max, "9223372036854.775807"),
-        (Int64.min + 1, "-9223372036854.775807"), (-1, "-0.000001"), (0, "0"), (12_000_000, "12"), (2_500_000, "2.5"), (1_000_001, "1.000001"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (300_000, "0.3"), (100_000 + 200_000, "0.3"), (9_007_199_254_740_993_000, "9007199254740.993"), (Int64.max, "9223372036854.775807"),
+            (Int64.min + 1, "-9223372036854.775807"), (-1, "-0.000001"), (0, "0"), (12_000_000, "12"), (2_500_000, "2.5"), (1_000_001, "1.000001"),
+        ] as [(Int64, String)])
     func quantitiesAreWrittenAsTheirExactDecimalText(raw: Int64, text: String) {
         let quantity = Quantity(rawValue: raw)
         #expect(Self.written { $0.quantity(quantity) } == text)
@@ -25,7 +26,9 @@ import Testing
     @Test func quantitiesSurviveARoundTripThroughTheParser() throws {
         var writer = JSONWriter()
         writer.beginArray()
-        let values = [Quantity(rawValue: 100_000) + Quantity(rawValue: 200_000), Quantity(rawValue: 9_007_199_254_740_993_000), Quantity(rawValue: .max)]
+        let values = [
+            Quantity(rawValue: 100_000) + Quantity(rawValue: 200_000), Quantity(rawValue: 9_007_199_254_740_993_000), Quantity(rawValue: .max),
+        ]
         for value in values { writer.quantity(value) }
         writer.endArray()
         let parsed = try JSONParser.parse(Array(writer.buffer.readableBytesView))
@@ -60,7 +63,8 @@ import Testing
     }
 
     @Test func theParserKeepsNumberTextAndDecodesEscapes() throws {
-        let value = try JSONParser.parse(Array(#" { "n": [0, -12, 1.50, 2e10, -0.0E-3], "s": "\u00e9\ud83d\ude00\/", "t": true, "f": false, "z": null } "#.utf8))
+        let value = try JSONParser.parse(
+            Array(#" { "n": [0, -12, 1.50, 2e10, -0.0E-3], "s": "\u00e9\ud83d\ude00\/", "t": true, "f": false, "z": null } "#.utf8))
         #expect(value["n"]?.array.map(\.number) == ["0", "-12", "1.50", "2e10", "-0.0E-3"])
         #expect(value["s"]?.string == "é😀/")
         #expect(value["t"]?.bool == true)
@@ -83,14 +87,15 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
     }
 
-    @Test(arguments: [
-        (1_795_424_400_123_456, "2026-11-23T09:00:00.123Z"),
-        (0, "1970-01-01T00:00:00.000Z"),
-        (-1, "1969-12-31T23:59:59.999Z"),
-        (951_782_400_000_999, "2000-02-29T00:00:00.000Z"),
-        (4_102_444_799_999_999, "2099-12-31T23:59:59.999Z"),
-        (-2_208_988_800_000_000, "1900-01-01T00:00:00.000Z"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (1_795_424_400_123_456, "2026-11-23T09:00:00.123Z"),
+            (0, "1970-01-01T00:00:00.000Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+            (951_782_400_000_999, "2000-02-29T00:00:00.000Z"),
+            (4_102_444_799_999_999, "2099-12-31T23:59:59.999Z"),
+            (-2_208_988_800_000_000, "1900-01-01T00:00:00.000Z"),
+        ] as [(Int64, String)])
     func timestampsAreISO8601WithMilliseconds(micros: Int64, text: String) {
         #expect(ISO8601Timestamp.string(fromMicroseconds: micros) == text)
     }

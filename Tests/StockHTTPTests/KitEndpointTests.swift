@@ -169,7 +169,8 @@ import Testing
     @Test func cartReportsMissingProductsAndRefusesAmbiguousSKUs() async throws {
         try await withAPI(projection: try KitFixtures.projection()) { client in
             let response = try await Self.post(
-                client, "/v1/availability/check", #"{"lines": [{"sku": "NOPE", "qty": 1}, {"variant_id": 999999, "qty": 1}, {"sku": "SCREW", "qty": 1}]}"#)
+                client, "/v1/availability/check",
+                #"{"lines": [{"sku": "NOPE", "qty": 1}, {"variant_id": 999999, "qty": 1}, {"sku": "SCREW", "qty": 1}]}"#)
             #expect(response.status == .ok)
             let json = try response.json()
             #expect(json["missing"]?.array.map(\.string) == ["NOPE", "999999"])

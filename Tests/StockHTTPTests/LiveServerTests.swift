@@ -16,7 +16,8 @@ import Testing
         #expect(stocked > LocationStockController<FixedFeedStatus>.streamChunkSize)
         let router = buildRouter(projection: projection, status: FixedFeedStatus(), configuration: StockHTTPConfiguration())
         // Built as `stockd serve` builds it: the connection handlers sit in every connection's pipeline.
-        let app = buildApplication(router: router, address: .hostname("127.0.0.1", port: 0), configuration: StockHTTPConfiguration(), logger: quietLogger)
+        let app = buildApplication(
+            router: router, address: .hostname("127.0.0.1", port: 0), configuration: StockHTTPConfiguration(), logger: quietLogger)
         try await app.test(.live) { client in
             let single = try await client.execute(uri: "/v1/availability?sku=\(encoded("CHAIR-12-RED-S"))", method: .get)
             #expect(single.status == .ok)

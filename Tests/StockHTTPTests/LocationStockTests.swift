@@ -161,7 +161,8 @@ import Testing
             var paged: [JSONValue] = []
             var cursor: String?
             repeat {
-                let json = try await client.execute(uri: "/v1/locations/WH/stock?limit=5000" + (cursor.map { "&cursor=\($0)" } ?? ""), method: .get).json()
+                let json = try await client.execute(uri: "/v1/locations/WH/stock?limit=5000" + (cursor.map { "&cursor=\($0)" } ?? ""), method: .get)
+                    .json()
                 paged += json["items"]?.array ?? []
                 cursor = json["next_cursor"]?.string
             } while cursor != nil
@@ -177,7 +178,8 @@ import Testing
             )
             #expect(notModified.status == .notModified)
             let resumeAfter = expected[expected.count - 3].variant.rawValue
-            let resumed = try await client.execute(uri: "/v1/locations/WH/stock?cursor=\(resumeAfter)", method: .get, headers: [.accept: "application/x-ndjson"])
+            let resumed = try await client.execute(
+                uri: "/v1/locations/WH/stock?cursor=\(resumeAfter)", method: .get, headers: [.accept: "application/x-ndjson"])
             #expect(resumed.text.split(separator: "\n").count == 2)
         }
     }
@@ -192,7 +194,8 @@ import Testing
 
     @Test func anEmptyScopeStreamsNothing() async throws {
         try await withAPI(projection: try HTTPFixtures.projection()) { client in
-            let response = try await client.execute(uri: "/v1/locations/WH%2FQuality%20Control/stock?cursor=100", method: .get, headers: [.accept: "application/x-ndjson"])
+            let response = try await client.execute(
+                uri: "/v1/locations/WH%2FQuality%20Control/stock?cursor=100", method: .get, headers: [.accept: "application/x-ndjson"])
             #expect(response.status == .ok)
             #expect(response.body.readableBytes == 0)
         }

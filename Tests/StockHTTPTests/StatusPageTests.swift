@@ -24,7 +24,10 @@ import Testing
             #expect(!policy.contains("http"))
             let html = response.text
             #expect(html.hasPrefix("<!doctype html>"))
-            for id in ["phase", "lag-ms", "spark-lag", "tx-rate", "rows-rate", "store-size", "count-variants", "count-locations", "count-kits", "sku-form", "errors"] {
+            for id in [
+                "phase", "lag-ms", "spark-lag", "tx-rate", "rows-rate", "store-size", "count-variants", "count-locations", "count-kits", "sku-form",
+                "errors",
+            ] {
                 #expect(html.contains("id=\"\(id)\""), "missing element \(id)")
             }
             #expect(html.contains("fetch(path"))

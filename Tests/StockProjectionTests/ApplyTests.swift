@@ -45,7 +45,9 @@ import Testing
     @Test func aGroupOfTransactionsIsPersistedOnceWithTheLastCheckpoint() throws {
         let projection = try Fixtures.projection([])
         let store = RecordingStore()
-        try projection.apply((2...11).map { Fixtures.transaction(UInt64($0), [Fixtures.quant(Int32($0), Fixtures.chair, Fixtures.whStock, "1")]) }, persistingTo: store)
+        try projection.apply(
+            (2...11).map { Fixtures.transaction(UInt64($0), [Fixtures.quant(Int32($0), Fixtures.chair, Fixtures.whStock, "1")]) }, persistingTo: store
+        )
         #expect(store.calls.withLock { $0.map(\.count) } == [10])
         #expect(projection.snapshot().checkpoint == Checkpoint(position: 11, commitTime: 11))
     }
@@ -76,8 +78,10 @@ import Testing
         let projection = try Fixtures.projection([Fixtures.quant(1, Fixtures.desk, Fixtures.whStock, "4")])
         let start = projection.snapshot().changeCursor
         try projection.apply([
-            Fixtures.transaction(2, [Fixtures.quant(1, Fixtures.desk, Fixtures.whStock, "3"), Fixtures.quant(2, Fixtures.desk, Fixtures.shelf1, "1")]),
-            Fixtures.transaction(3, [Fixtures.quant(1, Fixtures.desk, Fixtures.whStock, "2"), Fixtures.quant(3, Fixtures.chair, Fixtures.euStock, "5")]),
+            Fixtures.transaction(
+                2, [Fixtures.quant(1, Fixtures.desk, Fixtures.whStock, "3"), Fixtures.quant(2, Fixtures.desk, Fixtures.shelf1, "1")]),
+            Fixtures.transaction(
+                3, [Fixtures.quant(1, Fixtures.desk, Fixtures.whStock, "2"), Fixtures.quant(3, Fixtures.chair, Fixtures.euStock, "5")]),
         ])
         let snapshot = projection.snapshot()
         let page = try snapshot.changes(after: start, limit: 100)
@@ -93,7 +97,8 @@ import Testing
     @Test func pagesNeverSkipAChange() throws {
         let projection = try Fixtures.projection([])
         let start = projection.snapshot().changeCursor
-        try projection.apply((2...51).map { Fixtures.transaction(UInt64($0), [Fixtures.quant(Int32($0), VariantID(Int32($0)), Fixtures.whStock, "1")]) })
+        try projection.apply(
+            (2...51).map { Fixtures.transaction(UInt64($0), [Fixtures.quant(Int32($0), VariantID(Int32($0)), Fixtures.whStock, "1")]) })
         let snapshot = projection.snapshot()
         var cursor = start
         var seen: [VariantID] = []
@@ -112,6 +117,8 @@ import Testing
         try projection.apply((2...10_001).map { Fixtures.transaction(UInt64($0), [Fixtures.quant(1, Fixtures.desk, Fixtures.whStock, "\($0)")]) })
         let snapshot = projection.snapshot()
         #expect(throws: ChangeFeedError.expired(oldestCursor: 4096)) { try snapshot.changes(after: 0, limit: 10) }
-        #expect(throws: ChangeFeedError.fromTheFuture(latestCursor: snapshot.changeCursor)) { try snapshot.changes(after: snapshot.changeCursor + 1, limit: 10) }
+        #expect(throws: ChangeFeedError.fromTheFuture(latestCursor: snapshot.changeCursor)) {
+            try snapshot.changes(after: snapshot.changeCursor + 1, limit: 10)
+        }
     }
 }

@@ -46,10 +46,12 @@ import Testing
             onStock += toShelf ? -5 : 5
             onShelf += toShelf ? 5 : -5
             try projection.apply([
-                Fixtures.transaction(UInt64(move + 2), [
-                    Fixtures.quant(1, Fixtures.chair, Fixtures.whStock, "\(onStock)"),
-                    Fixtures.quant(2, Fixtures.chair, Fixtures.shelf1, "\(onShelf)"),
-                ])
+                Fixtures.transaction(
+                    UInt64(move + 2),
+                    [
+                        Fixtures.quant(1, Fixtures.chair, Fixtures.whStock, "\(onStock)"),
+                        Fixtures.quant(2, Fixtures.chair, Fixtures.shelf1, "\(onShelf)"),
+                    ])
             ])
         }
         done.store(true, ordering: .releasing)

@@ -34,7 +34,8 @@ import Testing
     }
 
     static func line(_ id: Int32, bom: Int32, _ component: Int32, _ quantity: Quantity, unit: UnitID = units) -> StockChange {
-        .upsertBoMLine(BoMLine(id: BoMLineID(id), bomID: BoMID(bom), componentID: VariantID(component), quantity: quantity, unitID: unit, sequence: Int32(id)))
+        .upsertBoMLine(
+            BoMLine(id: BoMLineID(id), bomID: BoMID(bom), componentID: VariantID(component), quantity: quantity, unitID: unit, sequence: Int32(id)))
     }
 
     static func projection(version: Int, _ rows: [StockChange]) throws -> StockProjection {
@@ -182,10 +183,14 @@ import Testing
     /// template share a template-level BoM, and a sibling with its own BoM uses that one.
     @Test(arguments: [16, 17, 18]) func variantRestrictedLinesAndSiblingBoMs(version: Int) throws {
         // Template 900 (Desk) with variants 901 (Oak), 902 (Walnut), 903 (Steel, its own BoM).
-        let oak = AttributeValueID(1), walnut = AttributeValueID(2), steel = AttributeValueID(3), color = AttributeID(1)
+        let oak = AttributeValueID(1)
+        let walnut = AttributeValueID(2)
+        let steel = AttributeValueID(3)
+        let color = AttributeID(1)
         var rows: [StockChange] = [.upsertTemplate(ProductTemplate(id: TemplateID(900), storable: true, unitID: Self.units, active: true))]
         for (id, value) in [(901, oak), (902, walnut), (903, steel)] {
-            rows.append(.upsertVariant(ProductVariant(id: VariantID(Int32(id)), templateID: TemplateID(900), sku: "DESK-\(id)", barcode: nil, active: true)))
+            rows.append(
+                .upsertVariant(ProductVariant(id: VariantID(Int32(id)), templateID: TemplateID(900), sku: "DESK-\(id)", barcode: nil, active: true)))
             rows.append(.upsertAttributeValue(TemplateAttributeValue(id: value, attributeID: color)))
             rows.append(.linkVariantValue(VariantValueLink(ownerID: VariantID(Int32(id)), valueID: value)))
         }
@@ -228,7 +233,8 @@ import Testing
     /// An archived component still counts, as in Odoo (its quants are read regardless of `active`); a
     /// consumable component never limits; a kit of consumables only is 0, not infinite.
     @Test(arguments: [16, 17, 18]) func archivedAndConsumableComponents(version: Int) throws {
-        var rows = Self.product(1000, "KIT") + Self.product(1001, "KIT-CONSU") + Self.product(2001, "A") + Self.product(2002, "SCREWS", storable: false)
+        var rows =
+            Self.product(1000, "KIT") + Self.product(1001, "KIT-CONSU") + Self.product(2001, "A") + Self.product(2002, "SCREWS", storable: false)
         rows.append(.upsertVariant(ProductVariant(id: VariantID(2001), templateID: TemplateID(2001), sku: "A", barcode: nil, active: false)))
         rows += [
             Self.kitBoM(1, for: 1000), Self.line(1, bom: 1, 2001, "2"), Self.line(2, bom: 1, 2002, "10"),

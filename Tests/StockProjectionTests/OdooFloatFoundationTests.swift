@@ -14,7 +14,7 @@ import Testing
             0, -0.0, 1, -1, 0.1, 0.01, 0.001, 0.5, 0.3, 1.0 / 3, 1.0 / 12, 0.08333333333333333, 12, 0.03, 0.07,
             0.0001, 0.00001, 2.5e-7, 1e-10, 1e-300, 5e-324, Double.leastNormalMagnitude, Double.leastNonzeroMagnitude,
             Double.greatestFiniteMagnitude, 9.999999999999999e22, 9.9999999999999995, 0.99999999999999995,
-            1234567890123456.5, 1234567890123457.5, 9007199254740993, 123456789012345.25, 1e15 + 0.5,
+            1234567890123456.5, 1234567890123457.5, 9_007_199_254_740_993, 123456789012345.25, 1e15 + 0.5,
         ]
         for _ in 0..<20_000 {
             let bits = UInt64.random(in: 0...UInt64.max, using: &generator)
@@ -63,7 +63,8 @@ import Testing
         for rounding in roundings {
             for method in [OdooFloat.RoundingMethod.halfUp, .up, .down] {
                 for _ in 0..<2_000 {
-                    let value = Double(Int.random(in: -10_000_000...10_000_000, using: &generator)) / 1_000
+                    let value =
+                        Double(Int.random(in: -10_000_000...10_000_000, using: &generator)) / 1_000
                         * (Bool.random(using: &generator) ? 1 : 1.0 / 3)
                     let expected = Self.foundationRound(value, rounding: rounding, method: method, implementation: implementation)
                     let actual = OdooFloat.round(value, rounding: rounding, method: method, implementation: implementation)

@@ -8,7 +8,8 @@ import Testing
 @Suite struct OracleTests {
     @Test(arguments: [UInt64(1), 2, 3])
     func figuresEqualTheReferenceAfterRandomOperations(seed: UInt64) throws {
-        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 150, warehouses: 3, shelvesPerWarehouse: 2, levelsPerVariant: 3, kits: 0, seed: seed))
+        let catalogue = OdooCatalogue(
+            shape: CatalogueShape(variants: 150, warehouses: 3, shelvesPerWarehouse: 2, levelsPerVariant: 3, kits: 0, seed: seed))
         let rules = QuarantineRules(namePatterns: ["*/Quality Control", "*/Damaged"])
         let projection = StockProjection(state: ProjectionState(settings: ProjectionSettings(quarantine: rules)))
         try projection.apply([SourceTransaction(checkpoint: Checkpoint(position: 1), changes: catalogue.allChanges)])
@@ -28,7 +29,10 @@ import Testing
         }
         let snapshot = projection.snapshot()
         let quants = Array(operations.quants.values)
-        var scopes: [StockScope] = [.everywhere, .location(OdooCatalogue.Standard.vendors), .location(OdooCatalogue.Standard.customers), .location(OdooCatalogue.Standard.scrap)]
+        var scopes: [StockScope] = [
+            .everywhere, .location(OdooCatalogue.Standard.vendors), .location(OdooCatalogue.Standard.customers),
+            .location(OdooCatalogue.Standard.scrap),
+        ]
         scopes += catalogue.warehouses.map { .warehouse($0.id) }
         scopes += catalogue.stockLocations.map { .location($0) }
         #expect(snapshot.counts.quants == quants.count)

@@ -41,9 +41,10 @@ import Testing
         #expect(projection.snapshot().checkpoint?.position == 1)
     }
 
-    @Test(arguments: [
-        ("WH", "CHAIR-RED", "3"), ("WH", "DESK", "1"), ("EU", "DESK", "0.5"), (nil, "DESK", "0.5"),
-    ] as [(String?, String, String)])
+    @Test(
+        arguments: [
+            ("WH", "CHAIR-RED", "3"), ("WH", "DESK", "1"), ("EU", "DESK", "0.5"), (nil, "DESK", "0.5"),
+        ] as [(String?, String, String)])
     func safetyStockPrefersSKUThenWarehouseThenDefault(warehouse: String?, sku: String, expected: String) {
         let policy = SafetyStockPolicy(defaultQuantity: "0.5", perWarehouse: ["WH": "1"], perSKU: ["CHAIR-RED": "3"])
         #expect(policy.quantity(sku: sku, warehouseCode: warehouse) == (try! Quantity(parsing: expected)))
@@ -54,7 +55,8 @@ import Testing
             quarantine: QuarantineRules(namePatterns: ["*/Quality Control", "*/Damaged"]),
             safetyStock: SafetyStockPolicy(defaultQuantity: "2", perWarehouse: ["EU": "50"])
         )
-        let snapshot = try Fixtures.projection(Self.quants + [Fixtures.quant(9, Fixtures.chair, Fixtures.euStock, "7")], settings: settings).snapshot()
+        let snapshot = try Fixtures.projection(Self.quants + [Fixtures.quant(9, Fixtures.chair, Fixtures.euStock, "7")], settings: settings)
+            .snapshot()
         let wh = snapshot.figures(for: Fixtures.chair, in: try snapshot.resolve(.warehouse(Fixtures.wh)))
         #expect(wh.available == "10")  // 10 - 1 + 3 - 2
         let eu = snapshot.figures(for: Fixtures.chair, in: try snapshot.resolve(.warehouse(Fixtures.eu)))

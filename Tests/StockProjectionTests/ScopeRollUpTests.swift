@@ -103,10 +103,12 @@ import Testing
         let projection = try Fixtures.projection(Self.quants)
         // Odoo rewrites parent_path and complete_name of Shelf 1 and everything below it in one transaction.
         try projection.apply([
-            Fixtures.transaction(2, [
-                .upsertLocation(Fixtures.location(12, "1/20/21/12/", "EU/Stock/Shelf 1")),
-                .upsertLocation(Fixtures.location(13, "1/20/21/12/13/", "EU/Stock/Shelf 1/Bin A")),
-            ])
+            Fixtures.transaction(
+                2,
+                [
+                    .upsertLocation(Fixtures.location(12, "1/20/21/12/", "EU/Stock/Shelf 1")),
+                    .upsertLocation(Fixtures.location(13, "1/20/21/12/13/", "EU/Stock/Shelf 1/Bin A")),
+                ])
         ])
         let snapshot = projection.snapshot()
         #expect(snapshot.figures(for: Fixtures.chair, in: try snapshot.resolve(.warehouse(Fixtures.wh))).onHand == "13")

@@ -1,8 +1,8 @@
 import Foundation
 import StockCatalogue
 import StockProjection
-import Testing
 import TestSupport
+import Testing
 
 @testable import StockStorage
 

@@ -17,7 +17,8 @@ import Testing
         let live = StockProjection(state: ProjectionState(settings: settings))
         do {
             let store = try LMDBProjectionStore(path: directory.path, initialMapSize: 1 << 20)
-            try live.apply([SourceTransaction(checkpoint: Checkpoint(position: 10, commitTime: 123), changes: catalogue.allChanges)], persistingTo: store)
+            try live.apply(
+                [SourceTransaction(checkpoint: Checkpoint(position: 10, commitTime: 123), changes: catalogue.allChanges)], persistingTo: store)
             var operations = OdooOperations(catalogue: catalogue, seed: 3)
             for _ in 0..<200 {
                 try live.apply((0..<10).map { _ in operations.next() }, persistingTo: store)
@@ -25,7 +26,11 @@ import Testing
             var renamed = catalogue.locations.first { $0.completeName == "WH2/Stock" }!
             renamed.completeName = "WH2/Main Stock"
             try live.apply(
-                [SourceTransaction(checkpoint: Checkpoint(position: 999_999_999), changes: [.upsertLocation(renamed), .deleteVariant(VariantID(5)), .deleteQuant(QuantID(3))])],
+                [
+                    SourceTransaction(
+                        checkpoint: Checkpoint(position: 999_999_999),
+                        changes: [.upsertLocation(renamed), .deleteVariant(VariantID(5)), .deleteQuant(QuantID(3))])
+                ],
                 persistingTo: store
             )
         }

@@ -17,7 +17,8 @@ struct KitCatalogue {
     var firstKitBoMLine: BoMLine
 
     init(variants: Int = 5_000) {
-        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: variants, warehouses: 2, shelvesPerWarehouse: 0, levelsPerVariant: 3, kits: 0, seed: 42))
+        let catalogue = OdooCatalogue(
+            shape: CatalogueShape(variants: variants, warehouses: 2, shelvesPerWarehouse: 0, levelsPerVariant: 3, kits: 0, seed: 42))
         var rows = catalogue.allChanges
         let unit = catalogue.units[0].id
         let storable = Set(catalogue.templates.filter { $0.storable && $0.unitID == unit }.map(\.id))
@@ -30,17 +31,24 @@ struct KitCatalogue {
             let id = nextID
             rows.append(.upsertTemplate(ProductTemplate(id: TemplateID(id), storable: true, unitID: unit, active: true)))
             rows.append(.upsertVariant(ProductVariant(id: VariantID(id), templateID: TemplateID(id), sku: "KIT-\(id)", barcode: nil, active: true)))
-            rows.append(.upsertBoM(BillOfMaterials(
-                id: BoMID(id), templateID: TemplateID(id), variantID: VariantID(id), isKit: true, quantity: Quantity(units: 1),
-                unitID: unit, active: true, sequence: 10, companyID: nil)))
+            rows.append(
+                .upsertBoM(
+                    BillOfMaterials(
+                        id: BoMID(id), templateID: TemplateID(id), variantID: VariantID(id), isKit: true, quantity: Quantity(units: 1),
+                        unitID: unit, active: true, sequence: 10, companyID: nil)))
             for (component, quantity) in lines {
-                rows.append(.upsertBoMLine(BoMLine(id: BoMLineID(nextLine), bomID: BoMID(id), componentID: component, quantity: quantity, unitID: unit, sequence: nextLine)))
+                rows.append(
+                    .upsertBoMLine(
+                        BoMLine(
+                            id: BoMLineID(nextLine), bomID: BoMID(id), componentID: component, quantity: quantity, unitID: unit, sequence: nextLine)))
                 nextLine += 1
             }
             return VariantID(id)
         }
         fiveComponentKit = newKit((0..<5).map { (components[$0 * 7], Quantity(units: $0 + 1)) })
-        firstKitBoMLine = BoMLine(id: BoMLineID(1), bomID: BoMID(fiveComponentKit.rawValue), componentID: components[0], quantity: Quantity(units: 2), unitID: unit, sequence: 1)
+        firstKitBoMLine = BoMLine(
+            id: BoMLineID(1), bomID: BoMID(fiveComponentKit.rawValue), componentID: components[0], quantity: Quantity(units: 2), unitID: unit,
+            sequence: 1)
         // Three levels: nested = 2 × middle + 1 leaf; middle = 2 × inner + 1 leaf; inner = 3 leaves.
         let inner = newKit([(components[40], Quantity(units: 1)), (components[41], Quantity(units: 2)), (components[42], Quantity(units: 1))])
         let middle = newKit([(inner, Quantity(units: 2)), (components[43], Quantity(units: 1))])

@@ -27,7 +27,8 @@ final class StoreFixture: @unchecked Sendable {
     let stream: OperationStream?
 
     init(variants: Int, durability: StoreDurability, keepWriter: Bool) throws {
-        let base = ProcessInfo.processInfo.environment["STOCKD_BENCH_TMPDIR"].map { URL(fileURLWithPath: $0) }
+        let base =
+            ProcessInfo.processInfo.environment["STOCKD_BENCH_TMPDIR"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory
         directory = base.appendingPathComponent("stockd-bench-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -64,8 +64,11 @@ for size in sizes {
             return state
         }
         precondition(state.quantCount == quants)
-        print(row([BenchmarkSizes.label(size), "catalogue", "\(quants)", "\(levels)", mib(used.heap), mib(used.resident),
-                   perLevel(used.heap, levels), perLevel(used.resident, levels), perLevel(used.heap, quants), String(format: "%.3f", used.seconds)]))
+        print(
+            row([
+                BenchmarkSizes.label(size), "catalogue", "\(quants)", "\(levels)", mib(used.heap), mib(used.resident),
+                perLevel(used.heap, levels), perLevel(used.resident, levels), perLevel(used.heap, quants), String(format: "%.3f", used.seconds),
+            ]))
         withExtendedLifetime(changes) {}
     }
 
@@ -98,8 +101,11 @@ for size in sizes {
     }
     let (state, used) = try measure { try store.load(settings: ProjectionSettings()) }
     precondition(state.quantCount == quants)
-    print(row([BenchmarkSizes.label(size), "lmdb reload", "\(quants)", "\(levels)", mib(used.heap), mib(used.resident),
-               perLevel(used.heap, levels), perLevel(used.resident, levels), perLevel(used.heap, quants), String(format: "%.3f", used.seconds)]))
+    print(
+        row([
+            BenchmarkSizes.label(size), "lmdb reload", "\(quants)", "\(levels)", mib(used.heap), mib(used.resident),
+            perLevel(used.heap, levels), perLevel(used.resident, levels), perLevel(used.heap, quants), String(format: "%.3f", used.seconds),
+        ]))
     withExtendedLifetime(state) {}
 }
 print("")

@@ -230,11 +230,13 @@ struct SnapshotReader {
             var problem = APIProblem(kind: .cursorExpired, detail: "", parameter: "since")
             switch error {
             case .expired(let oldest):
-                problem.detail = "the cursor \(cursor) is older than the oldest change kept (\(oldest)): do a full pull "
+                problem.detail =
+                    "the cursor \(cursor) is older than the oldest change kept (\(oldest)): do a full pull "
                     + "(GET /v1/locations/{location}/stock), then follow the feed from its as_of.change_cursor"
                 problem.extensions = [("oldest_cursor", .string(String(oldest)))]
             case .fromTheFuture(let latest):
-                problem.detail = "the cursor \(cursor) is ahead of the latest change (\(latest)); it predates a restart or "
+                problem.detail =
+                    "the cursor \(cursor) is ahead of the latest change (\(latest)); it predates a restart or "
                     + "resync of stockd: do a full pull (GET /v1/locations/{location}/stock), then follow the feed from its as_of.change_cursor"
                 problem.extensions = [("latest_cursor", .string(String(latest)))]
             }

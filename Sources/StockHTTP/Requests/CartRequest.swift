@@ -60,7 +60,8 @@ struct CartRequest: Equatable {
             }
         }
         guard sawLines else {
-            throw APIProblem(kind: .missingParameter, detail: "the body needs 'lines': an array of {\"sku\" or \"variant_id\", \"qty\"}", parameter: "lines")
+            throw APIProblem(
+                kind: .missingParameter, detail: "the body needs 'lines': an array of {\"sku\" or \"variant_id\", \"qty\"}", parameter: "lines")
         }
         guard !lines.isEmpty else { throw APIProblem.malformed("lines", "must hold at least one line") }
         try scope.checkLimits(limits)

@@ -14,7 +14,8 @@ struct EntityTag: Equatable {
     init(snapshot: ProjectionSnapshot, suffix: String = "") {
         let position = snapshot.checkpoint?.position ?? 0
         let settings = UInt64(bitPattern: Int64(snapshot.settings.hashValue))
-        value = "\"" + String(position, radix: 16, uppercase: true) + "-" + String(snapshot.changeCursor) + "-"
+        value =
+            "\"" + String(position, radix: 16, uppercase: true) + "-" + String(snapshot.changeCursor) + "-"
             + String(settings, radix: 16) + suffix + "\""
     }
 

@@ -43,7 +43,8 @@ public struct ChangeLogSlice: Hashable, Sendable {
     /// This slice followed by a later one of the same log: the entries of both, the later bounds.
     public func merged(with later: ChangeLogSlice) -> ChangeLogSlice {
         var merged = later
-        merged.entries = entries.filter { $0.position >= later.validFrom && $0.position < (later.entries.first?.position ?? later.nextPosition) }
+        merged.entries =
+            entries.filter { $0.position >= later.validFrom && $0.position < (later.entries.first?.position ?? later.nextPosition) }
             + later.entries
         return merged
     }

@@ -64,7 +64,12 @@ struct LocationIndex: Sendable {
         // Iterative depth-first walk; a cycle in bad data cannot loop because each id is visited once.
         var counter: Int32 = 0
         var visited = Set<LocationID>()
-        struct Frame { var id: LocationID; var childIndex: Int; var quarantined: Bool; var warehouse: Int32 }
+        struct Frame {
+            var id: LocationID
+            var childIndex: Int
+            var quarantined: Bool
+            var warehouse: Int32
+        }
         for root in roots {
             var stack: [Frame] = []
             func enter(_ id: LocationID, parentQuarantined: Bool, parentWarehouse: Int32) {

@@ -36,6 +36,7 @@ extension ProjectionSnapshot {
             }
             position += 1
         }
-        return ChangePage(changes: changes, nextCursor: ChangeCursor.encode(epoch: log.epoch, position: position), hasMore: position < log.nextPosition)
+        return ChangePage(
+            changes: changes, nextCursor: ChangeCursor.encode(epoch: log.epoch, position: position), hasMore: position < log.nextPosition)
     }
 }

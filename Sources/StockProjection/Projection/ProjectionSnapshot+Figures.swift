@@ -180,7 +180,10 @@ extension ProjectionSnapshot {
     public func forEachQuant(_ body: (Quant) -> Void) {
         state.stock.forEachKey(from: 0) { key, entries in
             for entry in entries {
-                body(Quant(id: entry.quantID, variantID: VariantID(Int32(key)), locationID: entry.locationID, quantity: entry.quantity, reserved: entry.reserved))
+                body(
+                    Quant(
+                        id: entry.quantID, variantID: VariantID(Int32(key)), locationID: entry.locationID, quantity: entry.quantity,
+                        reserved: entry.reserved))
             }
             return true
         }

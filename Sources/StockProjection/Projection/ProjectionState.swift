@@ -36,7 +36,8 @@ public struct ProjectionState: Sendable {
     ///   - checkpoint: The checkpoint the state corresponds to (when restoring from storage).
     ///   - changeCursor: The change feed's next position (restored from storage); earlier cursors expire.
     ///   - changeEpoch: The epoch of the change log (0 for a projection that is never stored).
-    public init(settings: ProjectionSettings = ProjectionSettings(), checkpoint: Checkpoint? = nil, changeCursor: UInt64 = 0, changeEpoch: UInt16 = 0) {
+    public init(settings: ProjectionSettings = ProjectionSettings(), checkpoint: Checkpoint? = nil, changeCursor: UInt64 = 0, changeEpoch: UInt16 = 0)
+    {
         self.settings = settings
         self.checkpoint = checkpoint
         self.changeLog = ChangeLog(startingAt: changeCursor, capacity: settings.changeLogCapacity, epoch: changeEpoch)
@@ -50,7 +51,8 @@ public struct ProjectionState: Sendable {
     ///   - nextPosition: The position the next entry gets.
     ///   - epoch: The log's epoch.
     public mutating func restoreChangeLog(_ entries: [StoredChange], validFrom: UInt64, nextPosition: UInt64, epoch: UInt16) {
-        changeLog = ChangeLog(restoring: entries, validFrom: validFrom, nextPosition: nextPosition, epoch: epoch, capacity: settings.changeLogCapacity)
+        changeLog = ChangeLog(
+            restoring: entries, validFrom: validFrom, nextPosition: nextPosition, epoch: epoch, capacity: settings.changeLogCapacity)
     }
 
     /// Starts a new change-log epoch: every cursor handed out so far expires. Used when the projection goes back

@@ -49,7 +49,9 @@ struct RowReader {
 
     mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws(StoreError) -> T {
         let size = MemoryLayout<T>.size
-        guard bytes.count - offset >= size else { throw StoreError.corruptRow("a \(size)-byte integer at offset \(offset) runs past the row's \(bytes.count) bytes") }
+        guard bytes.count - offset >= size else {
+            throw StoreError.corruptRow("a \(size)-byte integer at offset \(offset) runs past the row's \(bytes.count) bytes")
+        }
         let value = T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
         offset += size
         return value

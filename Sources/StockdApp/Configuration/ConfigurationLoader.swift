@@ -191,7 +191,8 @@ extension StockdConfiguration {
             configuration.store.durability = durability
         }
         if let text = try await settings.text(.storeSyncIntervalMS) {
-            configuration.store.syncIntervalMilliseconds = try Check.int(text, key: .storeSyncIntervalMS, in: 1...3_600_000, expected: Expected.milliseconds)
+            configuration.store.syncIntervalMilliseconds = try Check.int(
+                text, key: .storeSyncIntervalMS, in: 1...3_600_000, expected: Expected.milliseconds)
         }
 
         // source

@@ -24,12 +24,16 @@ public enum AvailabilityReport {
     public static func scope(warehouse: String?, location: String?, in snapshot: ProjectionSnapshot) throws -> StockScope {
         var scopes: [StockScope] = []
         if let warehouse {
-            let ids = Int32(warehouse).map { [WarehouseID($0)] }.flatMap { ids in snapshot.warehouse(ids[0]) == nil ? nil : ids } ?? snapshot.warehouses(code: warehouse)
+            let ids =
+                Int32(warehouse).map { [WarehouseID($0)] }.flatMap { ids in snapshot.warehouse(ids[0]) == nil ? nil : ids }
+                ?? snapshot.warehouses(code: warehouse)
             guard !ids.isEmpty else { throw Failure(description: "no warehouse with code or id '\(warehouse)'") }
             scopes += ids.map { .warehouse($0) }
         }
         if let location {
-            let ids = Int32(location).map { [LocationID($0)] }.flatMap { ids in snapshot.location(ids[0]) == nil ? nil : ids } ?? snapshot.locations(named: location)
+            let ids =
+                Int32(location).map { [LocationID($0)] }.flatMap { ids in snapshot.location(ids[0]) == nil ? nil : ids }
+                ?? snapshot.locations(named: location)
             guard !ids.isEmpty else { throw Failure(description: "no location with id or complete name '\(location)'") }
             scopes += ids.map { .location($0) }
         }
@@ -74,7 +78,8 @@ public enum AvailabilityReport {
     }
 
     static func row(_ label: String, _ figures: StockFigures) -> String {
-        label.padded(28) + [figures.onHand, figures.reserved, figures.free, figures.quarantined, figures.available].map { $0.description.leftPadded(12) }.joined()
+        label.padded(28)
+            + [figures.onHand, figures.reserved, figures.free, figures.quarantined, figures.available].map { $0.description.leftPadded(12) }.joined()
     }
 }
 

@@ -28,7 +28,8 @@ public enum CatalogueImport {
     public static func run(shape: CatalogueShape, into projection: StockProjection, store: some ProjectionStore) throws -> OdooCatalogue {
         if let checkpoint = projection.snapshot().checkpoint { throw Failure.storeNotEmpty(checkpoint) }
         let catalogue = OdooCatalogue(shape: shape)
-        try projection.apply([SourceTransaction(checkpoint: Checkpoint(position: 1, commitTime: 0), changes: catalogue.allChanges)], persistingTo: store)
+        try projection.apply(
+            [SourceTransaction(checkpoint: Checkpoint(position: 1, commitTime: 0), changes: catalogue.allChanges)], persistingTo: store)
         return catalogue
     }
 }

@@ -1,3 +1,9 @@
+public import Hummingbird
+public import Logging
+public import OdooReplication
+public import StockHTTP
+public import StockProjection
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,11 +11,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import Hummingbird
-public import Logging
-public import OdooReplication
-public import StockHTTP
-public import StockProjection
 
 /// Builds the HTTP application `stockd serve` runs: the StockHTTP router over the live projection and the feed's
 /// status, bound to the configured address.

@@ -49,7 +49,8 @@ public enum ReplicationRuntime {
                 let connection = try PostgresConnection(conninfo: PostgresConnection.addingDefaults(dsn, FeedConfiguration.connectionDefaults))
                 let detection = try OdooVersionProbe.detect(connection)
                 version = detection.majorVersion
-                logger.info("odoo version detected", metadata: ["odoo.version": "\(detection.majorVersion)", "odoo.version_source": "\(detection.source)"])
+                logger.info(
+                    "odoo version detected", metadata: ["odoo.version": "\(detection.majorVersion)", "odoo.version_source": "\(detection.source)"])
             } catch {
                 logger.warning("could not detect the Odoo version; kit rules of Odoo 17 apply", metadata: ["error": "\(error)"])
             }

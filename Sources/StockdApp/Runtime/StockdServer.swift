@@ -2,8 +2,8 @@ import Foundation
 public import Logging
 import Metrics
 import Prometheus
-public import StockHTTP
 import ServiceLifecycle
+public import StockHTTP
 import UnixSignals
 
 /// `stockd serve`, composed: the metrics backend, the store loaded into the projection, the replication feed and

@@ -26,7 +26,9 @@ public enum StoreReport {
             lines.append("\(table.rawValue + ":")".padded(16) + "\(info.rowCounts[table] ?? 0) rows")
         }
         let counts = snapshot.counts
-        lines.append("levels:         \(counts.quants) quants over \(counts.variants) variants, \(counts.locations) locations, \(counts.warehouses) warehouses")
+        lines.append(
+            "levels:         \(counts.quants) quants over \(counts.variants) variants, \(counts.locations) locations, \(counts.warehouses) warehouses"
+        )
         lines.append("file size:      \(megabytes(info.fileSize)) (map \(megabytes(info.mapSize)))")
         lines.append("load time:      \(Int(loadSeconds * 1000)) ms")
         return lines.joined(separator: "\n")
@@ -55,7 +57,8 @@ public enum StoreReport {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
-            case _ where scalar.value < 0x20: result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            case _ where scalar.value < 0x20:
+                result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
             default: result.unicodeScalars.append(scalar)
             }
         }

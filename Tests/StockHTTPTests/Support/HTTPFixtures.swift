@@ -31,7 +31,8 @@ enum HTTPFixtures {
     static func location(_ id: Int32, _ path: String, _ name: String, _ usage: Location.Usage = .internal) -> Location {
         let ancestry = path.split(separator: "/").compactMap { Int32($0) }
         let parent = ancestry.count >= 2 ? LocationID(ancestry[ancestry.count - 2]) : nil
-        return Location(id: LocationID(id), parentID: parent, parentPath: path, completeName: name, usage: usage, companyID: CompanyID(1), active: true)
+        return Location(
+            id: LocationID(id), parentID: parent, parentPath: path, completeName: name, usage: usage, companyID: CompanyID(1), active: true)
     }
 
     static let locations: [Location] = [
@@ -49,8 +50,12 @@ enum HTTPFixtures {
     ]
 
     static let warehouses: [Warehouse] = [
-        Warehouse(id: wh, code: "WH", name: "Main", viewLocationID: whView, stockLocationID: whStock, qualityControlLocationID: whQC, companyID: CompanyID(1), active: true),
-        Warehouse(id: eu, code: "EU", name: "Europe", viewLocationID: euView, stockLocationID: euStock, qualityControlLocationID: nil, companyID: CompanyID(1), active: true),
+        Warehouse(
+            id: wh, code: "WH", name: "Main", viewLocationID: whView, stockLocationID: whStock, qualityControlLocationID: whQC,
+            companyID: CompanyID(1), active: true),
+        Warehouse(
+            id: eu, code: "EU", name: "Europe", viewLocationID: euView, stockLocationID: euStock, qualityControlLocationID: nil,
+            companyID: CompanyID(1), active: true),
     ]
 
     static let products: [StockChange] = [
@@ -66,7 +71,10 @@ enum HTTPFixtures {
     ]
 
     static func quant(_ id: Int32, _ variant: VariantID, _ location: LocationID, _ quantity: String, reserved: String = "0") -> StockChange {
-        .upsertQuant(Quant(id: QuantID(id), variantID: variant, locationID: location, quantity: try! Quantity(parsing: quantity), reserved: try! Quantity(parsing: reserved)))
+        .upsertQuant(
+            Quant(
+                id: QuantID(id), variantID: variant, locationID: location, quantity: try! Quantity(parsing: quantity),
+                reserved: try! Quantity(parsing: reserved)))
     }
 
     static let quants: [StockChange] = [

@@ -32,7 +32,8 @@ enum KitFixtures {
     }
 
     static func line(_ id: Int32, _ bom: BoMID, _ component: VariantID, _ quantity: Int, sequence: Int32) -> StockChange {
-        .upsertBoMLine(BoMLine(id: BoMLineID(id), bomID: bom, componentID: component, quantity: Quantity(units: quantity), unitID: unit, sequence: sequence))
+        .upsertBoMLine(
+            BoMLine(id: BoMLineID(id), bomID: bom, componentID: component, quantity: Quantity(units: quantity), unitID: unit, sequence: sequence))
     }
 
     static let changes: [StockChange] = [
@@ -57,7 +58,8 @@ enum KitFixtures {
     /// The HTTP fixture's tree and products plus the kits above, as one transaction.
     static func projection() throws -> StockProjection {
         let projection = StockProjection(state: ProjectionState(settings: HTTPFixtures.settings))
-        let changes = HTTPFixtures.locations.map(StockChange.upsertLocation) + HTTPFixtures.warehouses.map(StockChange.upsertWarehouse)
+        let changes =
+            HTTPFixtures.locations.map(StockChange.upsertLocation) + HTTPFixtures.warehouses.map(StockChange.upsertWarehouse)
             + HTTPFixtures.products + HTTPFixtures.quants + Self.changes
         try projection.apply([SourceTransaction(checkpoint: Checkpoint(position: 0x16B_3748, commitTime: HTTPFixtures.commitTime), changes: changes)])
         return projection

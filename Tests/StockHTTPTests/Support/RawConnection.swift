@@ -120,7 +120,8 @@ final class RawConnection {
             let open = drain()
             if let end = firstIndex(of: separator) {
                 let head = String(decoding: received[0..<end], as: UTF8.self)
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: " ")) } ?? 0
                 let bodyStart = end + separator.count
                 if received.count - bodyStart >= length {

@@ -21,11 +21,13 @@ while true {
     let location = Location(
         id: LocationID(1), parentID: nil, parentPath: "1/", completeName: "Crash", usage: .internal, companyID: nil, active: true
     )
-    let changes = [StockChange.upsertLocation(location)] + (1...rows).map { id in
-        StockChange.upsertQuant(
-            Quant(id: QuantID(id), variantID: VariantID(id), locationID: LocationID(1), quantity: Quantity(units: units), reserved: .zero)
-        )
-    }
+    let changes =
+        [StockChange.upsertLocation(location)]
+        + (1...rows).map { id in
+            StockChange.upsertQuant(
+                Quant(id: QuantID(id), variantID: VariantID(id), locationID: LocationID(1), quantity: Quantity(units: units), reserved: .zero)
+            )
+        }
     try projection.apply([SourceTransaction(checkpoint: Checkpoint(position: position), changes: changes)], persistingTo: store)
     FileHandle.standardOutput.write(Data("committed \(position)\n".utf8))
 }
