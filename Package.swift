@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "OdooReplication",
             dependencies: [
-                "LibPQ", "PostgresReplicationWire", "OdooIngest", "StockProjection", "StockStorage",
+                "LibPQ", "PostgresReplicationWire", "OdooIngest", "StockProjection",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "StockdApp",
             dependencies: [
-                "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication", "LibPQ", "CivilTime",
+                "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication", "PostgresReplicationWire", "LibPQ", "CivilTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -160,13 +160,14 @@ let package = Package(
         .testTarget(name: "PostgresReplicationWireTests", dependencies: ["PostgresReplicationWire"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "OdooIngestTests", dependencies: ["OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
-        .testTarget(name: "OdooReplicationTests", dependencies: ["OdooReplication", "OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OdooReplicationTests", dependencies: ["OdooReplication", "OdooIngest", "StockProjection", "PostgresReplicationWire"], swiftSettings: swiftSettings),
         // Integration tests against a real PostgreSQL (started by scripts/test.sh) and real LMDB files.
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "OdooReplication", "OdooFixtures", "OdooIngest", "LibPQ", "StockStorage", "StockProjection", "StockCatalogue",
-                "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "PostgresReplicationWire", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,15 +1,15 @@
 public import LibPQ
 public import Logging
 import OdooIngest
+public import PostgresReplicationWire
 public import StockProjection
-public import StockStorage
 
 /// The first start: create the slot with an exported snapshot, copy every table inside that snapshot, and
 /// commit the copy to LMDB with the slot's consistent point, so streaming from that point misses and doubles
 /// nothing.
 ///
 /// Tables are read with `COPY ... TO STDOUT` row by row and written to LMDB in chunks; the checkpoint is written
-/// last, so a crash in the middle leaves a store that ``LMDBProjectionStore/hasIncompleteSnapshot()`` reports
+/// last, so a crash in the middle leaves a store that ``ReplicaStore/hasIncompleteSnapshot()`` reports
 /// and the next start redoes.
 public struct InitialSnapshot {
     /// The source database.
@@ -33,7 +33,7 @@ public struct InitialSnapshot {
         /// The restored projection state at the consistent point.
         public var state: ProjectionState
         /// The slot's consistent point, now the store's checkpoint.
-        public var consistentPoint: UInt64
+        public var consistentPoint: LSN
         /// Rows copied per table.
         public var rows: [String: Int]
         /// Rows that could not be mapped (logged and skipped).
@@ -47,7 +47,7 @@ public struct InitialSnapshot {
     ///   - settings: The projection settings.
     ///   - logger: Progress and skipped rows are logged here.
     /// - Throws: ``PostgresError`` or a storage error; the store is then left without a checkpoint.
-    public func run(into store: LMDBProjectionStore, settings: ProjectionSettings, logger: Logger) throws -> Outcome {
+    public func run(into store: any ReplicaStore, settings: ProjectionSettings, logger: Logger) throws -> Outcome {
         try store.beginSnapshot()
         let replication = try PostgresConnection(conninfo: dsn, replication: true)
         // A slot left by an interrupted earlier snapshot has no usable snapshot any more: start over.
@@ -55,12 +55,12 @@ public struct InitialSnapshot {
         let created = try slot.create(on: replication)
         logger.info(
             "replication slot created",
-            metadata: ["slot": "\(slot.name)", "replication.consistent_point": "\(Checkpoint(position: created.consistentPoint))"])
+            metadata: ["slot": "\(slot.name)", "replication.consistent_point": "\(created.consistentPoint)"])
 
         let reader = try PostgresConnection(conninfo: dsn)
         try reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try reader.execute("SET TRANSACTION SNAPSHOT \(reader.literal(created.snapshotName))")
-        let checkpoint = Checkpoint(position: created.consistentPoint, commitTime: nil)
+        let checkpoint = Checkpoint(position: created.consistentPoint.rawValue, commitTime: nil)
         var state = ProjectionState(settings: settings, checkpoint: checkpoint, changeCursor: 0, changeEpoch: changeEpoch)
         var rows: [String: Int] = [:]
         var unmapped = 0

@@ -1,14 +1,15 @@
 import OdooIngest
+import PostgresReplicationWire
 
 /// A pgoutput message as the feed needs it: rows already split into text cells.
 ///
-/// `ReplicationEvent+Wire.swift` builds these from the wire decoder's messages; keeping the assembler on this
+/// ``WireFrame`` builds these from the wire decoder's messages; keeping the assembler on this
 /// small enum lets it be tested without bytes.
 enum ReplicationEvent: Equatable, Sendable {
     /// A transaction starts.
-    case begin(finalLSN: UInt64, commitTime: Int64, xid: UInt32)
+    case begin(finalLSN: LSN, commitTime: Int64, xid: UInt32)
     /// A transaction ends; `endLSN` is where streaming resumes after it.
-    case commit(commitLSN: UInt64, endLSN: UInt64, commitTime: Int64)
+    case commit(commitLSN: LSN, endLSN: LSN, commitTime: Int64)
     /// The columns of a relation (sent before its first row in each session, and after a schema change).
     case relation(oid: UInt32, namespace: String, name: String, columns: [String])
     /// A row was inserted.

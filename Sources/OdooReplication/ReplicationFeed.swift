@@ -1,8 +1,8 @@
 import Foundation
 import LibPQ
 public import Logging
+import PostgresReplicationWire
 public import StockProjection
-public import StockStorage
 import Synchronization
 
 /// Follows Odoo's database: takes the initial snapshot when the store is empty, then streams pgoutput from the
@@ -16,7 +16,7 @@ import Synchronization
 public final class ReplicationFeed: Sendable {
     private let configuration: FeedConfiguration
     private let projection: StockProjection
-    private let storeBox: Mutex<LMDBProjectionStore>
+    private let storeBox: Mutex<any ReplicaStore>
     /// Set by ``requestResync()``; the streaming loop polls it to leave the stream promptly.
     private let resyncRequested = Atomic<Bool>(false)
     private let machine: Mutex<FeedStateMachine>
@@ -32,7 +32,7 @@ public final class ReplicationFeed: Sendable {
     /// Creates a feed; call ``start()`` to run it.
     ///
     /// Create it after `MetricsSystem.bootstrap`, or its instruments go to the no-op backend.
-    public init(configuration: FeedConfiguration, projection: StockProjection, store: LMDBProjectionStore, logger: Logger) {
+    public init(configuration: FeedConfiguration, projection: StockProjection, store: any ReplicaStore, logger: Logger) {
         self.configuration = configuration
         self.projection = projection
         self.storeBox = Mutex(store)
@@ -73,7 +73,7 @@ public final class ReplicationFeed: Sendable {
     private var shouldStop: Bool { stopRequested.load(ordering: .acquiring) }
 
     /// The store the feed writes to (a resync replaces it).
-    public var store: LMDBProjectionStore { storeBox.withLock { $0 } }
+    public var store: any ReplicaStore { storeBox.withLock { $0 } }
 
     /// Asks the running feed to rebuild the store from a fresh snapshot (after the slot was lost, or on demand).
     ///
@@ -95,36 +95,27 @@ public final class ReplicationFeed: Sendable {
     public func resyncNow() throws {
         update { $0.resyncAttempts += 1 }
         let current = store
-        let path = current.path
-        let staging = path + ".resync"
-        let retired = path + ".retired"
-        let files = FileManager.default
-        try? files.removeItem(atPath: staging)
         let outcome: InitialSnapshot.Outcome
         do {
-            let next = try LMDBProjectionStore(path: staging, initialMapSize: current.initialMapSize, durability: current.durability)
+            let next = try current.openStaging()
             var job = InitialSnapshot(dsn: configuration.connectionString, slot: ReplicationSlot(name: configuration.slot))
             job.changeEpoch = ChangeCursor.epoch(after: projection.snapshot().changeEpoch)
             outcome = try job.run(into: next, settings: projection.snapshot().settings, logger: logger)
-            if next.durability != .full { try next.sync() }
+            if !next.syncsEveryCommit { try next.sync() }
         } catch {
             update { $0.resyncFailures += 1 }
             throw error
         }
-        try? files.removeItem(atPath: retired)
-        try files.moveItem(atPath: path, toPath: retired)
-        try files.moveItem(atPath: staging, toPath: path)
-        let reopened = try LMDBProjectionStore(path: path, initialMapSize: current.initialMapSize, durability: current.durability)
-        storeBox.withLock { $0 = reopened }
+        let promoted = try current.promoteStaging()
+        storeBox.withLock { $0 = promoted }
         projection.replaceState(outcome.state)
-        try? files.removeItem(atPath: retired)
         update {
-            $0.appliedLSN = outcome.consistentPoint
+            $0.appliedLSN = outcome.consistentPoint.rawValue
             $0.appliedCommitTime = nil
             $0.unexpectedRows += outcome.unmappedRows
             $0.lastError = nil
         }
-        logger.info("resync committed", metadata: ["replication.lsn": "\(Checkpoint(position: outcome.consistentPoint))", "store.path": "\(path)"])
+        logger.info("resync committed", metadata: ["replication.lsn": "\(outcome.consistentPoint)", "store.path": "\(promoted.location)"])
     }
 
     private func update(_ body: (inout FeedStatus) -> Void) {
@@ -184,8 +175,8 @@ public final class ReplicationFeed: Sendable {
                         update { $0.gapsDetected += 1 }
                         handle(
                             .storeBehindSlot(
-                                "the store (up to \(Checkpoint(position: stored))) is behind the slot's confirmed position "
-                                    + "\(Checkpoint(position: slot)): it lost commits, streaming would skip them; resyncing"
+                                "the store (up to \(stored)) is behind the slot's confirmed position "
+                                    + "\(slot): it lost commits, streaming would skip them; resyncing"
                             )
                         )
                     case .schemaMismatch(let problem):
@@ -228,7 +219,7 @@ public final class ReplicationFeed: Sendable {
     /// cursors stay valid across the restart.
     private func closeSession() {
         do {
-            guard try store.info().checkpoint == projection.snapshot().checkpoint else { return }
+            guard try store.storedCheckpoint() == projection.snapshot().checkpoint else { return }
             try store.closeSession()
         } catch {
             logger.error("cannot close the store's session", metadata: ["error": "\(error)"])
@@ -287,16 +278,16 @@ public final class ReplicationFeed: Sendable {
         let started = ContinuousClock.now
         let outcome = try InitialSnapshot(dsn: configuration.connectionString, slot: ReplicationSlot(name: configuration.slot))
             .run(into: store, settings: projection.snapshot().settings, logger: logger)
-        if store.durability != .full { try store.sync() }
+        if !store.syncsEveryCommit { try store.sync() }
         projection.replaceState(outcome.state)
         update {
-            $0.appliedLSN = outcome.consistentPoint
+            $0.appliedLSN = outcome.consistentPoint.rawValue
             $0.unexpectedRows += outcome.unmappedRows
         }
         logger.info(
             "initial snapshot committed",
             metadata: [
-                "replication.lsn": "\(Checkpoint(position: outcome.consistentPoint))",
+                "replication.lsn": "\(outcome.consistentPoint)",
                 "rows": "\(outcome.rows.values.reduce(0, +))", "seconds": "\(ContinuousClock.now - started)",
             ]
         )
@@ -306,7 +297,7 @@ public final class ReplicationFeed: Sendable {
     private func stream() throws {
         // Memory may have run ahead of the store if an earlier session's last commits failed: stream from what
         // is durable, never from what only memory holds.
-        let durable = try store.info().checkpoint
+        let durable = try store.storedCheckpoint()
         if durable != projection.snapshot().checkpoint {
             logger.notice("reloading the projection from the store's checkpoint", metadata: ["replication.lsn": "\(durable?.description ?? "none")"])
             projection.replaceState(try store.load(settings: projection.snapshot().settings))
@@ -334,7 +325,7 @@ public final class ReplicationFeed: Sendable {
         // The slot only ever moves forward from what was confirmed; if it confirmed more than the store holds,
         // the store lost commits (unsynced ones, a restored backup, a failed resync) and the server would not
         // send them again.
-        var covered = try store.confirmedPosition() ?? 0
+        var covered = LSN(try store.confirmedPosition() ?? 0)
         if let confirmed = slotStatus.confirmedFlush, confirmed > covered { throw FeedError.storeBehindSlot(slot: confirmed, store: covered) }
         let connection = try PostgresConnection(conninfo: connectionString, replication: true)
         let start = projection.snapshot().checkpoint?.position ?? 0
@@ -350,11 +341,11 @@ public final class ReplicationFeed: Sendable {
         }
         logger.info("streaming", metadata: ["slot": "\(configuration.slot)", "replication.lsn": "\(Checkpoint(position: start))"])
 
-        var assembler = TransactionAssembler()
+        var stream = ReplicationStreamDecoder()
         var pending: [SourceTransaction] = []
-        var received: UInt64 = start
-        var serverEnd: UInt64 = start
-        var confirmed = start
+        var received = LSN(start)
+        var serverEnd = LSN(start)
+        var confirmed = LSN(start)
         var reportedIgnored = 0
         var changesEnqueued = projection.snapshot().changeLogPosition
         let clock = ContinuousClock()
@@ -377,13 +368,13 @@ public final class ReplicationFeed: Sendable {
             // Only what is on disk for certain is confirmed. When nothing is pending and everything received is
             // synced, confirm the server's WAL end (recorded in the store first, so a later connect does not take
             // it for a gap), so an idle publication never makes the slot hold WAL.
-            let synced = writer.synced
+            let synced = LSN(writer.synced)
             var flushed = synced
-            let idle = pending.isEmpty && !assembler.isInsideTransaction && received <= synced && writer.isIdle
+            let idle = pending.isEmpty && !stream.isInsideTransaction && received <= synced && writer.isIdle
             if idle && serverEnd > flushed {
                 if serverEnd > covered {
                     do {
-                        try store.recordConfirmed(serverEnd)
+                        try store.recordConfirmed(serverEnd.rawValue)
                     } catch {
                         throw StoreWriteFailure(underlying: error)
                     }
@@ -399,8 +390,8 @@ public final class ReplicationFeed: Sendable {
                 machine.withLock { $0.progressed() }
             }
             update {
-                $0.confirmedLSN = flushed
-                $0.syncedLSN = synced
+                $0.confirmedLSN = flushed.rawValue
+                $0.syncedLSN = synced.rawValue
             }
         }
 
@@ -419,7 +410,7 @@ public final class ReplicationFeed: Sendable {
                 throw StoreWriteFailure(underlying: error)
             }
             if report.applied > 0 { machine.withLock { $0.progressed() } }
-            let problems = assembler.takeProblems()
+            let problems = stream.takeProblems()
             for problem in problems {
                 logger.warning("unexpected replication row", metadata: ["odoo.relation": "\(problem.relation)", "error": "\(problem.reason)"])
             }
@@ -430,8 +421,8 @@ public final class ReplicationFeed: Sendable {
                     metadata: ["kit.variant_id": "\(kit.kitID)", "kit.bom_id": "\(kit.bomID)", "error": "\(kit.problem.map { "\($0)" } ?? "")"])
             }
             metrics.recordKits(invalid: projection.snapshot().invalidKitCount, newlyInvalid: report.kitProblems.count)
-            let ignored = assembler.ignoredRows - reportedIgnored
-            reportedIgnored = assembler.ignoredRows
+            let ignored = stream.ignoredRows - reportedIgnored
+            reportedIgnored = stream.ignoredRows
             update {
                 $0.transactions += report.applied
                 $0.rowChanges += report.rowChanges
@@ -466,12 +457,12 @@ public final class ReplicationFeed: Sendable {
                 try sendStatus(askForReply: false)
                 throw FeedError.resyncRequested
             }
-            var frame: WireFrame?
+            var output: ReplicationStreamDecoder.Output?
             var decodeError: (any Error)?
             // Block briefly only when nothing is waiting to be committed; otherwise just drain what is buffered.
             let result = try connection.readCopyData(timeoutMilliseconds: pending.isEmpty ? 100 : 0) { bytes in
                 do {
-                    frame = try WireFrame.decode(bytes)
+                    output = try stream.decode(bytes, current: projection.snapshot())
                 } catch {
                     decodeError = error
                 }
@@ -500,37 +491,36 @@ public final class ReplicationFeed: Sendable {
                     try applyPending()
                     throw decodeError
                 }
-                switch frame {
+                switch output {
                 case .keepalive(let walEnd, let replyRequested):
                     serverEnd = max(serverEnd, walEnd)
-                    update { $0.serverWALEnd = serverEnd }
+                    update { $0.serverWALEnd = serverEnd.rawValue }
                     if replyRequested {
                         try applyPending()
                         try sendStatus(askForReply: false)
                     }
-                case .data(let walStart, let walEnd, let event):
+                case .data(let walStart, let walEnd, let transaction):
                     serverEnd = max(serverEnd, walEnd)
                     received = max(received, walStart)
-                    let transaction = assembler.consume(event, current: projection.snapshot())
-                    if let problem = assembler.schemaMismatch {
+                    if let problem = stream.schemaMismatch {
                         // Apply what came before this transaction; the transaction in hand is never applied and
                         // nothing at or past it is confirmed.
                         try applyPending()
                         try finishWriter()
-                        let synced = writer.synced
+                        let synced = LSN(writer.synced)
                         try? connection.sendCopyData(
                             StandbyStatus(written: synced, flushed: synced, applied: synced, replyRequested: false).bytes(),
                             timeoutMilliseconds: configuration.sendTimeoutMilliseconds
                         )
-                        update { $0.confirmedLSN = synced }
+                        update { $0.confirmedLSN = synced.rawValue }
                         throw FeedError.schemaMismatch(problem)
                     }
                     if let transaction {
-                        received = max(received, transaction.checkpoint.position)
+                        received = max(received, LSN(transaction.checkpoint.position))
                         pending.append(transaction)
                         if pending.count >= configuration.maxGroupSize { try applyPending() }
                     }
-                    update { $0.serverWALEnd = serverEnd }
+                    update { $0.serverWALEnd = serverEnd.rawValue }
                 case nil:
                     break
                 }
@@ -553,7 +543,7 @@ enum FeedError: Error, Equatable {
     /// An operator asked for a resync.
     case resyncRequested
     /// The slot confirmed a position past what the store covers.
-    case storeBehindSlot(slot: UInt64, store: UInt64)
+    case storeBehindSlot(slot: LSN, store: LSN)
     /// A mirrored table's relation cannot be mapped.
     case schemaMismatch(TransactionAssembler.Problem)
     /// The server sent nothing for this long.

@@ -1,4 +1,5 @@
 public import LibPQ
+public import PostgresReplicationWire
 
 /// A logical replication slot on the source (pgoutput).
 public struct ReplicationSlot: Sendable {
@@ -11,7 +12,7 @@ public struct ReplicationSlot: Sendable {
     /// What `CREATE_REPLICATION_SLOT ... EXPORT_SNAPSHOT` returned.
     public struct Created: Sendable {
         /// The LSN from which the slot streams changes: the snapshot shows everything before it.
-        public var consistentPoint: UInt64
+        public var consistentPoint: LSN
         /// The exported snapshot's name, valid while the creating connection stays open and idle.
         public var snapshotName: String
     }
@@ -25,7 +26,7 @@ public struct ReplicationSlot: Sendable {
         /// `wal_status`: `reserved`, `extended`, `unreserved` or `lost` (lost means the slot is invalidated).
         public var walStatus: String?
         /// The last position the client confirmed.
-        public var confirmedFlush: UInt64?
+        public var confirmedFlush: LSN?
         /// Bytes of WAL the slot holds back from recycling.
         public var retainedBytes: Int64?
     }
@@ -37,7 +38,7 @@ public struct ReplicationSlot: Sendable {
     /// - Throws: ``PostgresError`` (SQLSTATE `42710` when the slot exists already).
     public func create(on connection: PostgresConnection) throws -> Created {
         let result = try connection.execute("CREATE_REPLICATION_SLOT \(connection.identifier(name)) LOGICAL pgoutput EXPORT_SNAPSHOT")
-        guard let point = result.value("consistent_point").flatMap(Self.parseLSN), let snapshot = result.value("snapshot_name") else {
+        guard let point = result.value("consistent_point").flatMap(LSN.init), let snapshot = result.value("snapshot_name") else {
             throw PostgresError(kind: .unexpectedResult, message: "CREATE_REPLICATION_SLOT returned no consistent point or snapshot")
         }
         return Created(consistentPoint: point, snapshotName: snapshot)
@@ -62,18 +63,8 @@ public struct ReplicationSlot: Sendable {
             active: result.value("active") == "t",
             activePID: result.value("active_pid").flatMap { Int32($0) },
             walStatus: result.value("wal_status"),
-            confirmedFlush: result.value("confirmed").flatMap(Self.parseLSN),
+            confirmedFlush: result.value("confirmed").flatMap(LSN.init),
             retainedBytes: result.value("retained").flatMap { Int64($0) }
         )
-    }
-
-    /// Parses PostgreSQL's `X/Y` LSN text.
-    public static func parseLSN(_ text: String) -> UInt64? {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16), high <= 0xFFFF_FFFF, low <= 0xFFFF_FFFF
-        else {
-            return nil
-        }
-        return high << 32 | low
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import StockProjection
-import StockStorage
 import Synchronization
 
 /// Commits transactions the projection has already applied in memory to LMDB, on a thread of its own, in
@@ -20,7 +19,7 @@ final class StoreWriter: @unchecked Sendable {
     // @unchecked: every mutable property below is read and written only while `condition` is locked; the store
     // is Sendable, and `durablePosition` is atomic.
     private let condition = NSCondition()
-    private let store: LMDBProjectionStore
+    private let store: any ReplicaStore
     private var queue: [SourceTransaction] = []
     private var queuedChanges: ChangeLogSlice?
     private var writing = false
@@ -43,7 +42,7 @@ final class StoreWriter: @unchecked Sendable {
     ///   - syncInterval: With a durability other than `full`, how long commits may stay unsynced.
     ///   - onCommit: Called after each LMDB commit.
     init(
-        store: LMDBProjectionStore,
+        store: any ReplicaStore,
         durable: UInt64,
         maxQueued: Int = 50_000,
         syncInterval: Duration = .seconds(1),
@@ -53,7 +52,7 @@ final class StoreWriter: @unchecked Sendable {
         self.maxQueued = max(1, maxQueued)
         self.onCommit = onCommit
         self.syncInterval = syncInterval
-        commitsAreSynced = store.durability == .full
+        commitsAreSynced = store.syncsEveryCommit
         durablePosition = Atomic(durable)
         // What the store held when the writer started was read back from disk or synced by the last writer's finish.
         syncedPosition = Atomic(durable)

@@ -1,4 +1,5 @@
 import OdooIngest
+import PostgresReplicationWire
 public import StockProjection
 
 /// Groups pgoutput events into whole source transactions of stock changes.
@@ -29,14 +30,14 @@ struct TransactionAssembler {
     mutating func consume(_ event: ReplicationEvent, current: ProjectionSnapshot?) -> SourceTransaction? {
         switch event {
         case .begin(let finalLSN, let commitTime, _):
-            open = SourceTransaction(checkpoint: Checkpoint(position: finalLSN, commitTime: commitTime), changes: [])
+            open = SourceTransaction(checkpoint: Checkpoint(position: finalLSN.rawValue, commitTime: commitTime), changes: [])
         case .commit(_, let endLSN, let commitTime):
             guard var transaction = open else {
                 problems.append(Problem(relation: "-", reason: "commit without begin"))
                 return nil
             }
             open = nil
-            transaction.checkpoint = Checkpoint(position: endLSN, commitTime: commitTime)
+            transaction.checkpoint = Checkpoint(position: endLSN.rawValue, commitTime: commitTime)
             return transaction
         case .relation(let oid, let namespace, let name, let columns):
             var mapper: OdooTableMapper?

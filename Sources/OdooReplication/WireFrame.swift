@@ -7,33 +7,37 @@ import Glibc
 
 /// One CopyData message of the replication stream, reduced to what the feed acts on.
 ///
-/// `PostgresReplicationWire` decodes the bytes (checking every length, never trapping); this adapter turns its
-/// messages into ``ReplicationEvent`` values whose rows are text cells for the Odoo mappers.
+/// `PostgresReplicationWire`'s ``ReplicationDecoder`` (the one `Benchmarks/WireBenchmarks` measures) decodes the
+/// bytes, checking every length and never trapping; this adapter turns its messages into ``ReplicationEvent``
+/// values whose rows are text cells for the Odoo mappers.
 enum WireFrame: Equatable {
     /// `k`: the server's WAL end, and whether it wants a status update now.
-    case keepalive(walEnd: UInt64, replyRequested: Bool)
+    case keepalive(walEnd: LSN, replyRequested: Bool)
     /// `w`: one pgoutput message.
-    case data(walStart: UInt64, walEnd: UInt64, event: ReplicationEvent)
+    case data(walStart: LSN, walEnd: LSN, event: ReplicationEvent)
 
-    /// Decodes one CopyData message.
+    /// Decodes one CopyData message with the connection's decoder.
     ///
+    /// - Parameters:
+    ///   - bytes: One CopyData payload.
+    ///   - decoder: The decoder of this connection (it tracks streamed blocks across messages).
     /// - Throws: `WireDecodingError` for bytes that are not a valid message, or ``WireFrameError`` for a valid
     ///   message stockd never asks for (binary values, streamed transactions).
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> WireFrame {
-        switch try ReplicationMessage.decode(bytes) {
+    static func decode(_ bytes: UnsafeRawBufferPointer, with decoder: inout ReplicationDecoder) throws -> WireFrame {
+        switch try decoder.decode(bytes) {
         case .primaryKeepalive(let keepalive):
-            return .keepalive(walEnd: keepalive.walEnd.rawValue, replyRequested: keepalive.replyRequested)
+            return .keepalive(walEnd: keepalive.walEnd, replyRequested: keepalive.replyRequested)
         case .xLogData(let data):
-            return .data(walStart: data.walStart.rawValue, walEnd: data.walEnd.rawValue, event: try event(data.message))
+            return .data(walStart: data.walStart, walEnd: data.walEnd, event: try event(data.message))
         }
     }
 
     static func event(_ message: PgOutputMessage) throws(WireFrameError) -> ReplicationEvent {
         switch message {
         case .begin(let begin):
-            return .begin(finalLSN: begin.finalLSN.rawValue, commitTime: begin.commitTime.unixMicroseconds, xid: begin.transactionID)
+            return .begin(finalLSN: begin.finalLSN, commitTime: begin.commitTime.unixMicroseconds, xid: begin.transactionID)
         case .commit(let commit):
-            return .commit(commitLSN: commit.commitLSN.rawValue, endLSN: commit.endLSN.rawValue, commitTime: commit.commitTime.unixMicroseconds)
+            return .commit(commitLSN: commit.commitLSN, endLSN: commit.endLSN, commitTime: commit.commitTime.unixMicroseconds)
         case .relation(let relation):
             return .relation(oid: relation.id, namespace: relation.namespace, name: relation.name, columns: relation.columns.map(\.name))
         case .insert(let insert):
@@ -78,17 +82,17 @@ struct WireFrameError: Error, Equatable, CustomStringConvertible {
 
 /// The client's `r` message: what it has written, flushed and applied.
 struct StandbyStatus: Equatable {
-    var written: UInt64
-    var flushed: UInt64
-    var applied: UInt64
+    var written: LSN
+    var flushed: LSN
+    var applied: LSN
     var replyRequested = false
 
     /// The 34-byte message.
     func bytes(nowUnixMicroseconds: Int64 = currentUnixMicroseconds()) -> [UInt8] {
         StandbyStatusUpdate(
-            written: LSN(written),
-            flushed: LSN(flushed),
-            applied: LSN(applied),
+            written: written,
+            flushed: flushed,
+            applied: applied,
             clientTime: PostgresTimestamp(unixMicroseconds: nowUnixMicroseconds),
             replyRequested: replyRequested
         ).bytes

@@ -84,3 +84,12 @@ public struct LSN: RawRepresentable, Comparable, Hashable, Sendable, CustomStrin
 }
 
 extension LSN: LosslessStringConvertible {}
+
+extension LSN: ExpressibleByIntegerLiteral {
+    /// Creates an LSN from an integer literal: its byte position in the WAL.
+    ///
+    /// - Parameter value: The position.
+    public init(integerLiteral value: UInt64) {
+        self.init(rawValue: value)
+    }
+}

@@ -23,8 +23,10 @@ struct IngestBenchmark: AsyncParsableCommand {
         try await reportingFailures {
             let stop: IngestMeasurement.Stop
             if let stopAtLSN {
-                guard let target = ReplicationSlot.parseLSN(stopAtLSN) else { throw ValidationError("--stop-at-lsn takes an LSN such as 0/16B3748") }
-                stop = .lsn(target)
+                guard let target = IngestMeasurement.Stop(lsnText: stopAtLSN) else {
+                    throw ValidationError("--stop-at-lsn takes an LSN such as 0/16B3748")
+                }
+                stop = target
             } else if let stopAfter {
                 stop = .seconds(stopAfter)
             } else {

@@ -2,6 +2,7 @@ import Foundation
 import LibPQ
 import OdooFixtures
 import OdooReplication
+import PostgresReplicationWire
 import StockCatalogue
 import StockProjection
 import StockStorage
@@ -121,7 +122,7 @@ struct FaultSuiteTests {
         // The last commit ends where the WAL ends, give or take a record the server may add.
         try stockd!.wait(for: "the writes to be applied") { ($0.appliedLSN ?? 0) >= written - 200 }
         Thread.sleep(forTimeInterval: 1.0)  // several status intervals: nothing unsynced may be confirmed meanwhile
-        let confirmed = try ReplicationSlot(name: database.slot).status(on: database.connect())?.confirmedFlush ?? 0
+        let confirmed = try ReplicationSlot(name: database.slot).status(on: database.connect())?.confirmedFlush?.rawValue ?? 0
         #expect(confirmed <= copiedPosition, "the slot confirmed \(confirmed), past the synced \(copiedPosition)")
         stockd!.kill()
         stockd = nil

@@ -2,6 +2,7 @@ import Foundation
 import LibPQ
 import OdooFixtures
 import OdooReplication
+import PostgresReplicationWire
 import StockCatalogue
 import StockProjection
 import StockStorage
@@ -96,7 +97,7 @@ struct FeedFaultTests {
         try connection.execute("INSERT INTO unrelated (payload) SELECT repeat('x', 100) FROM generate_series(1, 5000)")
         let written = try database.currentLSN()
         try harness.wait(for: "the slot to confirm past the last transaction") {
-            (try ReplicationSlot(name: database.slot).status(on: connection)?.confirmedFlush ?? 0) >= written
+            (try ReplicationSlot(name: database.slot).status(on: connection)?.confirmedFlush?.rawValue ?? 0) >= written
         }
         try harness.restart()
         defer { harness.feed.stop() }
@@ -173,7 +174,7 @@ struct FeedFaultTests {
         #expect(status.lastError?.contains("quantity") == true, "\(status)")
         // Nothing past the broken transaction is confirmed, now or a few status intervals later.
         Thread.sleep(forTimeInterval: 1.0)
-        let confirmed = try ReplicationSlot(name: database.slot).status(on: connection)?.confirmedFlush ?? 0
+        let confirmed = try ReplicationSlot(name: database.slot).status(on: connection)?.confirmedFlush?.rawValue ?? 0
         #expect(confirmed < after)
         #expect(confirmed >= before || confirmed > 0)
         #expect((harness.feed.status.confirmedLSN ?? 0) < after)

@@ -2,6 +2,7 @@ import Foundation
 import LibPQ
 import OdooFixtures
 import OdooReplication
+import PostgresReplicationWire
 import StockCatalogue
 import StockProjection
 import StockStorage
@@ -98,7 +99,7 @@ struct ReplicationFeedTests {
             let text =
                 try connection.execute("SELECT confirmed_flush_lsn::text AS c FROM pg_replication_slots WHERE database = current_database()").value(
                     "c") ?? "0/0"
-            confirmed = ReplicationSlot.parseLSN(text) ?? 0
+            confirmed = LSN(text)?.rawValue ?? 0
             if confirmed >= written { break }
             Thread.sleep(forTimeInterval: 0.2)
         }

@@ -2,6 +2,7 @@ import Foundation
 import LibPQ
 import OdooFixtures
 import OdooReplication
+import PostgresReplicationWire
 import StockCatalogue
 import StockProjection
 import StockStorage
@@ -135,7 +136,7 @@ struct ServeProcessTests {
         let store = try LMDBProjectionStore(path: directory.path + "/store", initialMapSize: 64 << 20)
         let checkpoint = try #require(try store.info().checkpoint)
         #expect(try store.openSession(), "the store was not closed cleanly")
-        let confirmed = try ReplicationSlot(name: database.slot).status(on: database.connect())?.confirmedFlush ?? 0
+        let confirmed = try ReplicationSlot(name: database.slot).status(on: database.connect())?.confirmedFlush?.rawValue ?? 0
         #expect(confirmed >= checkpoint.position, "the slot confirmed \(confirmed), the store holds \(checkpoint.position)")
     }
 }

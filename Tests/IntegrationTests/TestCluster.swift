@@ -1,5 +1,6 @@
 import Foundation
 import OdooReplication
+import PostgresReplicationWire
 import TestSupport
 
 #if canImport(Glibc)
@@ -70,7 +71,7 @@ final class StockdProcess {
             let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
             let feed = object["feed"] as? [String: Any], let phase = feed["phase"] as? String
         else { return nil }
-        return (phase, (feed["applied_lsn"] as? String).flatMap(ReplicationSlot.parseLSN))
+        return (phase, (feed["applied_lsn"] as? String).flatMap(LSN.init)?.rawValue)
     }
 
     /// Waits until `condition` holds for the status, polling every 20 ms; throws after `timeout` seconds.

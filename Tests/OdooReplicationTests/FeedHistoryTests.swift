@@ -1,3 +1,4 @@
+import PostgresReplicationWire
 import Testing
 
 @testable import OdooReplication

@@ -1,4 +1,5 @@
 import OdooIngest
+import PostgresReplicationWire
 import StockProjection
 import Testing
 
@@ -36,7 +37,8 @@ struct MessageBuilder {
 }
 
 func decode(_ bytes: [UInt8]) throws -> WireFrame {
-    try bytes.withUnsafeBytes { try WireFrame.decode($0) }
+    var decoder = ReplicationDecoder()
+    return try bytes.withUnsafeBytes { try WireFrame.decode($0, with: &decoder) }
 }
 
 @Suite struct WireFrameTests {

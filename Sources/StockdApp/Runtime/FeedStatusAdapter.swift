@@ -72,7 +72,7 @@ public struct FeedStatusAdapter: FeedStatusProvider {
     }
 
     public var statusDetails: FeedStatusDetails {
-        Self.details(of: feed.status, storeBytes: Self.dataFileSize(directory: feed.store.path))
+        Self.details(of: feed.status, storeBytes: Self.dataFileSize(directory: feed.store.location))
     }
 
     /// The details of a feed status: its history with rates, current rates, recent errors.

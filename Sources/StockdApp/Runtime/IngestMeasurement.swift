@@ -1,5 +1,6 @@
 import Foundation
 public import OdooReplication
+public import PostgresReplicationWire
 
 /// Measures the replication feed for the ingest benchmarks (`stockd ingest-benchmark`, driven by
 /// scripts/bench-ingest.sh): waits until the feed streams, then until an LSN is applied or a time has passed,
@@ -8,9 +9,15 @@ public enum IngestMeasurement {
     /// When to stop measuring.
     public enum Stop: Sendable {
         /// Once this LSN is applied (or confirmed).
-        case lsn(UInt64)
+        case lsn(LSN)
         /// After this many seconds of streaming.
         case seconds(Double)
+
+        /// Stops at the LSN written as PostgreSQL prints it (`0/16B3748`); `nil` for other text.
+        public init?(lsnText: String) {
+            guard let lsn = LSN(lsnText) else { return nil }
+            self = .lsn(lsn)
+        }
     }
 
     /// Runs `feed` (not yet started) until `stop`, stops it, and returns the summary line.
@@ -22,7 +29,7 @@ public enum IngestMeasurement {
         let startRows = feed.status.rowChanges
         while true {
             let status = feed.status
-            if case .lsn(let target) = stop, (status.appliedLSN ?? 0) >= target || (status.confirmedLSN ?? 0) >= target { break }
+            if case .lsn(let target) = stop, (status.appliedLSN ?? 0) >= target.rawValue || (status.confirmedLSN ?? 0) >= target.rawValue { break }
             if case .seconds(let seconds) = stop, clock.now - started >= .seconds(seconds) { break }
             try await Task.sleep(for: .milliseconds(1))
         }

@@ -44,15 +44,12 @@ public struct ProjectionRuntime: Sendable {
 }
 
 extension ProjectionRuntime {
-    /// A resync swaps `<store>` for `<store>.resync` by two renames; if the process died between them, the
-    /// committed new store is waiting under `.resync` and the store path is empty: finish the swap.
+    /// A resync swaps `<store>` for `<store>.resync` by two renames; if the process died between them, finish the swap.
     static func finishInterruptedResync(at path: String, logger: Logger) {
-        let files = FileManager.default
-        let staging = path + ".resync"
-        guard !files.fileExists(atPath: path), files.fileExists(atPath: staging + "/data.mdb") else { return }
         do {
-            try files.moveItem(atPath: staging, toPath: path)
-            logger.notice("finished an interrupted resync", metadata: ["store.path": "\(path)"])
+            if try LMDBProjectionStore.finishInterruptedPromotion(at: path) {
+                logger.notice("finished an interrupted resync", metadata: ["store.path": "\(path)"])
+            }
         } catch {
             logger.error("could not finish an interrupted resync", metadata: ["error": "\(error)"])
         }
