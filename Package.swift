@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "StockCatalogue", targets: ["StockCatalogue"]),
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "PostgresReplicationWire", targets: ["PostgresReplicationWire"]),
+        .library(name: "OdooReplication", targets: ["OdooReplication"]),
         .library(name: "OdooFixtures", targets: ["OdooFixtures"]),
     ],
     dependencies: [

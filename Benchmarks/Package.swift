@@ -77,6 +77,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "PostgresReplicationWire", package: "stockd"),
+                .product(name: "OdooReplication", package: "stockd"),
+                .product(name: "StockProjection", package: "stockd"),
             ],
             path: "Benchmarks/WireBenchmarks",
             swiftSettings: swiftSettings,

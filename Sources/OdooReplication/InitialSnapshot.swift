@@ -1,4 +1,4 @@
-public import LibPQ
+import LibPQ
 public import Logging
 import OdooIngest
 public import PostgresReplicationWire

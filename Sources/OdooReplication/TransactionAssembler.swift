@@ -1,6 +1,6 @@
 import OdooIngest
 import PostgresReplicationWire
-public import StockProjection
+import StockProjection
 
 /// Groups pgoutput events into whole source transactions of stock changes.
 ///

@@ -1,8 +1,8 @@
 /// pgoutput's Relation message (`R`): the description of a table whose changes follow.
 ///
 /// The server sends it before the first change of a table in a session, and again after the table's definition
-/// changes, so the latest Relation for an OID always describes the tuples that follow it. ``RelationCache`` keeps
-/// them. Cells in a ``TupleData`` are in ``columns`` order.
+/// changes, so the latest Relation for an OID always describes the tuples that follow it: keep the latest one per
+/// OID. Cells in a ``TupleData`` are in ``columns`` order.
 ///
 /// Layout ("Logical Replication Message Formats",
 /// <https://www.postgresql.org/docs/current/protocol-logicalrep-message-formats.html>):
@@ -54,7 +54,7 @@ public struct Relation: Hashable, Sendable, PgOutputDecodable {
     /// - Parameters:
     ///   - name: A column name, compared exactly (PostgreSQL folds unquoted names to lower case).
     /// - Returns: The column's index in ``columns`` and in each ``TupleData``, or `nil` if there is no such column.
-    /// - Complexity: O(*n*) in the number of columns; ``RelationCache/columnIndex(named:inRelation:)`` is O(1).
+    /// - Complexity: O(*n*) in the number of columns.
     public func columnIndex(named name: String) -> Int? {
         columns.firstIndex { $0.name == name }
     }

@@ -12,7 +12,7 @@
 /// cell is an `ArraySlice` of the shared storage, so iterating the cells allocates nothing. The caller's receive
 /// buffer may be freed as soon as decoding returns.
 ///
-/// Cells are positional; map them to column names with the message's ``Relation`` (see ``RelationCache``), never by
+/// Cells are positional; map them to column names with the message's ``Relation`` (keep the latest one per relation OID), never by
 /// a hard-coded position.
 public struct TupleData: Collection, Hashable, Sendable, CustomStringConvertible, ExpressibleByArrayLiteral {
     /// A position in a tuple: the column number and the byte offset of its cell.

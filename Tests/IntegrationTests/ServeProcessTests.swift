@@ -93,7 +93,7 @@ struct ServeProcessTests {
         _ = try FeedHarness(database: database)  // runs setup (publication)
         let directory = TemporaryDirectory()
         let log = directory.path + "/stockd.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let port = Self.freePort()
         let process = Process()
         process.executableURL = CrashRecoveryTests.stockdExecutable

@@ -1,9 +1,14 @@
 import Benchmark
+import OdooReplication
 import PostgresReplicationWire
+import StockProjection
 
 // Decoding the replication stream: CopyData frames as PostgreSQL 15 sends them for Odoo stock moves (XLogData 'w'
-// carrying pgoutput Begin, two stock_quant Updates, Commit), decoded by `ReplicationDecoder`. The figure of interest
-// is MB/s: the benchmark's name carries the bytes decoded per iteration, and docs/benchmarks.md divides.
+// carrying pgoutput Begin, two stock_quant Updates, Commit). Two benchmarks on the same frames:
+// - `pgoutput-decode-…`: `ReplicationDecoder` alone (bytes to pgoutput messages);
+// - `feed-decode-…`: `ReplicationStreamDecoder`, the live feed's whole decode path (the same decoder, then text
+//   cells, Odoo's columns by name, stock changes grouped per transaction): what `ReplicationFeed` runs per message.
+// The figure of interest is MB/s: the names carry the bytes decoded per iteration, and docs/benchmarks.md divides.
 
 /// Builds CopyData frames byte by byte, laid out as in "Logical Replication Message Formats" (protocol version 1).
 struct FrameWriter {
@@ -115,6 +120,29 @@ let benchmarks: @Sendable () -> Void = {
     var check = ReplicationDecoder()
     for frame in frames {
         guard (try? frame.withUnsafeBytes { try check.decode($0) }) != nil else { fatalError("a generated frame does not decode") }
+    }
+    // The feed's path must turn every move into one transaction of two quant changes, or it would time errors.
+    var feedCheck = ReplicationStreamDecoder()
+    var transactions = 0
+    for frame in frames {
+        let output = frame.withUnsafeBytes { buffer in try? feedCheck.decode(buffer, current: nil) }
+        if case .data(_, _, let transaction?) = output {
+            guard transaction.changes.count == 2 else { fatalError("a generated move does not map to two quant changes") }
+            transactions += 1
+        }
+    }
+    guard transactions == 1_000, feedCheck.unmappedRows == 0 else { fatalError("the feed's decode path rejected generated frames") }
+    Benchmark(
+        "feed-decode-1000-moves-\(bytes)-bytes",
+        configuration: .init(thresholds: [.mallocCountTotal: .init(relative: [.p90: 5.0])])
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var stream = ReplicationStreamDecoder()
+            for frame in frames {
+                let output = frame.withUnsafeBytes { buffer in try? stream.decode(buffer, current: nil) }
+                blackHole(output)
+            }
+        }
     }
     Benchmark(
         "pgoutput-decode-1000-moves-\(bytes)-bytes",

@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import StockCatalogue
-public import StockProjection
+import StockProjection
 
 /// Drives a projection with random Odoo-style stock operations (moves, receipts, deliveries, scrap,
 /// reservations, merges, zero-quant clean-up), persisting each group of transactions to the store: a stand-in
