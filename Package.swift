@@ -128,11 +128,7 @@ let package = Package(
         .executableTarget(
             name: "stockd",
             dependencies: [
-                "StockdApp", "StockProjection", "StockStorage", "StockCatalogue", "OdooReplication", "StockHTTP", "CatalogueCommandLine",
-                "LibPQ",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "StockdApp", "CatalogueCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

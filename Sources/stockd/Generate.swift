@@ -1,9 +1,5 @@
 import ArgumentParser
 import CatalogueCommandLine
-import Logging
-import StockCatalogue
-import StockProjection
-import StockStorage
 import StockdApp
 
 /// `stockd generate`: fill an empty store with a generated Odoo-shaped catalogue.
@@ -18,12 +14,7 @@ struct Generate: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let configuration = try await options.load()
-            let logger = options.logger(configuration)
-            let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
-            let catalogue = try CatalogueImport.run(shape: shape.shape, into: runtime.projection, store: runtime.store)
-            print(
-                "generated \(catalogue.variants.count) variants, \(catalogue.quants.count) quants, \(catalogue.locations.count) locations, \(catalogue.warehouses.count) warehouses into \(configuration.store.path)"
-            )
+            print(try StockdCommands.generate(configuration: configuration, shape: shape.shape, logger: options.logger(configuration)))
         }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import OdooReplication
 import StockdApp
 
 /// `stockd ingest-benchmark`: the feed alone, no HTTP, until an LSN or a duration, then one JSON line with
@@ -33,10 +32,7 @@ struct IngestBenchmark: AsyncParsableCommand {
                 throw ValidationError("give --stop-at-lsn or --stop-after")
             }
             let configuration = try await options.load()
-            let logger = options.logger(configuration)
-            let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
-            let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
-            print(try await IngestMeasurement.run(feed: feed, until: stop))
+            print(try await StockdCommands.ingestBenchmark(configuration: configuration, stop: stop, logger: options.logger(configuration)))
         }
     }
 }

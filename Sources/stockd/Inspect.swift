@@ -1,7 +1,5 @@
 import ArgumentParser
 import Logging
-import StockProjection
-import StockStorage
 import StockdApp
 
 /// `stockd inspect`: what a store holds.
@@ -18,13 +16,7 @@ struct Inspect: AsyncParsableCommand {
             let configuration = try await options.load()
             var logger = options.logger(configuration)
             if json { logger.logLevel = max(logger.logLevel, .warning) }
-            let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
-            let info = try runtime.store.info()
-            let snapshot = runtime.projection.snapshot()
-            print(
-                json
-                    ? StoreReport.json(info: info, snapshot: snapshot, loadSeconds: runtime.loadSeconds)
-                    : StoreReport.text(info: info, snapshot: snapshot, loadSeconds: runtime.loadSeconds))
+            print(try StockdCommands.inspect(configuration: configuration, json: json, logger: logger))
         }
     }
 }

@@ -1,7 +1,4 @@
 import ArgumentParser
-import Logging
-import StockProjection
-import StockStorage
 import StockdApp
 
 /// `stockd query`: the figures of one SKU from a store, without a server.
@@ -28,10 +25,10 @@ struct Query: AsyncParsableCommand {
                 throw ValidationError("--group-by must be total, warehouse or location, not '\(groupBy)'")
             }
             let configuration = try await options.load()
-            let runtime = try ProjectionRuntime(configuration: configuration, logger: options.logger(configuration))
-            let snapshot = runtime.projection.snapshot()
-            let scope = try AvailabilityReport.scope(warehouse: warehouse, location: location, in: snapshot)
-            print(try AvailabilityReport.text(sku: sku, scope: scope, grouping: grouping, snapshot: snapshot))
+            print(
+                try StockdCommands.query(
+                    configuration: configuration, sku: sku, warehouse: warehouse, location: location, grouping: grouping,
+                    logger: options.logger(configuration)))
         }
     }
 }

@@ -1,7 +1,4 @@
 import ArgumentParser
-import Logging
-import OdooReplication
-import StockProjection
 import StockdApp
 
 /// `stockd resync`: rebuild the store from a fresh snapshot of Odoo's database.
@@ -20,14 +17,7 @@ struct Resync: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let configuration = try await options.load()
-            let logger = options.logger(configuration)
-            let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
-            let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
-            try feed.resyncNow()
-            let snapshot = runtime.projection.snapshot()
-            print(
-                "resynced: checkpoint \(snapshot.checkpoint?.description ?? "-"), \(snapshot.counts.quants) quants, \(snapshot.counts.variants) variants"
-            )
+            print(try StockdCommands.resync(configuration: configuration, logger: options.logger(configuration)))
         }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import OdooReplication
 import StockdApp
 
 /// `stockd setup`: check the source database and create the publication.
@@ -18,22 +17,9 @@ struct Setup: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let configuration = try await options.load()
-            guard let dsn = configuration.source.dsn else { throw ValidationError("no source: pass --dsn or set source.dsn") }
-            let report = try SourceSetup(dsn: dsn, publication: configuration.source.publication).run()
-            for line in report.lines { print(line) }
-            if !report.sqlForDBA.isEmpty {
-                print("\nA DBA must run, then run `stockd setup` again:\n")
-                for statement in report.sqlForDBA { print("  " + statement) }
-            }
-            if !report.ready || !report.warnings.isEmpty {
-                print("\nA dedicated least-privilege role for stockd (as a superuser; choose the password), then connect as it:\n")
-                for statement in report.dedicatedRoleSQL { print("  " + statement) }
-            }
-            if report.ready {
-                print("\nready: `stockd serve` will take the initial snapshot and follow the stream")
-            } else {
-                throw ExitCode.failure
-            }
+            let outcome = try StockdCommands.setup(configuration: configuration)
+            print(outcome.text)
+            if !outcome.ready { throw ExitCode.failure }
         }
     }
 }

@@ -1,0 +1,118 @@
+public import Logging
+import OdooReplication
+public import StockCatalogue
+import StockProjection
+import StockStorage
+
+/// What each `stockd` subcommand does once its flags are parsed: the executable only parses arguments, loads
+/// the configuration and prints what these return.
+///
+/// Each function opens what it needs (the store, the source), does the work and returns the text to print, so it
+/// can be run from tests without a process. Failures are thrown with a one-line description.
+public enum StockdCommands {
+    /// A command that cannot run as configured.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// One line for the operator.
+        public var description: String
+    }
+
+    /// `stockd generate`: fills an empty store with a generated Odoo-shaped catalogue.
+    ///
+    /// - Returns: A summary line.
+    public static func generate(configuration: StockdConfiguration, shape: CatalogueShape, logger: Logger) throws -> String {
+        let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+        let catalogue = try CatalogueImport.run(shape: shape, into: runtime.projection, store: runtime.store)
+        return "generated \(catalogue.variants.count) variants, \(catalogue.quants.count) quants, \(catalogue.locations.count) locations, "
+            + "\(catalogue.warehouses.count) warehouses into \(configuration.store.path)"
+    }
+
+    /// `stockd inspect`: what a store holds.
+    ///
+    /// - Returns: The report as text, or as one JSON object when `json` is set.
+    public static func inspect(configuration: StockdConfiguration, json: Bool, logger: Logger) throws -> String {
+        let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+        let info = try runtime.store.info()
+        let snapshot = runtime.projection.snapshot()
+        return json
+            ? StoreReport.json(info: info, snapshot: snapshot, loadSeconds: runtime.loadSeconds)
+            : StoreReport.text(info: info, snapshot: snapshot, loadSeconds: runtime.loadSeconds)
+    }
+
+    /// `stockd query`: the figures of one SKU from a store, without a server.
+    ///
+    /// - Throws: ``AvailabilityReport/Failure`` for an unknown warehouse, location or SKU.
+    public static func query(
+        configuration: StockdConfiguration, sku: String, warehouse: String?, location: String?, grouping: AvailabilityReport.Grouping,
+        logger: Logger
+    ) throws -> String {
+        let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+        let snapshot = runtime.projection.snapshot()
+        let scope = try AvailabilityReport.scope(warehouse: warehouse, location: location, in: snapshot)
+        return try AvailabilityReport.text(sku: sku, scope: scope, grouping: grouping, snapshot: snapshot)
+    }
+
+    /// `stockd simulate`: random Odoo-style operations applied to a generated store (generated first if empty).
+    ///
+    /// - Returns: The summary lines.
+    public static func simulate(
+        configuration: StockdConfiguration, shape: CatalogueShape, seconds: Double, transactionsPerSecond: Int, logger: Logger
+    ) throws -> String {
+        let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+        let catalogue = OdooCatalogue(shape: shape)
+        if runtime.projection.snapshot().checkpoint == nil {
+            try CatalogueImport.run(shape: shape, into: runtime.projection, store: runtime.store)
+        }
+        let summary = try OperationSimulator.run(
+            catalogue: catalogue, runtime: runtime, seconds: seconds, transactionsPerSecond: transactionsPerSecond, logger: logger)
+        let perSecond = Int(Double(summary.transactions) / max(summary.seconds, 0.001))
+        return "applied \(summary.transactions) transactions (\(summary.rowChanges) row changes) in \(summary.commits) LMDB commits over "
+            + "\(String(summary.seconds.rounded())) s: \(perSecond) transactions/s\n"
+            + "checkpoint \(runtime.projection.snapshot().checkpoint?.description ?? "-")"
+    }
+
+    /// `stockd resync`: rebuilds the store from a fresh snapshot of Odoo's database, with no server running.
+    ///
+    /// - Returns: A summary line.
+    public static func resync(configuration: StockdConfiguration, logger: Logger) throws -> String {
+        let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+        let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
+        try feed.resyncNow()
+        let snapshot = runtime.projection.snapshot()
+        return
+            "resynced: checkpoint \(snapshot.checkpoint?.description ?? "-"), \(snapshot.counts.quants) quants, \(snapshot.counts.variants) variants"
+    }
+
+    /// What `stockd setup` found.
+    public struct SetupOutcome: Sendable {
+        /// The text to print.
+        public var text: String
+        /// Whether the source can feed stockd as it is (otherwise the command exits 1).
+        public var ready: Bool
+    }
+
+    /// `stockd setup`: checks the source database and creates the publication.
+    ///
+    /// - Throws: ``Failure`` when no source is configured, or the connection's error.
+    public static func setup(configuration: StockdConfiguration) throws -> SetupOutcome {
+        guard let dsn = configuration.source.dsn else { throw Failure(description: "no source: pass --dsn or set source.dsn") }
+        let report = try SourceSetup(dsn: dsn, publication: configuration.source.publication).run()
+        var lines = report.lines
+        if !report.sqlForDBA.isEmpty {
+            lines.append("\nA DBA must run, then run `stockd setup` again:\n")
+            lines += report.sqlForDBA.map { "  " + $0 }
+        }
+        if !report.ready || !report.warnings.isEmpty {
+            lines.append("\nA dedicated least-privilege role for stockd (as a superuser; choose the password), then connect as it:\n")
+            lines += report.dedicatedRoleSQL.map { "  " + $0 }
+        }
+        if report.ready { lines.append("\nready: `stockd serve` will take the initial snapshot and follow the stream") }
+        return SetupOutcome(text: lines.joined(separator: "\n"), ready: report.ready)
+    }
+
+    /// `stockd ingest-benchmark`: runs the feed from the configured store until `stop`, then prints one JSON line.
+    public static func ingestBenchmark(configuration: StockdConfiguration, stop: IngestMeasurement.Stop, logger: Logger) async throws -> String {
+        let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+        let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
+        return try await IngestMeasurement.run(feed: feed, until: stop)
+    }
+}
