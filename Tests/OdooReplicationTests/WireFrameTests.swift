@@ -215,3 +215,14 @@ func decode(_ bytes: [UInt8]) throws -> WireFrame {
 extension Quantity: ExpressibleByStringLiteral {
     init(stringLiteral value: String) { try! self.init(parsing: value) }
 }
+
+/// The domain prints a checkpoint's position itself (it does not import the wire module); it must print exactly
+/// what `LSN` prints and parses, or `as_of.lsn` and the slot's positions would disagree.
+@Suite struct CheckpointTextTests {
+    @Test(arguments: [0, 1, 0x16B_3748, 0xFFFF_FFFF, 0x1_0000_0000, 0xAB_CDEF_0123_4567, UInt64.max])
+    func checkpointPrintsItsPositionAsAnLSN(position: UInt64) {
+        let text = Checkpoint(position: position).description
+        #expect(text == LSN(position).description)
+        #expect(LSN(text) == LSN(position))
+    }
+}
