@@ -98,6 +98,34 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(snapshot.figures(for: catalogue.fiveComponentKit, in: scope)) }
     }
 
+    // Odoo's float_round on the inputs a kit figure feeds it (component figures over needs, rounded to unit steps),
+    // the fast path next to the exact port it must equal bit for bit (OdooFloatFastPathTests): 1,000 calls each.
+    // The fast path takes the step with its Odoo 18 inverse precomputed, as a kit's needs hold it.
+    let roundingInputs: [(Double, Double)] = (0..<1_000).map { index in
+        let quantity = Double(index * 7 % 9_973 + 1) / 1_000
+        let factor = [1.0 / 12, 12, 1, 0.001, 2.5][index % 5]
+        return (quantity * factor, [0.01, 1, 0.001, 0.08333333333333333][index % 4])
+    }
+    let steppedInputs = roundingInputs.map { ($0.0, OdooFloat.Step($0.1)) }
+    for implementation in [OdooFloat.Implementation.odoo16, .odoo18] {
+        Benchmark("float-round-fast-1000-\(implementation.rawValue)", configuration: .init(thresholds: allocations)) { benchmark in
+            for _ in benchmark.scaledIterations {
+                for (value, step) in steppedInputs {
+                    blackHole(OdooFloat.round(value, step: step, method: .halfUp, implementation: implementation))
+                    blackHole(OdooFloat.round(value, step: step, method: .up, implementation: implementation))
+                }
+            }
+        }
+        Benchmark("float-round-exact-1000-\(implementation.rawValue)", configuration: .init(thresholds: allocations)) { benchmark in
+            for _ in benchmark.scaledIterations {
+                for (value, rounding) in roundingInputs {
+                    blackHole(OdooFloat.roundExact(value, rounding: rounding, method: .halfUp, implementation: implementation))
+                    blackHole(OdooFloat.roundExact(value, rounding: rounding, method: .up, implementation: implementation))
+                }
+            }
+        }
+    }
+
     Benchmark("kit-figure-3-level-nested-warehouse-5k", configuration: .init(scalingFactor: .kilo, thresholds: allocations)) { benchmark in
         let (catalogue, projection) = shared()
         let snapshot = projection.snapshot()

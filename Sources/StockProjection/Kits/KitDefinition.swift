@@ -34,14 +34,17 @@ public struct KitNeed: Hashable, Sendable {
     public var componentID: VariantID
     /// Quantity per BoM batch, in the component's unit (`qty_per_kit`).
     public var perBatch: Double
-    /// The component unit's rounding (`uom_id.rounding`), used to round its figures and ratios.
-    public var rounding: Double
+    /// The component unit's rounding (`uom_id.rounding`), used to round its figures and ratios, with what Odoo 18
+    /// derives from it computed once.
+    public var step: OdooFloat.Step
+    /// The component unit's rounding (`uom_id.rounding`).
+    public var rounding: Double { step.rounding }
 
     /// Creates a need.
     public init(componentID: VariantID, perBatch: Double, rounding: Double) {
         self.componentID = componentID
         self.perBatch = perBatch
-        self.rounding = rounding
+        self.step = OdooFloat.Step(rounding)
     }
 }
 

@@ -24,10 +24,10 @@ enum KitFigures {
             quarantined = Swift.min(quarantined, ratio(figures.quarantined, need, rules))
             available = Swift.min(available, ratio(figures.available, need, rules))
         }
-        let lastRounding = definition.needs[definition.needs.count - 1].rounding
+        let lastStep = definition.needs[definition.needs.count - 1].step
         func kits(_ minimum: Double) -> Quantity {
             var batches = minimum * definition.batchQuantity
-            if rules.roundsBatchesToLastComponent { batches = rules.round(batches, rounding: lastRounding) }
+            if rules.roundsBatchesToLastComponent { batches = rules.round(batches, step: lastStep) }
             return wholeUnits(OdooFloat.floorDivideByOne(batches))
         }
         let kitOnHand = kits(onHand)
@@ -44,9 +44,9 @@ enum KitFigures {
     /// One component's ratio: its figure rounded half-up to its unit, divided by the need, rounded as the rules say.
     @inline(__always)
     static func ratio(_ figure: Quantity, _ need: KitNeed, _ rules: KitRules) -> Double {
-        let value = rules.round(OdooFloat.double(figure), rounding: need.rounding)
+        let value = rules.round(OdooFloat.double(figure), step: need.step)
         var ratio = value / need.perBatch
-        if let method = rules.ratioRounding { ratio = rules.round(ratio, rounding: need.rounding, method: method) }
+        if let method = rules.ratioRounding { ratio = rules.round(ratio, step: need.step, method: method) }
         return ratio
     }
 
