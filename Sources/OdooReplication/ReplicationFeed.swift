@@ -347,6 +347,16 @@ public final class ReplicationFeed: Sendable {
         var serverEnd = LSN(start)
         var confirmed = LSN(start)
         var reportedIgnored = 0
+        // What the read loop saw since the status was last updated: the status (a lock, a history sample and the
+        // metrics) is updated once per group of messages, not per message.
+        var unreportedBytes = 0
+        var lastMessageMicros: Int64?
+        func reportReceived(into status: inout FeedStatus) {
+            status.bytesReceived += unreportedBytes
+            unreportedBytes = 0
+            if let lastMessageMicros { status.lastMessageTime = lastMessageMicros }
+            status.serverWALEnd = serverEnd.rawValue
+        }
         var changesEnqueued = projection.snapshot().changeLogPosition
         let clock = ContinuousClock()
         var lastStatus = clock.now
@@ -390,6 +400,7 @@ public final class ReplicationFeed: Sendable {
                 machine.withLock { $0.progressed() }
             }
             update {
+                reportReceived(into: &$0)
                 $0.confirmedLSN = flushed.rawValue
                 $0.syncedLSN = synced.rawValue
             }
@@ -424,6 +435,7 @@ public final class ReplicationFeed: Sendable {
             let ignored = stream.ignoredRows - reportedIgnored
             reportedIgnored = stream.ignoredRows
             update {
+                reportReceived(into: &$0)
                 $0.transactions += report.applied
                 $0.rowChanges += report.rowChanges
                 $0.unexpectedRows += problems.count + report.anomalies.count
@@ -466,10 +478,8 @@ public final class ReplicationFeed: Sendable {
                 } catch {
                     decodeError = error
                 }
-                update {
-                    $0.bytesReceived += bytes.count
-                    $0.lastMessageTime = currentUnixMicroseconds()
-                }
+                unreportedBytes += bytes.count
+                lastMessageMicros = currentUnixMicroseconds()
             }
             switch result {
             case .ended:
@@ -477,6 +487,7 @@ public final class ReplicationFeed: Sendable {
                 throw PostgresError(kind: .connection, message: "the server ended the replication stream")
             case .timedOut:
                 try applyPending()
+                if unreportedBytes > 0 { update { reportReceived(into: &$0) } }
                 let silent = clock.now - lastMessage
                 let silentMilliseconds = silent.components.seconds * 1_000 + silent.components.attoseconds / 1_000_000_000_000_000
                 if machine.withLock({ $0.isStalled(silentMilliseconds: silentMilliseconds) }) {
@@ -487,14 +498,17 @@ public final class ReplicationFeed: Sendable {
                 if let decodeError {
                     // A message we cannot read would make every later figure suspect: count it and reconnect,
                     // so the server resends from the last confirmed position.
-                    update { $0.unexpectedRows += 1 }
+                    update {
+                        reportReceived(into: &$0)
+                        $0.unexpectedRows += 1
+                    }
                     try applyPending()
                     throw decodeError
                 }
                 switch output {
                 case .keepalive(let walEnd, let replyRequested):
                     serverEnd = max(serverEnd, walEnd)
-                    update { $0.serverWALEnd = serverEnd.rawValue }
+                    update { reportReceived(into: &$0) }
                     if replyRequested {
                         try applyPending()
                         try sendStatus(askForReply: false)
@@ -512,7 +526,10 @@ public final class ReplicationFeed: Sendable {
                             StandbyStatus(written: synced, flushed: synced, applied: synced, replyRequested: false).bytes(),
                             timeoutMilliseconds: configuration.sendTimeoutMilliseconds
                         )
-                        update { $0.confirmedLSN = synced.rawValue }
+                        update {
+                            reportReceived(into: &$0)
+                            $0.confirmedLSN = synced.rawValue
+                        }
                         throw FeedError.schemaMismatch(problem)
                     }
                     if let transaction {
@@ -520,7 +537,6 @@ public final class ReplicationFeed: Sendable {
                         pending.append(transaction)
                         if pending.count >= configuration.maxGroupSize { try applyPending() }
                     }
-                    update { $0.serverWALEnd = serverEnd.rawValue }
                 case nil:
                     break
                 }
