@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "PostgresReplicationWire", targets: ["PostgresReplicationWire"]),
         .library(name: "OdooReplication", targets: ["OdooReplication"]),
         .library(name: "OdooFixtures", targets: ["OdooFixtures"]),
+        .library(name: "StockHTTP", targets: ["StockHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

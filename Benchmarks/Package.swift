@@ -24,6 +24,10 @@ let package = Package(
         // The MallocInterposer trait is required: the default RuntimeInterposer trait pulls a repository the
         // package mirror does not have, and without any trait there are no malloc metrics.
         .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // Shared fixtures: generated catalogues, prebuilt projections, operation streams. No Benchmark dependency,
@@ -81,6 +85,24 @@ let package = Package(
                 .product(name: "StockProjection", package: "stockd"),
             ],
             path: "Benchmarks/WireBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "HTTPBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StockHTTP", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Benchmarks/HTTPBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
