@@ -15,7 +15,9 @@ struct JSONWriter {
     /// The JSON written so far, as UTF-8 bytes.
     ///
     /// Bytes are gathered in an array (appending a byte to a reserved array is a store and a count check)
-    /// and copied into a `ByteBuffer` once, in ``buffer``.
+    /// and copied into a `ByteBuffer` once, in ``buffer``. Writing byte by byte straight into a `ByteBuffer`
+    /// saves that copy and one allocation but made a 100-SKU answer 1.9 times slower (`HTTPBenchmarks`,
+    /// `router-post-query-100-skus-warehouse-5k`: 271 µs against 145 µs at p50, measured back to back).
     private(set) var bytes: [UInt8]
     private var needsComma = false
 

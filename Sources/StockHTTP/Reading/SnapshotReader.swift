@@ -45,6 +45,11 @@ struct SnapshotReader {
     /// - Throws: 404 naming the first warehouse or location that does not exist.
     func resolve(_ filter: ScopeFilter) throws(APIProblem) -> ResolvedScope {
         if filter.isEmpty { return try resolve(.everywhere) }
+        if filter.locations.isEmpty, filter.warehouses.count == 1 {
+            // The usual case, one warehouse: no list of scopes to build.
+            let ids = try warehouses(named: filter.warehouses[0], parameter: "warehouse")
+            if ids.count == 1 { return try resolve(.warehouse(ids[0])) }
+        }
         var scopes: [StockScope] = []
         for text in filter.warehouses {
             scopes += try warehouses(named: text, parameter: "warehouse").map { .warehouse($0) }
@@ -124,6 +129,7 @@ struct SnapshotReader {
     /// - Complexity: O(identifiers + quants of the variants found).
     func availability(_ query: AvailabilityQuery, in scope: ResolvedScope, asOf: AsOf) -> AvailabilityResponse {
         var seen = Set<VariantID>()
+        let deduplicate = query.identifierCount > 1
         var items: [AvailabilityItem] = []
         var missing: [String] = []
         items.reserveCapacity(query.identifierCount)
@@ -133,7 +139,8 @@ struct SnapshotReader {
                 missing.append(identifier)
                 return
             }
-            for id in variants where seen.insert(id).inserted {
+            // One identifier cannot name a variant twice, so only several need the set (which then allocates).
+            for id in variants where !deduplicate || seen.insert(id).inserted {
                 guard let item = item(for: id, in: scope, grouping: query.grouping) else { continue }
                 if query.onlyAvailable && item.figures.available <= .zero { continue }
                 items.append(item)

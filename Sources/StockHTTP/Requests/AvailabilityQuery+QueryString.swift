@@ -6,8 +6,8 @@ extension AvailabilityQuery {
     ///
     /// - Throws: 400 for malformed values, 422 over the identifier limit.
     init(query: QueryParameters, limits: StockHTTPConfiguration.Limits) throws(APIProblem) {
-        skus = try Self.textList(query.all("sku"), name: "sku")
-        barcodes = try Self.textList(query.all("barcode"), name: "barcode")
+        skus = try Self.textList(query, name: "sku")
+        barcodes = try Self.textList(query, name: "barcode")
         variantIDs = try Self.idList(query.all("variant_id"), name: "variant_id")
         templateIDs = try Self.idList(query.all("template_id"), name: "template_id")
         scope = try ScopeFilter(query: query)
@@ -23,16 +23,31 @@ extension AvailabilityQuery {
         try checkLimits(limits)
     }
 
+    /// Splits the comma-separated identifier lists of parameter `name`; every piece must be non-empty.
+    static func textList(_ query: QueryParameters, name: String) throws(APIProblem) -> [String] {
+        var result: [String] = []
+        try query.forEachValue(of: name) { value throws(APIProblem) in try appendPieces(of: value, name: name, to: &result) }
+        return result
+    }
+
     /// Splits comma-separated identifier lists; every piece must be non-empty.
     static func textList(_ values: [String], name: String) throws(APIProblem) -> [String] {
         var result: [String] = []
-        for value in values {
-            for piece in value.split(separator: ",", omittingEmptySubsequences: false) {
-                guard !piece.isEmpty else { throw APIProblem.malformed(name, "empty identifier in '\(value)'") }
-                result.append(String(piece))
-            }
-        }
+        for value in values { try appendPieces(of: value, name: name, to: &result) }
         return result
+    }
+
+    /// Appends the comma-separated pieces of `value` (the value itself when it has no comma: no copy).
+    private static func appendPieces(of value: String, name: String, to result: inout [String]) throws(APIProblem) {
+        guard value.utf8.contains(UInt8(ascii: ",")) else {
+            guard !value.isEmpty else { throw APIProblem.malformed(name, "empty identifier in '\(value)'") }
+            result.append(value)
+            return
+        }
+        for piece in value.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !piece.isEmpty else { throw APIProblem.malformed(name, "empty identifier in '\(value)'") }
+            result.append(String(piece))
+        }
     }
 
     /// Splits comma-separated id lists; every piece must be decimal digits.

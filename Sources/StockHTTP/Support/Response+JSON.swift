@@ -9,11 +9,9 @@ extension Response {
     ///   - etag: The snapshot's entity tag, for answers read from a snapshot.
     ///   - capacity: The initial buffer size (a guess; the buffer grows as needed).
     static func json(_ value: some JSONWritable, etag: EntityTag? = nil, capacity: Int = 512) -> Response {
-        var headers: HTTPFields = [.contentType: MediaTypes.json]
-        if let etag {
-            headers[.eTag] = etag.value
-            headers[.cacheControl] = "no-cache"
-        }
+        // One literal, so the fields are reserved once (setting them one by one reallocates).
+        let headers: HTTPFields =
+            if let etag { [.contentType: MediaTypes.json, .eTag: etag.value, .cacheControl: "no-cache"] } else { [.contentType: MediaTypes.json] }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: value.jsonBuffer(capacity: capacity)))
     }
 

@@ -10,13 +10,20 @@ extension ProjectionSnapshot {
     public func template(_ id: TemplateID) -> ProductTemplate? { state.templates[id] }
 
     /// Every variant with this SKU (`default_code`), in id order; SKUs may be shared.
-    public func variants(sku: String) -> [VariantID] { (state.variantsBySKU[sku] ?? []).sorted() }
+    public func variants(sku: String) -> [VariantID] { Self.inOrder(state.variantsBySKU[sku]) }
 
     /// Every variant with this barcode, in id order.
-    public func variants(barcode: String) -> [VariantID] { (state.variantsByBarcode[barcode] ?? []).sorted() }
+    public func variants(barcode: String) -> [VariantID] { Self.inOrder(state.variantsByBarcode[barcode]) }
 
     /// Every variant of this template, in id order.
-    public func variants(template: TemplateID) -> [VariantID] { (state.variantsByTemplate[template] ?? []).sorted() }
+    public func variants(template: TemplateID) -> [VariantID] { Self.inOrder(state.variantsByTemplate[template]) }
+
+    /// `ids` sorted; the stored array itself (no copy) when it has fewer than two elements, the usual case of a
+    /// SKU or a barcode.
+    static func inOrder<ID: Comparable>(_ ids: [ID]?) -> [ID] {
+        guard let ids else { return [] }
+        return ids.count < 2 ? ids : ids.sorted()
+    }
 
     /// The unit of measure with this id.
     public func unit(_ id: UnitID) -> UnitOfMeasure? { state.units[id] }
@@ -25,13 +32,13 @@ extension ProjectionSnapshot {
     public func location(_ id: LocationID) -> Location? { state.locations[id] }
 
     /// Locations whose `complete_name` is exactly `name` (several companies may reuse a name).
-    public func locations(named name: String) -> [LocationID] { state.locationIndex.locations(named: name).sorted() }
+    public func locations(named name: String) -> [LocationID] { Self.inOrder(state.locationIndex.locations(named: name)) }
 
     /// The warehouse with this id.
     public func warehouse(_ id: WarehouseID) -> Warehouse? { state.warehouses[id] }
 
     /// Warehouses with this code (codes are unique per company only).
-    public func warehouses(code: String) -> [WarehouseID] { state.locationIndex.warehouses(code: code).sorted() }
+    public func warehouses(code: String) -> [WarehouseID] { Self.inOrder(state.locationIndex.warehouses(code: code)) }
 
     /// The warehouse whose view location contains this location (the innermost one), if any.
     public func warehouse(containing location: LocationID) -> WarehouseID? {
