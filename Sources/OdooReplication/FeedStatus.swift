@@ -132,6 +132,19 @@ public struct FeedStatus: Sendable, Equatable {
         return end > caughtUp ? end - caughtUp : 0
     }
 
+    /// This status without its sample buffers (the freshness window, the history, the recent errors): the
+    /// counters, positions, phase and last error only.
+    ///
+    /// What the request path reads (``ReplicationFeed/summary``): a copy that kept the buffers would share them
+    /// with the feed, whose next sample would then copy the whole 16,384-sample freshness window under its lock.
+    public var withoutSampleBuffers: FeedStatus {
+        var copy = self
+        copy.freshness = LatencyWindow(capacity: freshness.capacity)
+        copy.history = FeedHistory(capacity: history.capacity, interval: history.interval)
+        copy.recentErrors = FeedErrorLog(capacity: recentErrors.capacity)
+        return copy
+    }
+
     /// The checkpoint text of the applied position.
     public var appliedCheckpoint: Checkpoint? { appliedLSN.map { Checkpoint(position: $0, commitTime: appliedCommitTime) } }
 }

@@ -48,6 +48,10 @@ public final class ReplicationFeed: Sendable {
     /// The feed's current status.
     public var status: FeedStatus { statusBox.withLock { $0 } }
 
+    /// The feed's current status without its sample buffers (``FeedStatus/withoutSampleBuffers``), for what
+    /// every request reads: the buffers are dropped inside the lock, so the feed never has to copy them.
+    public var summary: FeedStatus { statusBox.withLock { $0.withoutSampleBuffers } }
+
     /// Starts the feed's thread.
     public func start() {
         let thread = Thread { [self] in

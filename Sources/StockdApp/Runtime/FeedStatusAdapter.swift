@@ -23,7 +23,8 @@ public struct FeedStatusAdapter: FeedStatusProvider {
         self.maxUnexpectedRows = maxUnexpectedRows
     }
 
-    public var httpStatus: FeedHTTPStatus { Self.httpStatus(of: feed.status, now: Self.now(), maxUnexpectedRows: maxUnexpectedRows) }
+    /// Read on every data request: the feed's summary (no sample buffers), so requests never make the feed copy them.
+    public var httpStatus: FeedHTTPStatus { Self.httpStatus(of: feed.summary, now: Self.now(), maxUnexpectedRows: maxUnexpectedRows) }
 
     /// How the API reports a feed status: data endpoints answer whenever figures are loaded (the old ones keep
     /// serving through a resync, with their honest `as_of` and lag); readiness fails, with the reason, in every
