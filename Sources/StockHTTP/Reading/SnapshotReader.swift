@@ -134,7 +134,10 @@ struct SnapshotReader {
                 return
             }
             for id in variants where seen.insert(id).inserted {
-                guard let item = item(for: id, in: scope, grouping: query.grouping) else { continue }
+                guard var item = item(for: id, in: scope, grouping: query.grouping) else { continue }
+                if query.forecast.isRequested {
+                    item.forecast = (snapshot.forecast(for: id, in: scope, toDate: query.forecast.toDate), query.forecast.fields)
+                }
                 if query.onlyAvailable && item.figures.available <= .zero { continue }
                 items.append(item)
             }

@@ -22,6 +22,35 @@ enum RowCodec {
         return quant
     }
 
+    /// An open move: variant, source, effective destination, quantity, date (28 bytes). Only open moves are
+    /// stored, so the state is not; the effective destination (18's `location_final_id` when set) is all the
+    /// forecast reads.
+    static func encode(_ move: StockMove, into writer: inout RowWriter) {
+        writer.write(move.variantID.rawValue)
+        writer.write(move.sourceID.rawValue)
+        writer.write(move.effectiveDestinationID.rawValue)
+        writer.write(move.quantity.rawValue)
+        writer.write(move.date)
+    }
+
+    static func decodeMove(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> StockMove {
+        var reader = RowReader(bytes)
+        let move = StockMove(
+            id: MoveID(id),
+            variantID: VariantID(try reader.read()),
+            quantity: .zero,
+            state: .confirmed,
+            sourceID: LocationID(try reader.read()),
+            destinationID: LocationID(try reader.read()),
+            date: 0
+        )
+        var result = move
+        result.quantity = Quantity(rawValue: try reader.read())
+        result.date = try reader.read()
+        try reader.finish()
+        return result
+    }
+
     static func encode(_ location: Location, into writer: inout RowWriter) {
         writer.write(location.parentID?.rawValue)
         writer.write(location.parentPath)
