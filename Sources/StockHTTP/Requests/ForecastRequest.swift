@@ -56,6 +56,9 @@ struct ForecastRequest: Equatable {
     ///   which stockd does not mirror).
     mutating func setToDate(_ text: String, parameter: String, now: Int64 = Self.now()) throws(APIProblem) {
         guard let value = Self.parseDate(text) else {
+            if Self.parseDate(text, checkingCalendar: false) != nil {
+                throw APIProblem(kind: .impossibleDate, detail: "\(parameter) \(text) names a day the calendar lacks", parameter: parameter)
+            }
             throw APIProblem.malformed(parameter, "'\(text)' is not a date (YYYY-MM-DD) or a UTC date-time (YYYY-MM-DDTHH:MM:SSZ)")
         }
         // A date-only value names the whole day: today is not in the past.
@@ -70,7 +73,7 @@ struct ForecastRequest: Equatable {
     }
 
     /// Parses a date or a UTC date-time; `nil` when malformed.
-    static func parseDate(_ text: String) -> Int64? {
+    static func parseDate(_ text: String, checkingCalendar: Bool = true) -> Int64? {
         let bytes = Array(text.utf8)
         func digits(_ start: Int, _ count: Int) -> Int64? {
             guard start + count <= bytes.count else { return nil }
@@ -85,7 +88,7 @@ struct ForecastRequest: Equatable {
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         let date = CivilDate(year: year, month: month, day: day)
-        guard CivilDate(daysSinceUnixEpoch: date.daysSinceUnixEpoch) == date else { return nil }  // 2026-02-30 and the like
+        if checkingCalendar, CivilDate(daysSinceUnixEpoch: date.daysSinceUnixEpoch) != date { return nil }  // 2026-02-30 and the like
         var micros = date.daysSinceUnixEpoch * 86_400_000_000
         if bytes.count == 10 { return micros }
         guard bytes.count >= 20, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A, bytes.last == 0x5A, let hour = digits(11, 2),
