@@ -26,6 +26,13 @@ import Testing
         return snapshot.forecast(for: variant, in: try snapshot.resolve(scope), toDate: toDate)
     }
 
+    /// An open move is kept in 32 bytes in its variant's list (the id map for closes comes on top; see
+    /// docs/benchmarks.md for the heap measured per move).
+    @Test func anOpenMoveIsCompact() {
+        #expect(MemoryLayout<MoveEntry>.size <= 32)
+        #expect(MemoryLayout<MoveEntry>.stride == 32)
+    }
+
     /// Odoo's stock tests: 10 on hand, a delivery of 3 reserved → free 7, forecast 7, outgoing 3.
     @Test func aReservedDeliveryLowersFreeAndForecast() throws {
         let projection = try Fixtures.projection([
