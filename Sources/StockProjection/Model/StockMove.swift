@@ -38,8 +38,7 @@ public struct StockMove: Hashable, Sendable {
         /// - Returns: `true` for `waiting`, `confirmed`, `assigned` and `partially_available`.
         @inlinable
         public static func isOpen(utf8 text: some Collection<UInt8>) -> Bool {
-            // The four open states differ in length and first byte from draft/done/cancel except `assigned` (8)
-            // vs nothing else of length 8, `waiting` (7), `confirmed` (9), `partially_available` (19).
+            // Each open state has a length no other state has (draft 5, done 4, cancel 6), so one comparison decides.
             switch text.count {
             case 7: return text.elementsEqual("waiting".utf8)
             case 8: return text.elementsEqual("assigned".utf8)

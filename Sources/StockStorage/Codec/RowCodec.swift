@@ -35,20 +35,16 @@ enum RowCodec {
 
     static func decodeMove(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> StockMove {
         var reader = RowReader(bytes)
-        let move = StockMove(
-            id: MoveID(id),
-            variantID: VariantID(try reader.read()),
-            quantity: .zero,
-            state: .confirmed,
-            sourceID: LocationID(try reader.read()),
-            destinationID: LocationID(try reader.read()),
-            date: 0
-        )
-        var result = move
-        result.quantity = Quantity(rawValue: try reader.read())
-        result.date = try reader.read()
+        let variant: Int32 = try reader.read()
+        let source: Int32 = try reader.read()
+        let destination: Int32 = try reader.read()
+        let quantity: Int64 = try reader.read()
+        let date: Int64 = try reader.read()
         try reader.finish()
-        return result
+        // Stored moves are open; `confirmed` stands for whichever open state it was (the forecast does not tell them apart).
+        return StockMove(
+            id: MoveID(id), variantID: VariantID(variant), quantity: Quantity(rawValue: quantity), state: .confirmed,
+            sourceID: LocationID(source), destinationID: LocationID(destination), date: date)
     }
 
     static func encode(_ location: Location, into writer: inout RowWriter) {
