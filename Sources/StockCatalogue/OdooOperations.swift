@@ -27,7 +27,8 @@ public struct OdooOperations: Sendable {
     private var nextLineID: Int32
     /// `stock_move` rows as the move operations left them (open and not), when moves are generated.
     public internal(set) var moves: [MoveID: StockMove] = [:]
-    var nextMoveID: Int32 = 1
+    /// The id the next generated move gets (set it past the database's largest `stock_move.id` when it has moves).
+    public var nextMoveID: Int32 = 1
     /// The warehouses (view, stock and input locations) the move operations use.
     let warehouses: [Warehouse]
     /// Each warehouse's Input location (the first step of a two-step receipt).
