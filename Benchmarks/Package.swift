@@ -65,6 +65,28 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Forecast (issue 14): memory per open move, measured outside package-benchmark.
+        .executableTarget(
+            name: "ForecastFootprint",
+            dependencies: [
+                "BenchmarkFixtures", "CHeapStats",
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ForecastBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+            ],
+            path: "Benchmarks/ForecastBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "KitBenchmarks",
             dependencies: [

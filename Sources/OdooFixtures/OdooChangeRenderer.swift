@@ -32,6 +32,8 @@ public struct OdooChangeRenderer: Sendable {
     private var units: [UnitID: UnitOfMeasure] = [:]
     private var boms: [BoMID: BillOfMaterials] = [:]
     private var bomLines: [BoMLineID: BoMLine] = [:]
+    /// `stock_move` rows as last written.
+    private var moves: [MoveID: StockMove] = [:]
     /// Whether every non-quant row of the database is known (absent means "does not exist").
     private var knowsEveryRow: Bool
 
@@ -168,8 +170,69 @@ public struct OdooChangeRenderer: Sendable {
                 AND product_template_attribute_value_id = \(link.valueID.rawValue)
                 """
             ]
+        case .upsertMove(let move): return [upsert(move)]
+        case .closeMove(let id):
+            // The operations close a move this way only to unlink a draft or cancelled one.
+            moves[id] = nil
+            return ["DELETE FROM stock_move WHERE id = \(id.rawValue)"]
         case .truncate(let table): return [truncate(table)]
         }
+    }
+
+    // MARK: - Moves
+
+    /// `stock_move` as Odoo writes it: an `INSERT` of a new move (with `product_uom` from the product's template
+    /// and the company of the source location), then `UPDATE`s of the columns that changed (`state`, `product_qty`
+    /// with `product_uom_qty`, `date`, the destinations); a done move also writes its done quantity (16:
+    /// `quantity_done`; 17+: `quantity` and `picked`). 16 and 17 have no `location_final_id`: it is not written.
+    private mutating func upsert(_ move: StockMove) -> String {
+        let hasFinal = version >= .v18
+        let quantity = SQLText.literal(move.quantity)
+        let date = SQLText.literal(OdooSQL.timestampText(move.date))
+        let state = SQLText.literal(move.state.rawValue)
+        guard let previous = moves[move.id] else {
+            moves[move.id] = move
+            var columns = [
+                "id", "name", "date", "company_id", "product_id", "product_qty", "product_uom_qty", "product_uom", "location_id",
+                "location_dest_id", "state", "procure_method", "restrict_partner_id",
+            ]
+            var values = [
+                String(move.id.rawValue), SQLText.literal("Move \(move.id.rawValue)"), date,
+                "coalesce((SELECT company_id FROM stock_location WHERE id = \(move.sourceID.rawValue)), 1)", String(move.variantID.rawValue),
+                quantity, quantity,
+                "(SELECT t.uom_id FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id WHERE p.id = \(move.variantID.rawValue))",
+                String(move.sourceID.rawValue), String(move.destinationID.rawValue), state, "'make_to_stock'", SQLText.literal(move.ownerID),
+            ]
+            if hasFinal {
+                columns.append("location_final_id")
+                values.append(SQLText.literal(move.finalDestinationID?.rawValue))
+            }
+            columns += ["create_uid", "create_date", "write_uid", "write_date"]
+            values += ["1", OdooSQL.now, "1", OdooSQL.now]
+            return "INSERT INTO stock_move (\(columns.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
+        }
+        moves[move.id] = move
+        var set = Assignments()
+        set.set("state", state, changed: previous.state != move.state)
+        set.set("product_qty", quantity, changed: previous.quantity != move.quantity)
+        set.set("product_uom_qty", quantity, changed: previous.quantity != move.quantity)
+        set.set("date", date, changed: previous.date != move.date)
+        set.set("location_id", String(move.sourceID.rawValue), changed: previous.sourceID != move.sourceID)
+        set.set("location_dest_id", String(move.destinationID.rawValue), changed: previous.destinationID != move.destinationID)
+        if hasFinal {
+            set.set(
+                "location_final_id", SQLText.literal(move.finalDestinationID?.rawValue),
+                changed: previous.finalDestinationID != move.finalDestinationID)
+        }
+        if move.state == .done && previous.state != .done {
+            if version >= .v17 {
+                set.set("quantity", quantity, changed: true)
+                set.set("picked", "true", changed: true)
+            } else {
+                set.set("quantity_done", quantity, changed: true)
+            }
+        }
+        return update("stock_move", id: move.id.rawValue, set)
     }
 
     // MARK: - Quants
@@ -373,11 +436,12 @@ public struct OdooChangeRenderer: Sendable {
         // PostgreSQL's CASCADE empties every table with a foreign key to a truncated one, transitively.
         let referencing: [SourceTable: [SourceTable]] = [
             .quants: [],
-            .locations: [.quants, .warehouses],
+            .locations: [.quants, .warehouses, .moves],
             .warehouses: [.locations],
-            .variants: [.quants],
+            .variants: [.quants, .moves],
             .templates: [.variants],
-            .units: [.templates, .boms, .bomLines],
+            .units: [.templates, .boms, .bomLines, .moves],
+            .moves: [],
             .boms: [.bomLines],
             .bomLines: [.bomLineValues],
             .attributeValues: [.bomLineValues, .variantValues],
@@ -401,6 +465,7 @@ public struct OdooChangeRenderer: Sendable {
             case .units: units.removeAll()
             case .boms: boms.removeAll()
             case .bomLines: bomLines.removeAll()
+            case .moves: moves.removeAll()
             case .attributeValues, .bomLineValues, .variantValues: break
             }
         }

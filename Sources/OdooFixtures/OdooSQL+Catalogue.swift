@@ -10,6 +10,37 @@ public enum OdooSQL {
     /// The expression Odoo's ORM writes for "now" into a `timestamp` column (UTC without time zone).
     public static let now = "(now() at time zone 'utc')"
 
+    /// A `timestamp` literal's text (`YYYY-MM-DD HH:MM:SS.ffffff`) for microseconds since 1970 UTC.
+    public static func timestampText(_ microseconds: Int64) -> String {
+        let seconds = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+        var (days, secondOfDay) = seconds.quotient.quotientAndRemainder(dividingBy: 86_400)
+        var micros = seconds.remainder
+        if micros < 0 {
+            micros += 1_000_000
+            secondOfDay -= 1
+        }
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(secondOfDay / 3_600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
+            + "\(pad(secondOfDay % 60, 2)).\(pad(micros, 6))"
+    }
+
     /// A script that loads a catalogue into an empty database created with ``OdooSchema/ddl(for:)`` (the same version).
     ///
     /// Loads one company, the units of measure with their categories (Odoo's factor meaning: one reference unit

@@ -30,6 +30,12 @@ public struct OdooTableMapper: Sendable {
         case .attributeValues: (["id", "attribute_id"], [])
         case .bomLineValues: (["mrp_bom_line_id", "product_template_attribute_value_id"], [])
         case .variantValues: (["product_product_id", "product_template_attribute_value_id"], [])
+        // 18+: location_final_id; restrict_partner_id is the owner.
+        case .moves:
+            (
+                ["id", "product_id", "product_qty", "state", "location_id", "location_dest_id", "date"],
+                ["location_final_id", "company_id", "restrict_partner_id"]
+            )
         }
     }
 
@@ -37,7 +43,7 @@ public struct OdooTableMapper: Sendable {
     /// many-to-many row. The table's replica identity must include them.
     public static func keyColumns(of table: SourceTable) -> [String] {
         switch table {
-        case .quants, .locations, .warehouses, .variants, .templates, .units, .boms, .bomLines, .attributeValues: ["id"]
+        case .quants, .locations, .warehouses, .variants, .templates, .units, .boms, .bomLines, .attributeValues, .moves: ["id"]
         case .bomLineValues: ["mrp_bom_line_id", "product_template_attribute_value_id"]
         case .variantValues: ["product_product_id", "product_template_attribute_value_id"]
         }
@@ -69,6 +75,28 @@ public struct OdooTableMapper: Sendable {
     public static func selectColumns(for table: SourceTable, available: Set<String>) -> [String] {
         let (required, optional) = columns(for: table)
         return required + optional.filter { available.contains($0) }
+    }
+
+    /// Whether a row of `stock_move` is outside the open states (`waiting`, `confirmed`, `assigned`,
+    /// `partially_available`), read from its `state` cell alone: such an insert is dropped, and such an update only
+    /// closes the move (see ``closedMove(_:)``). `false` for other tables.
+    public func isClosedMove(_ cells: [SourceCell]) -> Bool {
+        guard table == .moves, let position = index["state"], position < cells.count else { return false }
+        switch cells[position] {
+        case .null: return true
+        case .unchanged: return false
+        case .text(let text):
+            var text = text
+            return text.withUTF8 { !StockMove.State.isOpen(utf8: $0) }
+        }
+    }
+
+    /// The change for a `stock_move` row outside the open states: close it by id (no other column is read).
+    ///
+    /// - Throws: ``OdooMappingError`` when the id is missing.
+    public func closedMove(_ cells: [SourceCell]) throws(OdooMappingError) -> StockChange {
+        var row = Row(mapper: self, cells: cells)
+        return .closeMove(MoveID(try row.int("id")))
     }
 
     /// The change an inserted or updated row means.
@@ -198,6 +226,27 @@ public struct OdooTableMapper: Sendable {
                     valueID: AttributeValueID(try row.int("product_template_attribute_value_id"))
                 )
             )
+        case .moves:
+            let id = MoveID(try row.int("id"))
+            guard let state = StockMove.State(rawValue: try row.text("state", previous: nil) ?? "draft"), state.isOpen else {
+                return .closeMove(id)
+            }
+            let dateText = try row.text("date", previous: nil) ?? ""
+            guard let date = TimestampText.microseconds(dateText) else { throw row.error("date = '\(dateText)' is not a timestamp") }
+            return .upsertMove(
+                StockMove(
+                    id: id,
+                    variantID: VariantID(try row.int("product_id")),
+                    quantity: try row.quantityOrZero("product_qty"),
+                    state: state,
+                    sourceID: LocationID(try row.int("location_id")),
+                    destinationID: LocationID(try row.int("location_dest_id")),
+                    finalDestinationID: try row.optionalInt("location_final_id").map { LocationID($0) },
+                    date: date,
+                    companyID: try row.optionalInt("company_id").map { CompanyID($0) },
+                    ownerID: try row.optionalInt("restrict_partner_id")
+                )
+            )
         case .variantValues:
             return .linkVariantValue(
                 VariantValueLink(
@@ -224,6 +273,7 @@ public struct OdooTableMapper: Sendable {
         case .boms: return .deleteBoM(BoMID(try row.int("id")))
         case .bomLines: return .deleteBoMLine(BoMLineID(try row.int("id")))
         case .attributeValues: return .deleteAttributeValue(AttributeValueID(try row.int("id")))
+        case .moves: return .closeMove(MoveID(try row.int("id")))
         // Odoo's many-to-many tables have a primary key over both columns, so a delete carries both.
         case .bomLineValues:
             return .unlinkBoMLineValue(

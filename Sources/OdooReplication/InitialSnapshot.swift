@@ -66,7 +66,7 @@ public struct InitialSnapshot {
         var unmapped = 0
         // Parents before children, so references resolve as rows load; the kit tables (mrp module, attributes)
         // only when the database has them.
-        var tables: [SourceTable] = [.units, .templates, .variants, .locations, .warehouses, .quants]
+        var tables: [SourceTable] = [.units, .templates, .variants, .locations, .warehouses, .quants, .moves]
         for table in [SourceTable.attributeValues, .variantValues, .boms, .bomLines, .bomLineValues] {
             let present = try reader.execute("SELECT to_regclass(\(reader.literal("public." + table.rawValue))) IS NOT NULL AS present")
             if present.value("present") == "t" { tables.append(table) }
@@ -88,7 +88,9 @@ public struct InitialSnapshot {
             var chunk: [StockChange] = []
             chunk.reserveCapacity(chunkSize)
             var failure: (any Error)?
-            let count = try reader.copyOut("COPY (SELECT \(select) FROM public.\(reader.identifier(table.rawValue))) TO STDOUT") { bytes in
+            let count = try reader.copyOut(
+                "COPY (SELECT \(select) FROM public.\(reader.identifier(table.rawValue))\(OdooTables.snapshotFilter(table))) TO STDOUT"
+            ) { bytes in
                 guard failure == nil else { return }
                 do {
                     let change = try mapper.upsert(CopyTextRow.cells(bytes))

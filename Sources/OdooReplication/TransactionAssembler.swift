@@ -20,6 +20,8 @@ struct TransactionAssembler {
     private var open: SourceTransaction?
     private(set) var problems: [Problem] = []
     private(set) var ignoredRows = 0
+    /// `stock_move` rows outside the open states that the decode-time filter dropped or reduced to a close.
+    private(set) var droppedMoveRows = 0
     /// The first mirrored table whose columns cannot be mapped, with the reason (naming the column); once set, the
     /// transaction in hand must not be applied and nothing past it confirmed.
     private(set) var schemaMismatch: Problem?
@@ -52,11 +54,22 @@ struct TransactionAssembler {
             }
             relations[oid] = (name, mapper)
         case .insert(let oid, let new):
+            // A move inserted outside the open states (Odoo creates moves as drafts) never counts: dropped here.
+            if let mapper = relations[oid]?.mapper, mapper.isClosedMove(new) {
+                droppedMoveRows += 1
+                return nil
+            }
             row(oid) { (mapper) throws(OdooMappingError) in try mapper.upsert(new, current: current) }
         case .update(let oid, let old, let new):
             // A link table's row is all key: an UPDATE that changes it (the old key tuple is sent) unlinks the old pair.
             if let old, let table = relations[oid]?.mapper?.table, table == .bomLineValues || table == .variantValues {
                 row(oid) { (mapper) throws(OdooMappingError) in try mapper.delete(old) }
+            }
+            // A move updated outside the open states only closes it (a no-op for a move never held): id only.
+            if let mapper = relations[oid]?.mapper, mapper.isClosedMove(new) {
+                droppedMoveRows += 1
+                row(oid) { (mapper) throws(OdooMappingError) in try mapper.closedMove(new) }
+                return nil
             }
             row(oid) { (mapper) throws(OdooMappingError) in try mapper.upsert(new, current: current) }
         case .delete(let oid, let old):

@@ -13,11 +13,11 @@ public struct OdooOperations: Sendable {
     /// Quant ids per variant, so an operation looks at its variant's rows only.
     private var quantsByVariant: [VariantID: Set<QuantID>] = [:]
     private var nextQuantID: Int32
-    private var random: SeededGenerator
-    private let variants: [VariantID]
-    private let internalLocations: [LocationID]
+    var random: SeededGenerator
+    let variants: [VariantID]
+    let internalLocations: [LocationID]
     private var position: UInt64
-    private var clock: Int64
+    var clock: Int64
     /// BoMs, lines and templates as the BoM edits left them.
     private var boms: [BoMID: BillOfMaterials] = [:]
     private var bomLines: [BoMLineID: BoMLine] = [:]
@@ -25,6 +25,16 @@ public struct OdooOperations: Sendable {
     private var templates: [TemplateID: ProductTemplate] = [:]
     private var templateOf: [VariantID: TemplateID] = [:]
     private var nextLineID: Int32
+    /// `stock_move` rows as the move operations left them (open and not), when moves are generated.
+    public internal(set) var moves: [MoveID: StockMove] = [:]
+    /// The id the next generated move gets (set it past the database's largest `stock_move.id` when it has moves).
+    public var nextMoveID: Int32 = 1
+    /// The warehouses (view, stock and input locations) the move operations use.
+    let warehouses: [Warehouse]
+    /// Each warehouse's Input location (the first step of a two-step receipt).
+    let inputLocations: [WarehouseID: LocationID]
+    /// One transaction in this many is a move operation (0: none, the default, so existing seeds replay unchanged).
+    public var moveRate = 0
 
     /// Starts from a catalogue's quants.
     ///
@@ -48,6 +58,12 @@ public struct OdooOperations: Sendable {
         templateOf = Dictionary(catalogue.variants.map { ($0.id, $0.templateID) }, uniquingKeysWith: { $1 })
         nextLineID = (catalogue.bomLines.map(\.id.rawValue).max() ?? 0) + 1
         internalLocations = catalogue.stockLocations
+        warehouses = catalogue.warehouses
+        var inputs: [WarehouseID: LocationID] = [:]
+        for warehouse in catalogue.warehouses {
+            inputs[warehouse.id] = catalogue.locations.first { $0.parentID == warehouse.viewLocationID && $0.completeName.hasSuffix("/Input") }?.id
+        }
+        inputLocations = inputs
         position = startPosition
         clock = 1_795_000_000_000_000
     }
@@ -81,6 +97,7 @@ public struct OdooOperations: Sendable {
 
     /// The next random transaction.
     public mutating func next() -> SourceTransaction {
+        if moveRate > 0, Int.random(in: 0..<moveRate, using: &random) == 0 { return nextMoveOperation() }
         if !boms.isEmpty, Int.random(in: 0..<Self.bomEditRate, using: &random) == 0 { return next(.bomEdit) }
         let kind = Kind.stock.randomElement(using: &random)!
         return next(kind)
@@ -192,7 +209,7 @@ public struct OdooOperations: Sendable {
     }
 
     /// Odoo's `_update_available_quantity`: add to one existing row of the key, or insert a new one.
-    private mutating func add(_ delta: Quantity, variant: VariantID, location: LocationID) -> [StockChange] {
+    mutating func add(_ delta: Quantity, variant: VariantID, location: LocationID) -> [StockChange] {
         let candidates = rows(of: variant).filter { $0.locationID == location }
         // One time in ten, behave as if every row were locked by another transaction: insert a duplicate.
         if var row = candidates.min(by: { $0.id < $1.id }), Int.random(in: 0..<10, using: &random) != 0 {
@@ -215,7 +232,7 @@ public struct OdooOperations: Sendable {
         if let row = quants.removeValue(forKey: id) { quantsByVariant[row.variantID]?.remove(id) }
     }
 
-    private mutating func finish(_ changes: [StockChange]) -> SourceTransaction {
+    mutating func finish(_ changes: [StockChange]) -> SourceTransaction {
         position += UInt64(Int.random(in: 1...400, using: &random))
         clock += 1_000
         return SourceTransaction(checkpoint: Checkpoint(position: position, commitTime: clock), changes: changes)

@@ -15,7 +15,7 @@ public typealias StockRequestContext = BasicRequestContext
 /// ```
 ///
 /// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `POST /v1/availability/check`,
-/// `GET /v1/kits/{sku}`, `GET /v1/locations/{location}/stock`,
+/// `GET /v1/availability/{sku}/schedule`, `GET /v1/kits/{sku}`, `GET /v1/locations/{location}/stock`,
 /// `GET /v1/changes`, `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
 /// `read` scope when tokens are configured), and `GET /healthz`, `GET /readyz` and the status page `GET /`
 /// (never authenticated).
@@ -81,6 +81,7 @@ func routeTable(_ configuration: StockHTTPConfiguration) -> RouteTable {
         .init("/v1/availability", [.get]),
         .init("/v1/availability/query", [.post]),
         .init("/v1/availability/check", [.post]),
+        .init("/v1/availability/{sku}/schedule", [.get]),
         .init("/v1/kits/{sku}", [.get]),
         .init("/v1/locations/{location}/stock", [.get]),
         .init("/v1/changes", [.get]),

@@ -12,9 +12,11 @@ public import StockProjection
 /// many-to-many tables (`product_variant_combination`, `mrp_bom_line_product_template_attribute_value_rel`) are
 /// keyed by both ids (8 bytes) with an empty value. Version 2 added the manufacturing tables (kits); a version 1
 /// store lacks them and is refused, so `stockd resync` rebuilds it rather than serving kits without BoMs.
+/// Version 3 added `stock_move` (open moves only: variant, source, effective destination, quantity, date), which the
+/// forecast reads; a version 2 store has no moves and is refused the same way ("resync required").
 public final class LMDBProjectionStore: ProjectionStore, Sendable {
     /// The format this build writes and reads.
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
 
     private let environment: LMDBEnvironment
     private let meta: LMDBDatabase
@@ -242,6 +244,14 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             }
         case .unlinkVariantValue(let link):
             _ = try RowKey.withKey(link.ownerID.rawValue, link.valueID.rawValue) { key in try transaction.delete(key, in: tables[.variantValues]) }
+        case .upsertMove(let move):
+            if move.state.isOpen {
+                RowCodec.encode(move, into: &writer)
+                try put(.moves, move.id.rawValue)
+            } else {
+                try delete(.moves, move.id.rawValue)
+            }
+        case .closeMove(let id): try delete(.moves, id.rawValue)
         case .truncate(let table): try transaction.drop(tables[table])
         }
     }
@@ -374,6 +384,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                 try loadRows(.boms, from: transaction, into: &state) { .upsertBoM(try RowCodec.decodeBoM(id: $0, $1)) }
                 try loadRows(.bomLines, from: transaction, into: &state) { .upsertBoMLine(try RowCodec.decodeBoMLine(id: $0, $1)) }
                 try loadRows(.quants, from: transaction, into: &state) { .upsertQuant(try RowCodec.decodeQuant(id: $0, $1)) }
+                try loadRows(.moves, from: transaction, into: &state) { .upsertMove(try RowCodec.decodeMove(id: $0, $1)) }
                 state.finishLoading()
                 return state
             }

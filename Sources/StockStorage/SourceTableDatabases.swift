@@ -17,6 +17,7 @@ struct SourceTableDatabases: Sendable {
     private let attributeValues: LMDBDatabase
     private let bomLineValues: LMDBDatabase
     private let variantValues: LMDBDatabase
+    private let moves: LMDBDatabase
 
     /// Opens the database of every table.
     ///
@@ -35,6 +36,7 @@ struct SourceTableDatabases: Sendable {
         attributeValues = try open(.attributeValues)
         bomLineValues = try open(.bomLineValues)
         variantValues = try open(.variantValues)
+        moves = try open(.moves)
     }
 
     /// The database of `table`.
@@ -51,6 +53,7 @@ struct SourceTableDatabases: Sendable {
         case .attributeValues: attributeValues
         case .bomLineValues: bomLineValues
         case .variantValues: variantValues
+        case .moves: moves
         }
     }
 }

@@ -26,6 +26,11 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("operations-seed"), help: "Random seed of the operations.")
     var operationsSeed: UInt64 = 7
 
+    @Option(
+        name: .customLong("move-rate"),
+        help: "One transaction in this many is a stock_move operation (create, confirm, reserve, deliver, validate, cancel, re-date); 0: none.")
+    var moveRate = 0
+
     func run() throws {
         let connection = try PostgresConnection(conninfo: dsn, applicationName: "odoo-fixtures simulate")
         let catalogue = options.catalogue
@@ -43,6 +48,12 @@ struct Simulate: ParsableCommand {
             )
         }
         var operations = OdooOperations(catalogue: catalogue, seed: operationsSeed ^ UInt64(current.count), currentQuants: current)
+        operations.moveRate = max(0, moveRate)
+        if moveRate > 0 {
+            // New moves only: the ones already in the database are left as they are.
+            let last = try connection.execute("SELECT coalesce(max(id), 0) AS last FROM stock_move").value("last")
+            operations.nextMoveID = (last.flatMap { Int32($0) } ?? 0) + 1
+        }
         var renderer = OdooChangeRenderer(version: try options.version(), catalogue: catalogue, existingQuantIDs: Set(current.map(\.id)))
         let interval = 1 / max(rate, 0.001)
         let started = Date()

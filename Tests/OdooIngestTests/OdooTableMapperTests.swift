@@ -34,6 +34,47 @@ import Testing
         #expect(try mapper.delete([.text("5"), .null, .null, .null, .null, .null, .null, .null]) == .deleteQuant(QuantID(5)))
     }
 
+    /// `stock_move` by name, 16 (no `location_final_id`) and 18; a move outside the open states only closes it.
+    @Test func movesMapByNameAndClosedStatesOnlyClose() throws {
+        let odoo16 = try OdooTableMapper(
+            table: .moves,
+            columns: ["id", "name", "date", "company_id", "product_id", "product_qty", "product_uom_qty", "location_id", "location_dest_id", "state"])
+        let cells: [SourceCell] = [
+            .text("9"), .text("WH/OUT/1"), .text("2026-12-12 10:30:00.5"), .text("1"), .text("42"), .text("3.5"), .text("3.5"), .text("8"),
+            .text("5"), .text("partially_available"),
+        ]
+        #expect(!odoo16.isClosedMove(cells))
+        let date = TimestampText.microseconds("2026-12-12 10:30:00.5")
+        #expect(date == (TimestampText.daysSinceEpoch(year: 2026, month: 12, day: 12) * 86_400 + 37_800) * 1_000_000 + 500_000)
+        #expect(
+            try odoo16.upsert(cells)
+                == .upsertMove(
+                    StockMove(
+                        id: MoveID(9), variantID: VariantID(42), quantity: try Quantity(parsing: "3.5"), state: .partiallyAvailable,
+                        sourceID: LocationID(8),
+                        destinationID: LocationID(5), date: date!, companyID: CompanyID(1))))
+        for state in ["done", "cancel", "draft"] {
+            var closed = cells
+            closed[9] = .text(state)
+            #expect(odoo16.isClosedMove(closed))
+            #expect(try odoo16.upsert(closed) == .closeMove(MoveID(9)))
+            #expect(try odoo16.closedMove(closed) == .closeMove(MoveID(9)))
+        }
+        let odoo18 = try OdooTableMapper(
+            table: .moves, columns: ["state", "location_final_id", "location_dest_id", "location_id", "product_qty", "product_id", "date", "id"])
+        let change = try odoo18.upsert([
+            .text("assigned"), .text("11"), .text("15"), .text("3"), .text("2"), .text("7"), .text("2027-01-01 00:00:00"), .text("4"),
+        ])
+        guard case .upsertMove(let move) = change else {
+            Issue.record("expected a move, got \(change)")
+            return
+        }
+        #expect(move.effectiveDestinationID == LocationID(11))
+        #expect(try odoo18.delete([.null, .null, .null, .null, .null, .null, .null, .text("4")]) == .closeMove(MoveID(4)))
+        #expect(
+            !(try OdooTableMapper(table: .quants, columns: ["id", "product_id", "location_id", "quantity", "reserved_quantity"])).isClosedMove([]))
+    }
+
     @Test func missingColumnsAndBadValuesAreErrorsNotCrashes() throws {
         #expect(throws: OdooMappingError.self) { try OdooTableMapper(table: .quants, columns: ["id", "product_id", "location_id"]) }
         #expect(throws: OdooMappingError.self) { try OdooTableMapper(table: .templates, columns: ["id", "uom_id", "active"]) }

@@ -33,6 +33,9 @@ import Testing
             #expect(html.contains("fetch(path"))
             #expect(html.contains("/v1/status"))
             #expect(html.contains("group_by=location"))
+            // The SKU view shows Odoo's forecast over the scope (a Forecast column on the total row).
+            #expect(html.contains("fields=incoming,outgoing,forecast"))
+            #expect(html.contains("[\"Forecast\", \"forecast\"]"))
             #expect(html.contains("sessionStorage"))
             // Phases in which the figures no longer follow the source are shown as bad, not as a warning.
             for phase in ["slot_lost", "store_behind_slot", "schema_mismatch"] { #expect(html.contains("\"\(phase)\"")) }

@@ -20,6 +20,7 @@ import Testing
             try live.apply(
                 [SourceTransaction(checkpoint: Checkpoint(position: 10, commitTime: 123), changes: catalogue.allChanges)], persistingTo: store)
             var operations = OdooOperations(catalogue: catalogue, seed: 3)
+            operations.moveRate = 3  // open moves too (format version 3)
             for _ in 0..<200 {
                 try live.apply((0..<10).map { _ in operations.next() }, persistingTo: store)
             }
@@ -46,10 +47,14 @@ import Testing
             let (ra, rb) = (try a.resolve(scope), try b.resolve(scope))
             for variant in catalogue.variants {
                 #expect(a.figures(for: variant.id, in: ra) == b.figures(for: variant.id, in: rb))
+                #expect(a.forecast(for: variant.id, in: ra) == b.forecast(for: variant.id, in: rb))
                 #expect(a.variant(variant.id) == b.variant(variant.id))
             }
         }
         let info = try reopened.info()
+        #expect(a.openMoveCount > 0)
+        #expect(b.openMoveCount == a.openMoveCount)
+        #expect(info.rowCounts[.moves] == a.openMoveCount)
         #expect(info.rowCounts[.quants] == a.counts.quants)
         #expect(info.rowCounts[.variants] == 399)
         #expect(info.checkpoint?.position == 999_999_999)
@@ -66,9 +71,18 @@ import Testing
             try transaction.put([1, 0, 0, 0], forKey: Array("format_version".utf8), in: meta)
         }
         // Version 1 had no manufacturing tables: serving it would show kits without BoMs.
-        #expect(throws: StoreError.incompatibleFormat(found: 1, supported: 2)) {
+        #expect(throws: StoreError.incompatibleFormat(found: 1, supported: 3)) {
             try LMDBProjectionStore(path: directory.path, initialMapSize: 1 << 20)
         }
+        // Version 2 had no open moves: serving it would show a forecast without them.
+        try environment.withWriteTransaction { transaction in
+            let meta = try transaction.openDatabase(named: "meta", create: false)
+            try transaction.put([2, 0, 0, 0], forKey: Array("format_version".utf8), in: meta)
+        }
+        let error = #expect(throws: StoreError.incompatibleFormat(found: 2, supported: 3)) {
+            try LMDBProjectionStore(path: directory.path, initialMapSize: 1 << 20)
+        }
+        #expect(error?.description.contains("stockd resync") == true)
     }
 
     @Test func truncateEmptiesTheTableOnDisk() throws {

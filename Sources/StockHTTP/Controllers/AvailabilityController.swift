@@ -21,6 +21,7 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
         let routes = RouteCollection(context: StockRequestContext.self)
         routes.get("/v1/availability", use: availability)
         routes.post("/v1/availability/query", use: availabilityQuery)
+        routes.get("/v1/availability/{sku}/schedule", use: schedule)
         return routes
     }
 
@@ -43,6 +44,33 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
         let body = try await JSONBody.read(request, maxBytes: limits.maxBodyBytes)
         let question = try AvailabilityQuery(json: body, limits: limits)
         return try answer(question, lagMilliseconds: feed.lagMilliseconds, ifNoneMatch: nil)
+    }
+
+    /// The query parameters of the schedule.
+    static var scheduleParameterNames: Set<String> { ["warehouse", "location", "to_date"] }
+
+    /// `GET /v1/availability/{sku}/schedule`: the available-to-promise schedule of each variant the path names (a SKU,
+    /// or a numeric variant id when no variant has it as SKU) over a scope: on hand, then one step per date with
+    /// incoming or outgoing open moves.
+    @Sendable func schedule(_ request: Request, context: StockRequestContext) async throws -> Response {
+        let feed = status.httpStatus
+        try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
+        let parameters = try QueryParameters(request.uri.query, allowed: Self.scheduleParameterNames)
+        let filter = try ScopeFilter(query: parameters)
+        var forecast = ForecastRequest()
+        if let text = try parameters.single("to_date") { try forecast.setToDate(text, parameter: "to_date") }
+        let raw = context.parameters.get("sku") ?? ""
+        guard let name = QueryParameters.decodeBytes(raw.utf8, plusIsSpace: false), !name.isEmpty else {
+            throw APIProblem.malformed("sku", "the path segment is not valid percent-encoded UTF-8")
+        }
+        let reader = SnapshotReader(projection: projection, stamps: stamps)
+        let variants = try reader.variants(named: name)
+        let scope = try reader.resolve(filter)
+        let etag = reader.etag
+        if etag.isMatched(byIfNoneMatch: request.headers[.ifNoneMatch]) { return .notModified(etag) }
+        let items = variants.compactMap { reader.schedule(for: $0, in: scope, toDate: forecast.toDate) }
+        let answer = ScheduleResponse(asOf: reader.asOf(lagMilliseconds: feed.lagMilliseconds), items: items)
+        return .json(answer, etag: etag, capacity: 512 + items.reduce(0) { $0 + 256 + 160 * $1.steps.count })
     }
 
     private func answer(_ question: AvailabilityQuery, lagMilliseconds: Int64?, ifNoneMatch: String?) throws(APIProblem) -> Response {

@@ -24,6 +24,8 @@ struct AvailabilityItem: JSONWritable {
     var warehouses: [WarehouseFigures]?
     /// Per-location figures, with `group_by=location`.
     var locations: [LocationFigures]?
+    /// The forecast figures over the requested scope, and which of their members to write (`fields=`).
+    var forecast: (figures: ForecastFigures, fields: Set<ForecastRequest.Field>)? = nil
 
     func write(to json: inout JSONWriter) {
         json.beginObject()
@@ -44,6 +46,7 @@ struct AvailabilityItem: JSONWritable {
             json.string(invalid)
         }
         json.figureMembers(figures)
+        if let forecast { json.forecastMembers(forecast.figures, fields: forecast.fields) }
         if let warehouses {
             json.key("warehouses")
             json.beginArray()

@@ -16,3 +16,35 @@ extension JSONWriter {
         quantity(figures.available)
     }
 }
+
+extension JSONWriter {
+    /// Writes the forecast members asked for: `incoming`, `outgoing`, `forecast` (exact JSON numbers) and
+    /// `next_receipt` (`{"date": ISO 8601, "quantity": number}` or `null`), in that order.
+    mutating func forecastMembers(_ figures: ForecastFigures, fields: Set<ForecastRequest.Field>) {
+        if fields.contains(.incoming) {
+            key("incoming")
+            quantity(figures.incoming)
+        }
+        if fields.contains(.outgoing) {
+            key("outgoing")
+            quantity(figures.outgoing)
+        }
+        if fields.contains(.forecast) {
+            key("forecast")
+            quantity(figures.forecast)
+        }
+        if fields.contains(.nextReceipt) {
+            key("next_receipt")
+            if let receipt = figures.nextReceipt {
+                beginObject()
+                key("date")
+                string(ISO8601Timestamp.string(fromMicroseconds: receipt.date))
+                key("quantity")
+                quantity(receipt.quantity)
+                endObject()
+            } else {
+                null()
+            }
+        }
+    }
+}

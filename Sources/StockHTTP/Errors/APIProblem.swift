@@ -47,6 +47,10 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
         static let unsupportedMediaType = Kind(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type")
         /// 422: well-formed, but more identifiers or filters than the configured limit.
         static let tooManyIdentifiers = Kind(status: .unprocessableContent, slug: "too-many-identifiers", title: "Too many identifiers")
+        /// 422: `to_date` names a date in the past (past on-hand would need done moves, which stockd does not mirror).
+        static let dateInPast = Kind(status: .unprocessableContent, slug: "date-in-past", title: "Date in the past")
+        /// 422: `to_date` has the right shape but names a day the calendar lacks (2100-02-30).
+        static let impossibleDate = Kind(status: .unprocessableContent, slug: "impossible-date", title: "Impossible date")
         /// 422: the variant named is not a kit (no active phantom BoM matches it).
         static let notAKit = Kind(status: .notFound, slug: "not-a-kit", title: "Not a kit")
         /// 422: a cart line's SKU is shared by several variants; name the variant by `variant_id`.

@@ -141,7 +141,10 @@ struct SnapshotReader {
             }
             // One identifier cannot name a variant twice, so only several need the set (which then allocates).
             for id in variants where !deduplicate || seen.insert(id).inserted {
-                guard let item = item(for: id, in: scope, grouping: query.grouping) else { continue }
+                guard var item = item(for: id, in: scope, grouping: query.grouping) else { continue }
+                if query.forecast.isRequested {
+                    item.forecast = (snapshot.forecast(for: id, in: scope, toDate: query.forecast.toDate), query.forecast.fields)
+                }
                 if query.onlyAvailable && item.figures.available <= .zero { continue }
                 items.append(item)
             }

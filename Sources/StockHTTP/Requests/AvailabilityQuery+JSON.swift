@@ -27,6 +27,17 @@ extension AvailabilityQuery {
             case "only_available":
                 guard case .bool(let flag) = value else { throw APIProblem.malformed(key, "must be true or false, not \(value.typeName)") }
                 onlyAvailable = flag
+            case "fields":
+                for (index, element) in Self.elements(value).values.enumerated() {
+                    guard case .string(let text) = element else {
+                        throw APIProblem.malformed(
+                            Self.parameter(key, index, isArray: Self.elements(value).isArray), "must be a string or an array of strings")
+                    }
+                    try forecast.addFields(text, parameter: key)
+                }
+            case "to_date":
+                guard case .string(let text) = value else { throw APIProblem.malformed(key, "must be a string, not \(value.typeName)") }
+                try forecast.setToDate(text, parameter: key)
             default:
                 let known = Self.parameterNames.sorted().joined(separator: ", ")
                 throw APIProblem(kind: .unknownParameter, detail: "unknown member '\(key)'; the body takes \(known)", parameter: key)

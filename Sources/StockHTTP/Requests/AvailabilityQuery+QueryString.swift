@@ -20,6 +20,8 @@ extension AvailabilityQuery {
         if let text = try query.single("only_available") {
             onlyAvailable = try Self.boolean(text, name: "only_available")
         }
+        for text in query.all("fields") { try forecast.addFields(text, parameter: "fields") }
+        if let text = try query.single("to_date") { try forecast.setToDate(text, parameter: "to_date") }
         try checkLimits(limits)
     }
 

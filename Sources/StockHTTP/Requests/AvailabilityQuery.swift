@@ -27,9 +27,13 @@ struct AvailabilityQuery: Equatable {
     var grouping = Grouping.total
     /// Whether to leave out variants with nothing available.
     var onlyAvailable = false
+    /// The forecast members asked for (`fields`) and their date limit (`to_date`).
+    var forecast = ForecastRequest()
 
     /// The query parameters `GET /v1/availability` takes.
-    static let parameterNames: Set<String> = ["sku", "barcode", "variant_id", "template_id", "warehouse", "location", "group_by", "only_available"]
+    static let parameterNames: Set<String> = [
+        "sku", "barcode", "variant_id", "template_id", "warehouse", "location", "group_by", "only_available", "fields", "to_date",
+    ]
 
     /// How many product identifiers the question names.
     var identifierCount: Int { skus.count + barcodes.count + variantIDs.count + templateIDs.count }

@@ -254,6 +254,8 @@ enum StatusPageHTML {
         }
 
         const FIGURES = [["On hand", "on_hand"], ["Reserved", "reserved"], ["Free", "free"], ["Quarantined", "quarantined"], ["Available", "available"]];
+        // Odoo's forecast over the whole scope (open moves), shown on the total row only.
+        const FORECAST = [["Incoming", "incoming"], ["Outgoing", "outgoing"], ["Forecast", "forecast"]];
 
         function renderAvailability(answer) {
           const box = $("sku-result");
@@ -267,7 +269,7 @@ enum StatusPageHTML {
             const title = document.createElement("div");
             title.className = "sub";
             title.textContent = item.sku + " · variant " + item.variant_id + (item.kit ? " · kit" : "") + (item.active === false ? " · archived" : "") + " · as of " + when(answer.as_of && answer.as_of.commit_time);
-            const t = table([["Location", false], ["Warehouse", false], ...FIGURES.map(([label]) => [label, true])]);
+            const t = table([["Location", false], ["Warehouse", false], ...FIGURES.map(([label]) => [label, true]), ...FORECAST.map(([label]) => [label, true])]);
             t.id = "sku-table";
             const body = t.createTBody();
             for (const loc of item.locations || []) {
@@ -275,12 +277,14 @@ enum StatusPageHTML {
               cell(row, loc.location);
               cell(row, loc.warehouse || "—");
               for (const [, key] of FIGURES) cell(row, String(loc[key]), true);
+              for (const _ of FORECAST) cell(row, "—", true);
             }
             const total = body.insertRow();
             total.className = "total";
             cell(total, "Total");
             cell(total, "");
             for (const [, key] of FIGURES) cell(total, String(item[key]), true);
+            for (const [, key] of FORECAST) cell(total, item[key] === undefined ? "—" : String(item[key]), true);
             box.append(title, t);
           }
         }
@@ -288,7 +292,7 @@ enum StatusPageHTML {
         async function refreshSku() {
           if (!sku) return;
           try {
-            renderAvailability(await api("/v1/availability?sku=" + encodeURIComponent(sku) + "&group_by=location"));
+            renderAvailability(await api("/v1/availability?sku=" + encodeURIComponent(sku) + "&group_by=location&fields=incoming,outgoing,forecast"));
           } catch (error) {
             if (!(error instanceof AuthNeeded)) $("sku-result").textContent = "Could not read " + sku + ": " + error.message;
           }

@@ -41,6 +41,17 @@ enum KitFigures {
         )
     }
 
+    /// One kit figure from the same figure of each component (Odoo's formula for `incoming_qty`, `outgoing_qty` and
+    /// `virtual_available` of a kit): `floor(min over needs of round_c(component figure) / need × BoM quantity)`.
+    static func quantity(of definition: KitDefinition, rules: KitRules, component: (VariantID) -> Quantity) -> Quantity {
+        guard definition.problem == nil, !definition.needs.isEmpty else { return .zero }
+        var minimum = Double.infinity
+        for need in definition.needs { minimum = Swift.min(minimum, ratio(component(need.componentID), need, rules)) }
+        var batches = minimum * definition.batchQuantity
+        if rules.roundsBatchesToLastComponent { batches = rules.round(batches, step: definition.needs[definition.needs.count - 1].step) }
+        return wholeUnits(OdooFloat.floorDivideByOne(batches))
+    }
+
     /// One component's ratio: its figure rounded half-up to its unit, divided by the need, rounded as the rules say.
     @inline(__always)
     static func ratio(_ figure: Quantity, _ need: KitNeed, _ rules: KitRules) -> Double {

@@ -81,6 +81,15 @@ extension ProjectionState {
         case .truncate(.units):
             units = [:]
             noteKitInput(template: nil)
+        case .upsertMove(let move):
+            upsertMove(move)
+        case .closeMove(let id):
+            // A close of a move never held (a done or cancelled move updated again) is normal, not an anomaly.
+            removeMove(id)
+        case .truncate(.moves):
+            moves.removeAll()
+            moveOwners = [:]
+            openMoveCount = 0
         default:
             return applyKitChange(change)
         }

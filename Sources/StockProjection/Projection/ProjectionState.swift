@@ -21,6 +21,10 @@ public struct ProjectionState: Sendable {
     var kitSource = KitSource()
     var kits = KitIndex()
     var kitsAreStale = false
+    /// Open moves per variant, addressed by variant id (see ``MoveEntry``).
+    var moves = ChunkedTable<ContiguousArray<MoveEntry>>(empty: [])
+    /// Which variant owns each open move id (a close carries only the id).
+    var moveOwners = TreeDictionary<MoveID, VariantID>()
     var changeLog: ChangeLog
     var settings: ProjectionSettings
 
@@ -28,6 +32,8 @@ public struct ProjectionState: Sendable {
     public internal(set) var checkpoint: Checkpoint?
     /// The number of quant rows held.
     public internal(set) var quantCount = 0
+    /// The number of open moves held.
+    public internal(set) var openMoveCount = 0
 
     /// Creates an empty state.
     ///

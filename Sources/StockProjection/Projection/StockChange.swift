@@ -47,6 +47,11 @@ public enum StockChange: Hashable, Sendable {
     case linkVariantValue(VariantValueLink)
     /// A `product_variant_combination` row was deleted.
     case unlinkVariantValue(VariantValueLink)
+    /// A `stock_move` row was inserted or updated; a move in an open state enters (or changes in) the forecast,
+    /// any other state takes it out.
+    case upsertMove(StockMove)
+    /// A `stock_move` row was deleted, or left the open states (the decode-time filter sends only the id).
+    case closeMove(MoveID)
     /// A table was truncated.
     case truncate(SourceTable)
 }
@@ -75,6 +80,8 @@ public enum SourceTable: String, CaseIterable, Hashable, Sendable {
     case bomLineValues = "mrp_bom_line_product_template_attribute_value_rel"
     /// `product_variant_combination`.
     case variantValues = "product_variant_combination"
+    /// `stock_move` (only open moves are kept).
+    case moves = "stock_move"
 }
 
 /// The changes of one source transaction, applied all together or not at all.

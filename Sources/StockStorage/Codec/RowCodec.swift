@@ -22,6 +22,31 @@ enum RowCodec {
         return quant
     }
 
+    /// An open move: variant, source, effective destination, quantity, date (28 bytes). Only open moves are
+    /// stored, so the state is not; the effective destination (18's `location_final_id` when set) is all the
+    /// forecast reads.
+    static func encode(_ move: StockMove, into writer: inout RowWriter) {
+        writer.write(move.variantID.rawValue)
+        writer.write(move.sourceID.rawValue)
+        writer.write(move.effectiveDestinationID.rawValue)
+        writer.write(move.quantity.rawValue)
+        writer.write(move.date)
+    }
+
+    static func decodeMove(id: Int32, _ bytes: UnsafeRawBufferPointer) throws(StoreError) -> StockMove {
+        var reader = RowReader(bytes)
+        let variant: Int32 = try reader.read()
+        let source: Int32 = try reader.read()
+        let destination: Int32 = try reader.read()
+        let quantity: Int64 = try reader.read()
+        let date: Int64 = try reader.read()
+        try reader.finish()
+        // Stored moves are open; `confirmed` stands for whichever open state it was (the forecast does not tell them apart).
+        return StockMove(
+            id: MoveID(id), variantID: VariantID(variant), quantity: Quantity(rawValue: quantity), state: .confirmed,
+            sourceID: LocationID(source), destinationID: LocationID(destination), date: date)
+    }
+
     static func encode(_ location: Location, into writer: inout RowWriter) {
         writer.write(location.parentID?.rawValue)
         writer.write(location.parentPath)

@@ -1,0 +1,38 @@
+import HashTreeCollections
+
+extension ProjectionState {
+    /// Keeps an open move, or drops a move that left the open states.
+    mutating func upsertMove(_ move: StockMove) {
+        let key = Int(move.variantID.rawValue)
+        guard move.state.isOpen, key >= 0 else {
+            removeMove(move.id)
+            return
+        }
+        if let owner = moveOwners[move.id], owner != move.variantID { removeMove(move.id) }
+        let entry = MoveEntry(move)
+        let replaced: Bool = moves.modify(key) { entries in
+            if let index = entries.firstIndex(where: { $0.moveID == move.id }) {
+                entries[index] = entry
+                return true
+            }
+            entries.append(entry)
+            return false
+        }
+        if !replaced {
+            moveOwners[move.id] = move.variantID
+            openMoveCount += 1
+        }
+    }
+
+    /// Forgets an open move; nothing happens for a move not held.
+    mutating func removeMove(_ id: MoveID) {
+        guard let owner = moveOwners.removeValue(forKey: id) else { return }
+        let removed: Bool = moves.modify(Int(owner.rawValue)) { entries in
+            guard let index = entries.firstIndex(where: { $0.moveID == id }) else { return false }
+            entries.swapAt(index, entries.count - 1)
+            entries.removeLast()
+            return true
+        }
+        if removed { openMoveCount -= 1 }
+    }
+}
