@@ -26,6 +26,8 @@ public struct InitialSnapshot {
     public init(dsn: String, slot: ReplicationSlot) {
         self.dsn = dsn
         self.slot = slot
+        // Tagged with the slot, so no cursor of another instance is read as one of this store's.
+        changeEpoch = ChangeCursor.randomEpoch(tag: ChangeCursor.tag(forSlot: slot.name))
     }
 
     /// What the copy did.

@@ -103,7 +103,7 @@ public final class ReplicationFeed: Sendable {
         do {
             let next = try current.openStaging()
             var job = InitialSnapshot(dsn: configuration.connectionString, slot: ReplicationSlot(name: configuration.slot))
-            job.changeEpoch = ChangeCursor.epoch(after: projection.snapshot().changeEpoch)
+            job.changeEpoch = ChangeCursor.epoch(after: projection.snapshot().changeEpoch, tag: ChangeCursor.tag(forSlot: configuration.slot))
             outcome = try job.run(into: next, settings: projection.snapshot().settings, logger: logger)
             if !next.syncsEveryCommit { try next.sync() }
         } catch {

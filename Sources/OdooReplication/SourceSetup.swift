@@ -28,6 +28,8 @@ public struct SourceSetup: Sendable {
         public var ready: Bool { sqlForDBA.isEmpty && !blocked }
         /// A problem no SQL of stockd's can solve (e.g. a missing Odoo table).
         public var blocked = false
+        /// Every `stockd%` replication slot on the server, with its activity and the WAL it retains.
+        public var slots: [SlotUsage] = []
     }
 
     /// The connection string of Odoo's database.
@@ -87,6 +89,7 @@ public struct SourceSetup: Sendable {
         try ensurePublication(connection: connection, tables: tables, report: &report)
         try checkPublication(connection: connection, tables: tables, report: &report)
         try checkReplicaIdentity(connection: connection, tables: tables, report: &report)
+        try listSlots(connection: connection, report: &report)
         return report
     }
 

@@ -27,6 +27,10 @@ public struct FeedHTTPStatus: Sendable, Hashable {
     public var unexpectedRows: Int
     /// The feed's last error, if it is retrying or stopped because of one.
     public var lastError: String?
+    /// The source position up to which every transaction has been applied, when the feed knows more than the
+    /// snapshot's checkpoint (the server's WAL end it confirmed with nothing left to apply); reads carrying
+    /// `min_lsn` compare with the larger of the two. `nil` when unknown.
+    public var consistentLSN: UInt64?
     /// A reason the server must not receive traffic even though the store is loaded (for example a lost
     /// slot that needs a resync); `/readyz` fails with it while it is set.
     public var notReadyReason: String?

@@ -14,6 +14,9 @@ public typealias StockRequestContext = BasicRequestContext
 /// try await app.runService()
 /// ```
 ///
+/// Reads of availability, location stock and changes take `min_lsn` (read your writes across instances: see
+/// ``ReadYourWrites``).
+///
 /// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `POST /v1/availability/check`,
 /// `GET /v1/availability/{sku}/schedule`, `GET /v1/kits/{sku}`, `GET /v1/locations/{location}/stock`,
 /// `GET /v1/changes`, `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
@@ -32,6 +35,10 @@ public func buildRouter(
     configuration: StockHTTPConfiguration
 ) -> Router<StockRequestContext> {
     let router = Router(context: StockRequestContext.self, options: .autoGenerateHeadEndpoints)
+    if let instanceName = configuration.instanceName {
+        // Outermost, so that errors turned into responses by the observation middleware carry it too.
+        router.add(middleware: InstanceHeaderMiddleware(name: instanceName))
+    }
     router.add(
         middleware: RequestObservationMiddleware(
             metrics: RequestMetrics(factory: configuration.metricsFactory),
@@ -50,8 +57,11 @@ public func buildRouter(
     let limits = configuration.limits
     let retryAfter = configuration.loadingRetryAfterSeconds
     let stamps = SnapshotStamps()
+    let gate = ReadYourWrites(maxWait: configuration.minLSNMaxWait, factory: configuration.metricsFactory)
     protected.addRoutes(
-        AvailabilityController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
+        AvailabilityController(
+            projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps, readYourWrites: gate
+        ).endpoints
     )
     protected.addRoutes(
         CartCheckController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
@@ -60,12 +70,16 @@ public func buildRouter(
         KitController(projection: projection, status: status, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
     )
     protected.addRoutes(
-        LocationStockController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
+        LocationStockController(
+            projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps, readYourWrites: gate
+        ).endpoints
     )
     protected.addRoutes(
-        ChangeFeedController(projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps).endpoints
+        ChangeFeedController(
+            projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps, readYourWrites: gate
+        ).endpoints
     )
-    protected.addRoutes(StatusController(projection: projection, status: status).endpoints)
+    protected.addRoutes(StatusController(projection: projection, status: status, instanceName: configuration.instanceName).endpoints)
     if let render = configuration.metricsHandler {
         protected.addRoutes(MetricsController(render: render).endpoints)
     }

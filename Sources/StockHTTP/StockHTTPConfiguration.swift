@@ -23,6 +23,11 @@ public struct StockHTTPConfiguration: Sendable {
     public var requestLogLevel: Logger.Level
     /// The `Retry-After` seconds sent with 503 answers while the store loads.
     public var loadingRetryAfterSeconds: Int
+    /// This instance's name, when several serve behind a balancer: sent as the `Stockd-Instance` header of every
+    /// response and as `instance` in `/v1/status`. `nil` sends no header.
+    public var instanceName: String?
+    /// How long a read carrying `min_lsn` may wait for this instance to reach it before it gets 503.
+    public var minLSNMaxWait: Duration = .seconds(2)
 
     /// Creates a configuration.
     ///

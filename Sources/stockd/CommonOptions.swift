@@ -20,6 +20,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "HTTP port (http.port).")
     var port: Int?
 
+    @Option(name: .long, help: "This instance's name (instance.name): its slot is stockd_<name> unless source.slot is set.")
+    var instance: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (log.level).")
     var logLevel: String?
 
@@ -28,6 +31,7 @@ struct CommonOptions: ParsableArguments {
     /// - Parameter adding: Sets the overrides of a subcommand's own flags (e.g. `serve`'s HTTP limits).
     func load(adding: (inout ConfigurationOverrides) -> Void = { _ in }) async throws -> StockdConfiguration {
         var overrides = ConfigurationOverrides(store: store, dsn: dsn, host: host, port: port, logLevel: logLevel)
+        overrides.instanceName = instance
         adding(&overrides)
         do {
             return try await StockdConfiguration.load(overrides: overrides, environment: ProcessInfo.processInfo.environment, configFile: config)

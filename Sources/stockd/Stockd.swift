@@ -6,6 +6,8 @@ struct Stockd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stockd",
         abstract: "Stock availability for Odoo, projected from PostgreSQL logical replication into memory and LMDB.",
-        subcommands: [Setup.self, Serve.self, Resync.self, Inspect.self, Query.self, Generate.self, Simulate.self, IngestBenchmark.self]
+        subcommands: [
+            Setup.self, Serve.self, Resync.self, Decommission.self, Inspect.self, Query.self, Generate.self, Simulate.self, IngestBenchmark.self,
+        ]
     )
 }

@@ -244,6 +244,8 @@ import Testing
             "STOCKD_SAFETY_STOCK_SKUS": "A-1=3",
             "STOCKD_READINESS_MAX_LAG_SECONDS": "120",
             "STOCKD_READINESS_MAX_UNEXPECTED_ROWS": "7",
+            "STOCKD_INSTANCE_NAME": "eu_1",
+            "STOCKD_HTTP_MIN_LSN_MAX_WAIT_MS": "500",
         ]
         #expect(Set(environment.keys) == Set(ConfigurationKey.allCases.map(\.environmentVariable)))
         let configuration = try await StockdConfiguration.load(environment: environment, configFile: nil)
@@ -254,19 +256,58 @@ import Testing
         source.autoResync = false
         var readiness = StockdConfiguration.Readiness(maxLagSeconds: 120)
         readiness.maxUnexpectedRows = 7
-        let expected = StockdConfiguration(
+        var http = StockdConfiguration.HTTP(
+            host: "0.0.0.0", port: 0, maxBodyBytes: 4096, maxIdentifiers: 50, defaultPageSize: 10, maxPageSize: 20,
+            maxConnections: 40, idleTimeoutSeconds: 11, requestTimeoutSeconds: 12, writeTimeoutSeconds: 13
+        )
+        http.minLSNMaxWaitMilliseconds = 500
+        var expected = StockdConfiguration(
             store: store,
             source: source,
-            http: .init(
-                host: "0.0.0.0", port: 0, maxBodyBytes: 4096, maxIdentifiers: 50, defaultPageSize: 10, maxPageSize: 20,
-                maxConnections: 40, idleTimeoutSeconds: 11, requestTimeoutSeconds: 12, writeTimeoutSeconds: 13
-            ),
+            http: http,
             log: .init(level: .critical),
             quarantine: .init(locationIDs: [7, 8], namePatterns: [], warehouseQCLocations: true),
             safetyStock: .init(defaultQuantity: "1.5", warehouses: ["WH": "2", "EU": "0"], skus: ["A-1": "3"]),
             readiness: readiness
         )
+        // An explicit source.slot wins over the instance's derived slot.
+        expected.instance.name = "eu_1"
         #expect(configuration == expected)
+    }
+
+    // MARK: - Instance identity
+
+    /// The slot derives from the instance's name unless `source.slot` is set; with neither it stays `stockd`.
+    @Test func theSlotDerivesFromTheInstanceName() async throws {
+        let unnamed = try await StockdConfiguration.load(environment: [:], configFile: nil)
+        #expect(unnamed.instance.name == nil)
+        #expect(unnamed.source.slot == "stockd")
+
+        let named = try await StockdConfiguration.load(environment: ["STOCKD_INSTANCE_NAME": "eu_2"], configFile: nil)
+        #expect(named.instance.name == "eu_2")
+        #expect(named.source.slot == "stockd_eu_2")
+
+        var overrides = ConfigurationOverrides()
+        overrides.instanceName = "b"
+        let flagged = try await StockdConfiguration.load(overrides: overrides, environment: ["STOCKD_INSTANCE_NAME": "eu_2"], configFile: nil)
+        #expect(flagged.source.slot == "stockd_b")
+
+        let explicit = try await StockdConfiguration.load(
+            environment: ["STOCKD_INSTANCE_NAME": "eu_2", "STOCKD_SOURCE_SLOT": "legacy"], configFile: nil)
+        #expect(explicit.instance.name == "eu_2")
+        #expect(explicit.source.slot == "legacy")
+
+        let path = try writeTemporaryFile("instance:\n  name: a\nsource:\n  slot: \"\"\n")
+        let fromFile = try await StockdConfiguration.load(environment: [:], configFile: path)
+        #expect(fromFile.source.slot == "stockd_a")
+    }
+
+    @Test(arguments: ["Eu", "eu-1", String(repeating: "a", count: 57), "é"])
+    func invalidInstanceNamesNameTheKey(name: String) async throws {
+        let error = try await configurationError {
+            try await StockdConfiguration.load(environment: ["STOCKD_INSTANCE_NAME": name], configFile: nil)
+        }
+        #expect(error.key == "instance.name")
     }
 
     // MARK: - HTTP limits

@@ -15,6 +15,8 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
     let retryAfterSeconds: Int
     /// The shared cache of snapshot stamps (entity tag, checkpoint text).
     let stamps: SnapshotStamps
+    /// The `min_lsn` wait.
+    let readYourWrites: ReadYourWrites
 
     /// The controller's routes.
     var endpoints: RouteCollection<StockRequestContext> {
@@ -29,8 +31,9 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
     @Sendable func availability(_ request: Request, context: StockRequestContext) async throws -> Response {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
-        let parameters = try QueryParameters(request.uri.query, allowed: AvailabilityQuery.parameterNames)
+        let parameters = try QueryParameters(request.uri.query, allowed: AvailabilityQuery.parameterNames.union([ReadYourWrites.parameter]))
         let question = try AvailabilityQuery(query: parameters, limits: limits)
+        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
         return try answer(question, lagMilliseconds: feed.lagMilliseconds, ifNoneMatch: request.headers[.ifNoneMatch])
     }
 
@@ -40,9 +43,10 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
     @Sendable func availabilityQuery(_ request: Request, context: StockRequestContext) async throws -> Response {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
-        _ = try QueryParameters(request.uri.query, allowed: [])
+        let parameters = try QueryParameters(request.uri.query, allowed: [ReadYourWrites.parameter])
         let body = try await JSONBody.read(request, maxBytes: limits.maxBodyBytes)
         let question = try AvailabilityQuery(json: body, limits: limits)
+        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
         return try answer(question, lagMilliseconds: feed.lagMilliseconds, ifNoneMatch: nil)
     }
 

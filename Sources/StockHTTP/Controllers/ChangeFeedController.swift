@@ -15,6 +15,8 @@ struct ChangeFeedController<Status: FeedStatusProvider>: Sendable {
     let retryAfterSeconds: Int
     /// The shared cache of snapshot stamps (entity tag, checkpoint text).
     let stamps: SnapshotStamps
+    /// The `min_lsn` wait.
+    let readYourWrites: ReadYourWrites
 
     /// The controller's routes.
     var endpoints: RouteCollection<StockRequestContext> {
@@ -27,8 +29,9 @@ struct ChangeFeedController<Status: FeedStatusProvider>: Sendable {
     @Sendable func changes(_ request: Request, context: StockRequestContext) async throws -> Response {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
-        let parameters = try QueryParameters(request.uri.query, allowed: ChangeFeedQuery.parameterNames)
+        let parameters = try QueryParameters(request.uri.query, allowed: ChangeFeedQuery.parameterNames.union([ReadYourWrites.parameter]))
         let query = try ChangeFeedQuery(query: parameters, limits: limits)
+        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
 
         let reader = SnapshotReader(projection: projection, stamps: stamps)
         // Without filters the scope is every active warehouse, exactly what totals count: quants Odoo keeps

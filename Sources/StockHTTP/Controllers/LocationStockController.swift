@@ -15,6 +15,8 @@ struct LocationStockController<Status: FeedStatusProvider>: Sendable {
     let retryAfterSeconds: Int
     /// The shared cache of snapshot stamps (entity tag, checkpoint text).
     let stamps: SnapshotStamps
+    /// The `min_lsn` wait.
+    let readYourWrites: ReadYourWrites
 
     /// How many items a streamed response writes per chunk.
     static var streamChunkSize: Int { 1_000 }
@@ -33,9 +35,10 @@ struct LocationStockController<Status: FeedStatusProvider>: Sendable {
     @Sendable func stock(_ request: Request, context: StockRequestContext) async throws -> Response {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
-        let parameters = try QueryParameters(request.uri.query, allowed: PageRequest.parameterNames)
+        let parameters = try QueryParameters(request.uri.query, allowed: PageRequest.parameterNames.union([ReadYourWrites.parameter]))
         let page = try PageRequest(query: parameters, limits: limits)
         let name = try Self.pathLocation(context)
+        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
         let streaming = AcceptHeader.prefersNDJSON(request.headers[.accept])
 
         let reader = SnapshotReader(projection: projection, stamps: stamps)

@@ -8,6 +8,8 @@ struct StatusController<Status: FeedStatusProvider>: Sendable {
     let projection: StockProjection
     /// The feed's state.
     let status: Status
+    /// This instance's name, if it has one.
+    let instanceName: String?
 
     /// The controller's routes.
     var endpoints: RouteCollection<StockRequestContext> {
@@ -21,7 +23,7 @@ struct StatusController<Status: FeedStatusProvider>: Sendable {
         _ = try QueryParameters(request.uri.query, allowed: [])
         let feed = status.httpStatus
         let snapshot = projection.snapshot()
-        let body = StatusResponse(
+        var body = StatusResponse(
             lsn: snapshot.checkpoint?.description,
             commitTimeMicros: snapshot.checkpoint?.commitTime,
             changeCursor: snapshot.changeCursor,
@@ -29,6 +31,7 @@ struct StatusController<Status: FeedStatusProvider>: Sendable {
             details: status.statusDetails,
             counts: snapshot.counts
         )
+        body.instance = instanceName
         return .json(body, capacity: 768 + 160 * 120)
     }
 }

@@ -14,9 +14,13 @@ struct StatusResponse: JSONWritable {
     var details: FeedStatusDetails
     /// Record counts of the snapshot.
     var counts: ProjectionCounts
+    /// The instance's name (`instance.name`), `null` for an unnamed instance.
+    var instance: String? = nil
 
     func write(to json: inout JSONWriter) {
         json.beginObject()
+        json.key("instance")
+        json.string(instance)
         json.key("snapshot")
         json.beginObject()
         json.key("lsn")

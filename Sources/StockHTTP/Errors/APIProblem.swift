@@ -61,6 +61,8 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
         static let storeLoading = Kind(status: .serviceUnavailable, slug: "store-loading", title: "Store loading")
         /// 503: the response did not start within the request deadline (the connection is then closed).
         static let requestTimeout = Kind(status: .serviceUnavailable, slug: "request-timeout", title: "Request timed out")
+        /// 503: a read's `min_lsn` was not reached within `http.min_lsn_max_wait_ms`.
+        static let lsnNotReached = Kind(status: .serviceUnavailable, slug: "lsn-not-reached", title: "Position not reached")
         /// 503: the readiness probe fails.
         static let notReady = Kind(status: .serviceUnavailable, slug: "not-ready", title: "Not ready")
 

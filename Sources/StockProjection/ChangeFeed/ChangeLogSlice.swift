@@ -68,9 +68,38 @@ public enum ChangeCursor {
         (UInt16(truncatingIfNeeded: cursor >> positionBits), cursor & maxPosition)
     }
 
-    /// The epoch that follows `epoch` (never 0, which marks logs that are never stored).
-    public static func epoch(after epoch: UInt16) -> UInt16 { epoch == .max ? 1 : epoch + 1 }
+    /// The epoch that follows `epoch`: the same instance tag (high byte), the next counter (low byte, 1...255, so
+    /// never 0, which marks logs that are never stored).
+    public static func epoch(after epoch: UInt16) -> UInt16 { self.epoch(after: epoch, tag: tag(of: epoch)) }
+
+    /// The epoch that follows `epoch` in the instance tagged `tag`: `tag` in the high byte, the counter after
+    /// `epoch`'s in the low byte.
+    public static func epoch(after epoch: UInt16, tag: UInt8) -> UInt16 {
+        let counter = UInt8(truncatingIfNeeded: epoch)
+        return UInt16(tag) << 8 | UInt16(counter == .max ? 1 : counter + 1)
+    }
 
     /// A random epoch for a new store.
     public static func randomEpoch() -> UInt16 { UInt16.random(in: 1...UInt16.max) }
+
+    /// A random epoch for a new store of the instance tagged `tag`: `tag` in the high byte, a random counter in the low.
+    public static func randomEpoch(tag: UInt8) -> UInt16 { UInt16(tag) << 8 | UInt16(UInt8.random(in: 1...UInt8.max)) }
+
+    /// The instance tag an epoch carries (its high byte).
+    public static func tag(of epoch: UInt16) -> UInt8 { UInt8(truncatingIfNeeded: epoch >> 8) }
+
+    /// The instance tag of a replication slot: its name's 32-bit FNV-1a hash folded to a byte.
+    ///
+    /// Change-feed cursors are per instance: each instance numbers its own change log. With the slot's tag in
+    /// every epoch, a cursor handed out by another instance (another slot) carries another epoch and is answered
+    /// `410`, never read as a position of this log. Two slot names share a tag with probability 1/256; their
+    /// cursors then still differ by the random counter (1/255), as independent stores always did.
+    public static func tag(forSlot slot: String) -> UInt8 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in slot.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return UInt8(truncatingIfNeeded: hash ^ hash >> 8 ^ hash >> 16 ^ hash >> 24)
+    }
 }

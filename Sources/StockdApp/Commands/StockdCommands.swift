@@ -1,3 +1,4 @@
+import LibPQ
 public import Logging
 import OdooReplication
 public import StockCatalogue
@@ -107,6 +108,34 @@ public enum StockdCommands {
         }
         if report.ready { lines.append("\nready: `stockd serve` will take the initial snapshot and follow the stream") }
         return SetupOutcome(text: lines.joined(separator: "\n"), ready: report.ready)
+    }
+
+    /// `stockd decommission`: drops an instance's replication slot so PostgreSQL stops keeping WAL for it.
+    ///
+    /// - Parameter slot: The slot to drop; `nil` for the configured one (`source.slot`, derived from `instance.name`).
+    /// - Returns: What was dropped and how much WAL it held.
+    /// - Throws: ``Failure`` when no source is configured, the slot does not exist, or it is active (an instance still
+    ///   streams from it: stop that instance first); the connection's error otherwise.
+    public static func decommission(configuration: StockdConfiguration, slot: String?) throws -> String {
+        guard let dsn = configuration.source.dsn else { throw Failure(description: "no source: pass --dsn or set source.dsn") }
+        let name = slot ?? configuration.source.slot
+        let connection = try PostgresConnection(conninfo: dsn)
+        let handle = ReplicationSlot(name: name)
+        guard let status = try handle.status(on: connection) else {
+            throw Failure(description: "no replication slot \(name) in this database: nothing to decommission")
+        }
+        if status.active {
+            throw Failure(
+                description: "slot \(name) is active (server process \(status.activePID.map(String.init) ?? "?") streams from it): "
+                    + "stop that instance first, then run decommission again")
+        }
+        let held = status.retainedBytes.map(SourceSetup.bytesText) ?? "an unknown amount"
+        do {
+            try handle.drop(on: connection)
+        } catch let error as PostgresError where error.sqlState == "55006" {
+            throw Failure(description: "slot \(name) became active while being dropped: stop its instance first (\(error.message))")
+        }
+        return "dropped replication slot \(name); it held \(held) of WAL, which PostgreSQL may now recycle"
     }
 
     /// `stockd ingest-benchmark`: runs the feed from the configured store until `stop`, then prints one JSON line.

@@ -35,6 +35,8 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case safetyStockSKUs = "safety_stock.skus"
     case readinessMaxLagSeconds = "readiness.max_lag_seconds"
     case readinessMaxUnexpectedRows = "readiness.max_unexpected_rows"
+    case instanceName = "instance.name"
+    case httpMinLSNMaxWaitMS = "http.min_lsn_max_wait_ms"
 
     /// The key's path components, as swift-configuration addresses it.
     var components: [String] {
@@ -72,6 +74,7 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
         case .httpIdleTimeoutSeconds: return "--idle-timeout"
         case .httpRequestTimeoutSeconds: return "--request-timeout"
         case .httpWriteTimeoutSeconds: return "--write-timeout"
+        case .instanceName: return "--instance"
         default: return nil
         }
     }

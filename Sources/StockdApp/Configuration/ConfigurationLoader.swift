@@ -199,7 +199,14 @@ extension StockdConfiguration {
         if let text = try await settings.text(.sourceDSN) {
             configuration.source.dsn = isNull(text) ? nil : text
         }
-        if let text = try await settings.text(.sourceSlot) {
+        // instance: its name gives the slot's default name, so two instances never share a slot.
+        if let text = try await settings.text(.instanceName), !isNull(text) {
+            let name = try Check.instanceName(Check.trim(text), key: .instanceName)
+            configuration.instance.name = name
+            configuration.source.slot = StockdConfiguration.Instance.slotName(for: name)
+        }
+        // An empty `source.slot` means the derived name (`stockd_<instance.name>`, or `stockd`).
+        if let text = try await settings.text(.sourceSlot), !isNull(text) {
             configuration.source.slot = try Check.slot(Check.trim(text), key: .sourceSlot)
         }
         if let text = try await settings.text(.sourcePublication) {
@@ -294,6 +301,11 @@ extension StockdConfiguration {
                 defaultPageSize ?? String(configuration.http.defaultPageSize),
                 Expected.defaultPageSize(max: configuration.http.maxPageSize)
             )
+        }
+
+        if let text = try await settings.text(.httpMinLSNMaxWaitMS) {
+            configuration.http.minLSNMaxWaitMilliseconds = try Check.int(
+                text, key: .httpMinLSNMaxWaitMS, in: 0...60_000, expected: Expected.minLSNWait)
         }
 
         // log

@@ -32,6 +32,8 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var requestTimeoutSeconds: Int?
     /// `--write-timeout SECONDS`: overrides `http.write_timeout_seconds`.
     public var writeTimeoutSeconds: Int?
+    /// `--instance NAME`: overrides `instance.name` (and so the default slot name).
+    public var instanceName: String?
 
     /// Creates overrides; every omitted setting is left to the other sources.
     /// - Parameters:
@@ -101,6 +103,7 @@ extension ConfigurationOverrides {
         values[.httpIdleTimeoutSeconds] = idleTimeoutSeconds.map(String.init)
         values[.httpRequestTimeoutSeconds] = requestTimeoutSeconds.map(String.init)
         values[.httpWriteTimeoutSeconds] = writeTimeoutSeconds.map(String.init)
+        values[.instanceName] = instanceName
         return values
     }
 }

@@ -28,6 +28,8 @@ enum ConfigurationValidation {
         static let nonEmpty = "a non-empty text"
         static let slot = "a replication slot name (1 to 63 lower-case letters, digits or underscores)"
         static let publication = "a publication name (1 to 63 bytes)"
+        static let instanceName = "an instance name (1 to 56 lower-case letters, digits or underscores: the slot is stockd_<name>)"
+        static let minLSNWait = "a whole number of milliseconds from 0 to 60000"
         static let single = "a single value"
         static let list = "a list"
     }
@@ -121,6 +123,14 @@ enum ConfigurationValidation {
             }
         guard valid else {
             throw .invalidValue(key: key.rawValue, value: text, expected: Expected.slot)
+        }
+        return text
+    }
+
+    /// Checks an instance name: what may follow `stockd_` in a slot name (1 to 56 lower-case letters, digits or `_`).
+    static func instanceName(_ text: String, key: ConfigurationKey) throws(ConfigurationError) -> String {
+        guard text.utf8.count <= 56, (try? slot(text, key: key)) != nil else {
+            throw .invalidValue(key: key.rawValue, value: text, expected: Expected.instanceName)
         }
         return text
     }

@@ -27,6 +27,8 @@ public struct StockdConfiguration: Sendable, Equatable {
     public var safetyStock: SafetyStock
     /// The `readiness.*` settings: when the service reports itself ready.
     public var readiness: Readiness
+    /// The `instance.*` settings: which of several stockd instances this is.
+    public var instance = Instance()
 
     /// Creates a configuration; every group defaults to its defaults.
     /// - Parameters:
@@ -176,6 +178,9 @@ extension StockdConfiguration {
         /// `http.write_timeout_seconds`: a connection whose client takes no more output for this long is closed,
         /// ending a stalled stream. Default 30.
         public var writeTimeoutSeconds: Int
+        /// `http.min_lsn_max_wait_ms`: how long a read carrying `min_lsn` may wait for this instance to reach that
+        /// position before it is answered 503 (`lsn-not-reached`). Default 2000.
+        public var minLSNMaxWaitMilliseconds = 2_000
 
         /// Creates the HTTP settings.
         /// - Parameters:
@@ -303,6 +308,28 @@ extension StockdConfiguration {
         /// - Parameter maxLagSeconds: The largest acceptable replication lag in seconds.
         public init(maxLagSeconds: Int = 30) {
             self.maxLagSeconds = maxLagSeconds
+        }
+    }
+}
+
+extension StockdConfiguration {
+    /// The `instance.*` settings: the identity of one of several stockd instances following the same database,
+    /// each through its own replication slot.
+    public struct Instance: Sendable, Equatable {
+        /// `instance.name`: the instance's name, or `nil` for a single unnamed instance. It names the default
+        /// slot (`stockd_<name>`), the `Stockd-Instance` response header, `instance` in `/v1/status` and the
+        /// `stockd_instance_info` gauge. Default `nil`.
+        public var name: String?
+
+        /// Creates the instance settings.
+        /// - Parameter name: The instance's name, or `nil`.
+        public init(name: String? = nil) {
+            self.name = name
+        }
+
+        /// The slot an instance uses unless `source.slot` is set: `stockd_<name>`, or `stockd` with no name.
+        public static func slotName(for name: String?) -> String {
+            name.map { "stockd_" + $0 } ?? "stockd"
         }
     }
 }

@@ -32,7 +32,7 @@ public struct FeedStatusAdapter: FeedStatusProvider {
     static func httpStatus(of status: FeedStatus, now: Int64, maxUnexpectedRows: Int = .max) -> FeedHTTPStatus {
         // Figures exist once a checkpoint is applied, except while the very first snapshot is copied.
         let loaded = status.appliedLSN != nil && status.phase != .starting && status.phase != .snapshotting
-        return FeedHTTPStatus(
+        var http = FeedHTTPStatus(
             phase: status.phase.rawValue,
             isLoaded: loaded,
             lastCommitTimeMicros: status.appliedCommitTime,
@@ -45,6 +45,9 @@ public struct FeedStatusAdapter: FeedStatusProvider {
             lastError: status.lastError,
             notReadyReason: notReadyReason(status.phase, unexpectedRows: status.unexpectedRows, maxUnexpectedRows: maxUnexpectedRows)
         )
+        // What the feed confirmed is applied (and, when idle, the server's WAL end with nothing left to apply).
+        http.consistentLSN = status.confirmedLSN
+        return http
     }
 
     /// Why the server should get no traffic, or `nil`: its phase, or too many rows that could not be applied.

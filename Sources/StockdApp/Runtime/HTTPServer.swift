@@ -102,13 +102,15 @@ public enum HTTPServer {
                     + "address such as 127.0.0.1 or ::1): configure --token TOKEN:read (or STOCKD_HTTP_TOKENS), or pass --insecure-no-auth"
             )
         }
-        let http = StockHTTPConfiguration(
+        var http = StockHTTPConfiguration(
             limits: limits(configuration.http),
             tokens: tokens,
             readinessMaxLag: .seconds(configuration.readiness.maxLagSeconds),
             metricsHandler: metricsHandler,
             connections: connections(configuration.http)
         )
+        http.instanceName = configuration.instance.name
+        http.minLSNMaxWait = .milliseconds(configuration.http.minLSNMaxWaitMilliseconds)
         let router = buildRouter(
             projection: projection,
             status: FeedStatusAdapter(feed: feed, maxUnexpectedRows: configuration.readiness.maxUnexpectedRows),

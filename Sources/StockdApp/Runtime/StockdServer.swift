@@ -50,6 +50,11 @@ public struct StockdServer {
         // bootstrap go to the no-op backend for ever.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        // Which instance this is (and its slot), for dashboards of several instances behind a balancer.
+        Gauge(
+            label: "stockd_instance_info",
+            dimensions: [("instance", configuration.instance.name ?? ""), ("slot", configuration.source.slot)]
+        ).record(1)
         let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
         let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
         let application = try HTTPServer.application(

@@ -13,7 +13,7 @@ final class RecordingMetricsFactory: MetricsFactory {
             let byName = Dictionary(dimensions, uniquingKeysWith: { $1 })
             if dimensions.isEmpty {
                 key = ""
-            } else if let reason = byName["reason"] {
+            } else if let reason = byName["reason"] ?? byName["outcome"] {
                 key = reason
             } else {
                 key = "\(byName["method"] ?? "?") \(byName["route"] ?? "?") \(byName["status"] ?? "?")"
@@ -48,7 +48,7 @@ final class RecordingMetricsFactory: MetricsFactory {
         handlers.withLock { $0 }.filter { $0.label == label }.compactMap(\.recorded.last).last
     }
 
-    /// Counter totals by "METHOD route status" (by `reason` for metrics with that dimension, `""` without dimensions).
+    /// Counter totals by "METHOD route status" (by `reason` or `outcome` for metrics with that dimension, `""` without dimensions).
     func counts(label: String) -> [String: Int64] {
         handlers.withLock { $0 }.filter { $0.label == label }.reduce(into: [:]) { $0[$1.key, default: 0] += $1.recorded.reduce(0, +) }
     }
