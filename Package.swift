@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "PostgresReplicationWire", targets: ["PostgresReplicationWire"]),
         .library(name: "OdooReplication", targets: ["OdooReplication"]),
         .library(name: "OdooFixtures", targets: ["OdooFixtures"]),
+        .library(name: "StockEvents", targets: ["StockEvents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -99,6 +100,9 @@ let package = Package(
         // Durable storage of the projection and its checkpoint in LMDB.
         .target(name: "StockStorage", dependencies: ["StockProjection", "LMDB"], swiftSettings: swiftSettings),
 
+        // Stock events: rules on the figures evaluated at commit boundaries, as outbox records (domain level).
+        .target(name: "StockEvents", dependencies: ["StockProjection", "CivilTime"], swiftSettings: swiftSettings),
+
         // Generator of Odoo-shaped catalogues (demo, tests, benchmarks).
         .target(name: "StockCatalogue", dependencies: ["StockProjection"], swiftSettings: swiftSettings),
 
@@ -115,6 +119,7 @@ let package = Package(
             name: "StockdApp",
             dependencies: [
                 "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication", "PostgresReplicationWire", "LibPQ", "CivilTime",
+                "StockEvents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,7 +169,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "OdooReplication", "OdooFixtures", "OdooIngest", "LibPQ", "StockStorage", "StockProjection", "StockCatalogue",
-                "PostgresReplicationWire", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "PostgresReplicationWire", "TestSupport", "StockEvents", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -181,6 +186,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "StockEventsTests", dependencies: ["StockEvents", "StockProjection", "StockCatalogue", "StockStorage", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
         .testTarget(

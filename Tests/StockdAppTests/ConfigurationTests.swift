@@ -244,6 +244,9 @@ import Testing
             "STOCKD_SAFETY_STOCK_SKUS": "A-1=3",
             "STOCKD_READINESS_MAX_LAG_SECONDS": "120",
             "STOCKD_READINESS_MAX_UNEXPECTED_ROWS": "7",
+            "STOCKD_EVENTS_RULES_FILE": "/etc/stockd/rules.json",
+            "STOCKD_EVENTS_OUTBOX_MAX_COUNT": "5000",
+            "STOCKD_EVENTS_OUTBOX_MAX_AGE_SECONDS": "0",
         ]
         #expect(Set(environment.keys) == Set(ConfigurationKey.allCases.map(\.environmentVariable)))
         let configuration = try await StockdConfiguration.load(environment: environment, configFile: nil)
@@ -254,7 +257,7 @@ import Testing
         source.autoResync = false
         var readiness = StockdConfiguration.Readiness(maxLagSeconds: 120)
         readiness.maxUnexpectedRows = 7
-        let expected = StockdConfiguration(
+        var expected = StockdConfiguration(
             store: store,
             source: source,
             http: .init(
@@ -266,6 +269,9 @@ import Testing
             safetyStock: .init(defaultQuantity: "1.5", warehouses: ["WH": "2", "EU": "0"], skus: ["A-1": "3"]),
             readiness: readiness
         )
+        expected.events = .init(rulesFile: "/etc/stockd/rules.json")
+        expected.events.outboxMaxCount = 5000
+        expected.events.outboxMaxAgeSeconds = 0
         #expect(configuration == expected)
     }
 

@@ -35,6 +35,9 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case safetyStockSKUs = "safety_stock.skus"
     case readinessMaxLagSeconds = "readiness.max_lag_seconds"
     case readinessMaxUnexpectedRows = "readiness.max_unexpected_rows"
+    case eventsRulesFile = "events.rules_file"
+    case eventsOutboxMaxCount = "events.outbox_max_count"
+    case eventsOutboxMaxAgeSeconds = "events.outbox_max_age_seconds"
 
     /// The key's path components, as swift-configuration addresses it.
     var components: [String] {

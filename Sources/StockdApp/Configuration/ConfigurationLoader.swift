@@ -348,6 +348,7 @@ extension StockdConfiguration {
             )
         }
 
+        try await readEvents(into: &configuration, from: settings)
         return configuration
     }
 

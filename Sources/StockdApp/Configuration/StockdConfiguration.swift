@@ -27,6 +27,8 @@ public struct StockdConfiguration: Sendable, Equatable {
     public var safetyStock: SafetyStock
     /// The `readiness.*` settings: when the service reports itself ready.
     public var readiness: Readiness
+    /// The `events.*` settings: stock event rules and the outbox (see `StockdConfiguration+Events.swift`).
+    public var events = Events()
 
     /// Creates a configuration; every group defaults to its defaults.
     /// - Parameters:
