@@ -1,5 +1,8 @@
+import Foundation
+import Logging
 import StockEvents
 import StockStorage
+import StockWebhooks
 
 extension StockdConfiguration {
     /// The `events.*` settings: rules that turn figure changes into stock events, and the outbox keeping them.
@@ -58,5 +61,24 @@ extension StockdConfiguration {
         }
         let disarmed = try store.eventStateValues(prefix: EventEvaluator.stateKeyPrefix).map(\.key)
         return EventEvaluator(rules: rules, disarmed: disarmed)
+    }
+}
+
+extension StockdConfiguration {
+    /// The webhook dispatcher for the subscriptions of `events.rules_file`, or `nil` when it names none.
+    ///
+    /// - Throws: ``ConfigurationError`` for invalid subscriptions.
+    func webhookDispatcher(store: LMDBProjectionStore, logger: Logger) throws -> WebhookDispatcher? {
+        guard let path = events.rulesFile, let data = FileManager.default.contents(atPath: path) else { return nil }
+        let settings: WebhookSettings
+        do {
+            settings = try WebhookSettings.parse(data)
+        } catch {
+            throw ConfigurationError.invalidValue(
+                key: ConfigurationKey.eventsRulesFile.rawValue, value: path, expected: "valid subscriptions (\(error))")
+        }
+        guard !settings.subscriptions.isEmpty else { return nil }
+        return try WebhookDispatcher(
+            subscriptions: settings.subscriptions, policy: settings.policy, store: LMDBWebhookStore(store: store), logger: logger)
     }
 }
