@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "OdooReplication", targets: ["OdooReplication"]),
         .library(name: "OdooFixtures", targets: ["OdooFixtures"]),
         .library(name: "StockHTTP", targets: ["StockHTTP"]),
+        .library(name: "StockEvents", targets: ["StockEvents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -37,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML", "CommandLineArguments"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // C libraries, each imported by exactly one Swift module.
@@ -100,6 +103,25 @@ let package = Package(
         // Durable storage of the projection and its checkpoint in LMDB.
         .target(name: "StockStorage", dependencies: ["StockProjection", "LMDB"], swiftSettings: swiftSettings),
 
+        // Stock events: rules on the figures evaluated at commit boundaries, as outbox records (domain level).
+        .target(name: "StockEvents", dependencies: ["StockProjection", "CivilTime"], swiftSettings: swiftSettings),
+
+        // Webhooks: delivers outbox events to subscriptions (Standard Webhooks signatures, retries, dead letters).
+        .target(
+            name: "StockWebhooks",
+            dependencies: [
+                "StockEvents", "StockProjection",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Generator of Odoo-shaped catalogues (demo, tests, benchmarks).
         .target(name: "StockCatalogue", dependencies: ["StockProjection"], swiftSettings: swiftSettings),
 
@@ -116,6 +138,7 @@ let package = Package(
             name: "StockdApp",
             dependencies: [
                 "StockProjection", "StockStorage", "StockCatalogue", "StockHTTP", "OdooReplication", "PostgresReplicationWire", "LibPQ", "CivilTime",
+                "StockEvents", "StockWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,7 +188,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "OdooReplication", "OdooFixtures", "OdooIngest", "LibPQ", "StockStorage", "StockProjection", "StockCatalogue",
-                "PostgresReplicationWire", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "PostgresReplicationWire", "TestSupport", "StockEvents", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -182,6 +205,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "StockEventsTests", dependencies: ["StockEvents", "StockProjection", "StockCatalogue", "StockStorage", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "StockWebhooksTests", dependencies: ["StockWebhooks", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
         .testTarget(

@@ -24,6 +24,18 @@ scripts/pg-test.sh start
 eval "$(scripts/pg-test.sh env)"
 export STOCKD_TEST_PGPORT="$PGPORT"
 
+# The webhook receiver of the integration tests verifies signatures with the Standard Webhooks reference library
+# (PyPI standardwebhooks, pinned), installed once into a cached venv.
+standardwebhooks_version=1.1.0
+webhooks_venv="${XDG_CACHE_HOME:-$HOME/.cache}/stockd/webhooks-venv"
+if ! "$webhooks_venv/bin/python" -c "import standardwebhooks" 2>/dev/null; then
+  rm -rf "$webhooks_venv"
+  mkdir -p "$(dirname "$webhooks_venv")"
+  python3 -m venv "$webhooks_venv"
+  "$webhooks_venv/bin/pip" install --quiet --disable-pip-version-check "standardwebhooks==$standardwebhooks_version" >&2
+fi
+export STOCKD_TEST_WEBHOOK_PYTHON="$webhooks_venv/bin/python"
+
 if [ $# -gt 0 ]; then
   swift test --skip-build "$@"
 else

@@ -419,7 +419,7 @@ public final class ReplicationFeed: Sendable {
             let visibleAt = currentUnixMicroseconds()
             do {
                 let changes = projection.snapshot().changeLogSlice(from: changesEnqueued)
-                try writer.enqueue(fresh, changes: changes)
+                try writer.enqueue(fresh, changes: changes, outbox: report.outbox)
                 if !fresh.isEmpty { changesEnqueued = changes.nextPosition }
             } catch {
                 throw StoreWriteFailure(underlying: error)

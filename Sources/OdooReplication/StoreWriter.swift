@@ -22,6 +22,7 @@ final class StoreWriter: @unchecked Sendable {
     private let store: any ReplicaStore
     private var queue: [SourceTransaction] = []
     private var queuedChanges: ChangeLogSlice?
+    private var queuedOutbox = OutboxBatch()
     private var writing = false
     private var stopping = false
     private var failure: (any Error)?
@@ -76,15 +77,18 @@ final class StoreWriter: @unchecked Sendable {
 
     /// Queues applied transactions for the store.
     ///
-    /// - Parameter changes: The change-log entries they produced, and the log's bounds after them.
+    /// - Parameters:
+    ///   - changes: The change-log entries they produced, and the log's bounds after them.
+    ///   - outbox: The outbox records they produced (stock events), committed with them.
     /// - Throws: The error of an earlier failed commit.
-    func enqueue(_ transactions: [SourceTransaction], changes: ChangeLogSlice) throws {
+    func enqueue(_ transactions: [SourceTransaction], changes: ChangeLogSlice, outbox: OutboxBatch = OutboxBatch()) throws {
         guard !transactions.isEmpty else { return }
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= maxQueued && failure == nil { condition.wait() }
         if let failure { throw failure }
         queue += transactions
+        queuedOutbox.append(outbox)
         queuedChanges = queuedChanges.map { $0.merged(with: changes) } ?? changes
         condition.broadcast()
     }
@@ -143,6 +147,8 @@ final class StoreWriter: @unchecked Sendable {
             let batch = queue
             let changes = queuedChanges ?? .empty(epoch: 0)
             queuedChanges = nil
+            let outbox = queuedOutbox
+            queuedOutbox = OutboxBatch()
             queue.removeAll(keepingCapacity: true)
             writing = true
             condition.broadcast()
@@ -150,7 +156,7 @@ final class StoreWriter: @unchecked Sendable {
 
             let checkpoint = batch[batch.count - 1].checkpoint
             do {
-                try store.persist(batch, checkpoint: checkpoint, changes: changes)
+                try store.persist(batch, checkpoint: checkpoint, changes: changes, outbox: outbox)
                 durablePosition.store(checkpoint.position, ordering: .releasing)
                 if commitsAreSynced {
                     syncedPosition.store(checkpoint.position, ordering: .releasing)
@@ -183,6 +189,7 @@ extension StoreWriter {
         writing = false
         finished = true
         queue.removeAll()
+        queuedOutbox = OutboxBatch()
         condition.broadcast()
         condition.unlock()
     }

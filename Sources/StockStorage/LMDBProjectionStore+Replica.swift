@@ -23,7 +23,7 @@ extension LMDBProjectionStore: ReplicaStore {
     /// Opens an empty store in `<path>.resync`, with this store's map size and durability.
     public func openStaging() throws -> any ReplicaStore {
         try? FileManager.default.removeItem(atPath: stagingPath)
-        return try LMDBProjectionStore(path: stagingPath, initialMapSize: initialMapSize, durability: durability)
+        return try LMDBProjectionStore(path: stagingPath, initialMapSize: initialMapSize, durability: durability, outboxRetention: outboxRetention)
     }
 
     /// Swaps the staging directory into this store's place and opens the store there.
@@ -38,7 +38,7 @@ extension LMDBProjectionStore: ReplicaStore {
             try? files.moveItem(atPath: retired, toPath: path)
             throw error
         }
-        let promoted = try LMDBProjectionStore(path: path, initialMapSize: initialMapSize, durability: durability)
+        let promoted = try LMDBProjectionStore(path: path, initialMapSize: initialMapSize, durability: durability, outboxRetention: outboxRetention)
         try? files.removeItem(atPath: retired)
         return promoted
     }

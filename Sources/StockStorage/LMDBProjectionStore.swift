@@ -18,7 +18,15 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     /// The format this build writes and reads.
     public static let formatVersion: UInt32 = 3
 
-    private let environment: LMDBEnvironment
+    let environment: LMDBEnvironment
+    /// Stock events (see `LMDBProjectionStore+Outbox.swift`); opened with create, so older stores get an empty one.
+    let outbox: LMDBDatabase
+    /// Delivery cursors, dead letters and other state of the event adapters (`LMDBProjectionStore+Outbox.swift`).
+    let eventState: LMDBDatabase
+    /// How many outbox records the store keeps.
+    public let outboxRetention: OutboxRetention
+    /// Outbox records dropped by retention since the store was opened.
+    let outboxDroppedCounter = OutboxDropCounter()
     private let meta: LMDBDatabase
     private let changes: LMDBDatabase
     private let tables: SourceTableDatabases
@@ -47,8 +55,12 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     ///   - durability: How hard commits sync.
     /// - Throws: ``StoreError/incompatibleFormat(found:supported:)`` for a store of another format version,
     ///   ``StoreError/notAStore(_:)`` for an LMDB environment that is not a stockd store, or a storage error.
-    public init(path: String, initialMapSize: Int = 1 << 30, durability: StoreDurability = .full) throws {
+    ///   - outboxRetention: How many stock events the outbox keeps, and for how long.
+    public init(
+        path: String, initialMapSize: Int = 1 << 30, durability: StoreDurability = .full, outboxRetention: OutboxRetention = OutboxRetention()
+    ) throws {
         self.path = path
+        self.outboxRetention = outboxRetention
         self.initialMapSize = initialMapSize
         self.durability = durability
         let flags: LMDBEnvironment.Flags =
@@ -59,11 +71,13 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             }
         do {
             environment = try LMDBEnvironment(path: path, maxDatabases: 16, mapSize: initialMapSize, flags: flags)
-            (meta, changes, tables) = try environment.withWriteTransaction { transaction in
+            (meta, changes, tables, outbox, eventState) = try environment.withWriteTransaction { transaction in
                 let meta = try transaction.openDatabase(named: "meta", create: true)
                 let changes = try transaction.openDatabase(named: "changes", create: true)
                 let tables = try SourceTableDatabases { table in try transaction.openDatabase(named: table.rawValue, create: true) }
-                return (meta, changes, tables)
+                let outbox = try transaction.openDatabase(named: "outbox", create: true)
+                let eventState = try transaction.openDatabase(named: "event_state", create: true)
+                return (meta, changes, tables, outbox, eventState)
             }
         } catch let error as LMDBError {
             throw StoreError.storage(error.description)
@@ -96,6 +110,16 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     }
 
     public func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changes slice: ChangeLogSlice) throws {
+        try persist(transactions, checkpoint: checkpoint, changes: slice, outbox: OutboxBatch())
+    }
+
+    /// Writes the transactions' rows, the checkpoint, the change log and the outbox records in one LMDB transaction,
+    /// then applies the outbox's retention in the same transaction.
+    public func persist(
+        _ transactions: [SourceTransaction], checkpoint: Checkpoint, changes slice: ChangeLogSlice, outbox batch: OutboxBatch
+    )
+        throws
+    {
         try storageErrors {
             try environment.withWriteTransaction { transaction in
                 var writer = RowWriter()
@@ -108,6 +132,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                 Self.encode(checkpoint, into: &writer)
                 try transaction.put(writer.bytes, forKey: MetaKey.checkpoint, in: meta)
                 try writeChangeLog(slice, into: &transaction)
+                if !batch.isEmpty { try writeOutbox(batch, into: &transaction) }
             }
         }
     }
@@ -468,7 +493,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         writer.write(checkpoint.commitTime)
     }
 
-    private func storageErrors<R>(_ body: () throws -> R) throws -> R {
+    func storageErrors<R>(_ body: () throws -> R) throws -> R {
         do {
             return try body()
         } catch let error as LMDBError {

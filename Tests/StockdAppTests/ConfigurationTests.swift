@@ -246,6 +246,9 @@ import Testing
             "STOCKD_READINESS_MAX_UNEXPECTED_ROWS": "7",
             "STOCKD_INSTANCE_NAME": "eu_1",
             "STOCKD_HTTP_MIN_LSN_MAX_WAIT_MS": "500",
+            "STOCKD_EVENTS_RULES_FILE": "/etc/stockd/rules.json",
+            "STOCKD_EVENTS_OUTBOX_MAX_COUNT": "5000",
+            "STOCKD_EVENTS_OUTBOX_MAX_AGE_SECONDS": "0",
         ]
         #expect(Set(environment.keys) == Set(ConfigurationKey.allCases.map(\.environmentVariable)))
         let configuration = try await StockdConfiguration.load(environment: environment, configFile: nil)
@@ -272,6 +275,9 @@ import Testing
         )
         // An explicit source.slot wins over the instance's derived slot.
         expected.instance.name = "eu_1"
+        expected.events = .init(rulesFile: "/etc/stockd/rules.json")
+        expected.events.outboxMaxCount = 5000
+        expected.events.outboxMaxAgeSeconds = 0
         #expect(configuration == expected)
     }
 

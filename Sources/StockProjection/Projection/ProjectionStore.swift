@@ -13,4 +13,9 @@ public protocol ProjectionStore {
     ///   - changes: The change-feed entries these transactions produced, and the log's bounds after them.
     /// - Throws: Any storage error; nothing was written then.
     func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changes: ChangeLogSlice) throws
+
+    /// Writes the same as ``persist(_:checkpoint:changes:)`` plus outbox records, all in one atomic transaction.
+    ///
+    /// A default implementation (see `OutboxRecord.swift`) accepts no records.
+    func persist(_ transactions: [SourceTransaction], checkpoint: Checkpoint, changes: ChangeLogSlice, outbox: OutboxBatch) throws
 }

@@ -17,6 +17,8 @@ public final class StockProjection: Sendable {
     private let published: Mutex<ProjectionSnapshot>
     /// Serialises writers (ingest, settings changes); readers never take it.
     private let writerLock = Mutex(())
+    /// Evaluates each applied transaction (stock events); read under the writer lock.
+    private let observer = Mutex<(any TransactionObserver)?>(nil)
 
     /// Creates a projection from a state, such as one restored from storage.
     public init(state: ProjectionState = ProjectionState()) {
@@ -47,6 +49,13 @@ public final class StockProjection: Sendable {
         public var checkpoint: Checkpoint?
         /// Kits whose definition changed in these transactions and that cannot be computed (log and count them).
         public var kitProblems: [KitDefinition] = []
+        /// What the transaction observer returned for these transactions, in commit order (empty without one).
+        public var outbox = OutboxBatch()
+    }
+
+    /// Sets (or removes, with `nil`) the observer called for every transaction applied from now on.
+    public func setTransactionObserver(_ newObserver: (any TransactionObserver)?) {
+        writerLock.withLock { _ in observer.withLock { $0 = newObserver } }
     }
 
     /// Applies a group of source transactions atomically, persists them, and publishes the result.
@@ -67,13 +76,20 @@ public final class StockProjection: Sendable {
             var report = ApplyReport()
             var accepted: [SourceTransaction] = []
             accepted.reserveCapacity(transactions.count)
+            let observer = observer.withLock { $0 }
             for transaction in transactions {
                 if let current = state.checkpoint, transaction.checkpoint.position <= current.position {
                     report.skipped += 1
                     continue
                 }
+                let before = observer == nil ? nil : state
+                let changedFrom = state.changeLog.nextPosition
                 for change in transaction.changes {
                     if let anomaly = state.apply(change, recordingChanges: true) { report.anomalies.append(anomaly) }
+                }
+                if let observer, let before {
+                    report.outbox.append(
+                        state.observe(transaction, before: before, changedFrom: changedFrom, by: observer, kitProblems: &report.kitProblems))
                 }
                 report.rowChanges += transaction.changes.count
                 report.applied += 1
@@ -86,7 +102,7 @@ public final class StockProjection: Sendable {
             }
             state.refreshLocationIndexIfNeeded()
             report.kitProblems = state.refreshKitsIfNeeded(recordingChanges: true)
-            try store?.persist(accepted, checkpoint: checkpoint, changes: state.changeLog.slice(from: changesFrom))
+            try store?.persist(accepted, checkpoint: checkpoint, changes: state.changeLog.slice(from: changesFrom), outbox: report.outbox)
             let snapshot = ProjectionSnapshot(state: state)
             published.withLock { $0 = snapshot }
             report.checkpoint = checkpoint

@@ -37,6 +37,9 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case readinessMaxUnexpectedRows = "readiness.max_unexpected_rows"
     case instanceName = "instance.name"
     case httpMinLSNMaxWaitMS = "http.min_lsn_max_wait_ms"
+    case eventsRulesFile = "events.rules_file"
+    case eventsOutboxMaxCount = "events.outbox_max_count"
+    case eventsOutboxMaxAgeSeconds = "events.outbox_max_age_seconds"
 
     /// The key's path components, as swift-configuration addresses it.
     var components: [String] {

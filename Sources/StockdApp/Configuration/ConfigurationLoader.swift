@@ -360,6 +360,7 @@ extension StockdConfiguration {
             )
         }
 
+        try await readEvents(into: &configuration, from: settings)
         return configuration
     }
 

@@ -29,6 +29,8 @@ public struct StockdConfiguration: Sendable, Equatable {
     public var readiness: Readiness
     /// The `instance.*` settings: which of several stockd instances this is.
     public var instance = Instance()
+    /// The `events.*` settings: stock event rules and the outbox (see `StockdConfiguration+Events.swift`).
+    public var events = Events()
 
     /// Creates a configuration; every group defaults to its defaults.
     /// - Parameters:

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+public import StockEvents
 public import StockProjection
 public import StockStorage
 
@@ -11,6 +12,8 @@ public struct ProjectionRuntime: Sendable {
     public let projection: StockProjection
     /// How long loading the store took, in seconds.
     public let loadSeconds: Double
+    /// The rules evaluator installed on the projection, when `events.rules_file` names rules.
+    public let events: EventEvaluator?
 
     /// Opens the store named by the configuration and loads the projection from it.
     ///
@@ -25,9 +28,12 @@ public struct ProjectionRuntime: Sendable {
         store = try LMDBProjectionStore(
             path: configuration.store.path,
             initialMapSize: max(1, configuration.store.mapSizeMB) << 20,
-            durability: configuration.storeDurability
+            durability: configuration.storeDurability,
+            outboxRetention: configuration.outboxRetention
         )
         projection = StockProjection(state: try store.load(settings: settings))
+        events = try configuration.eventEvaluator(store: store)
+        projection.setTransactionObserver(events)
         let elapsed = ContinuousClock.now - started
         loadSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let snapshot = projection.snapshot()
@@ -38,6 +44,7 @@ public struct ProjectionRuntime: Sendable {
                 "store.checkpoint": "\(snapshot.checkpoint?.description ?? "none")",
                 "store.quants": "\(snapshot.counts.quants)",
                 "store.load_ms": "\(Int(loadSeconds * 1000))",
+                "events.rules": "\(events?.index.rules.count ?? 0)",
             ]
         )
     }

@@ -66,11 +66,13 @@ public struct StockdServer {
             metricsHandler: { registry.emitToString() },
             logger: logger
         )
+        let webhooks = try configuration.webhookDispatcher(store: runtime.store, logger: logger)
         // Shut down in reverse order: HTTP first (stop accepting, finish requests), the feed last.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
-                    .init(service: ReplicationService(feed: feed), serviceName: "replication"),
+                    .init(service: ReplicationService(feed: feed), serviceName: "replication")
+                ] + (webhooks.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0, serviceName: "webhooks")] } ?? []) + [
                     .init(service: ResyncOnHangupService(feed: feed), successTerminationBehavior: .ignore, serviceName: "resync-on-sighup"),
                     .init(
                         service: FeedStatusLogService(feed: feed, interval: statusLogInterval, logger: logger),

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A dead letter: an event the dispatcher gave up on, kept until an operator redelivers or drops it.
+public struct DeadLetter: Codable, Hashable, Sendable {
+    /// The event id.
+    public var eventID: String
+    /// Why it was given up.
+    public var reason: String
+    /// Attempts made.
+    public var attempts: Int
+    /// When it was given up (ISO 8601 is left to readers: seconds since 1970).
+    public var time: Double
+    /// The event (its JSON text).
+    public var event: String
+
+    enum CodingKeys: String, CodingKey {
+        case eventID = "event_id"
+        case reason, attempts, time, event
+    }
+}
+
+/// One line of the delivery audit log: an attempt, or a shadow-mode record of what would have been sent.
+public struct DeliveryAudit: Codable, Hashable, Sendable {
+    /// When, in seconds since 1970.
+    public var time: Double
+    /// The event id.
+    public var eventID: String
+    /// `delivered`, `retry`, `dead_letter`, `disabled`, `shadow`, `refused` (4xx), `timeout`, `connection_failed`.
+    public var outcome: String
+    /// The attempt number (0 for shadow).
+    public var attempt: Int
+    /// The receiver's status code, if it answered.
+    public var status: Int?
+    /// How long the attempt took, in milliseconds.
+    public var latencyMilliseconds: Int?
+    /// The first bytes of an error response or the error.
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case time, outcome, attempt, status, error
+        case eventID = "event_id"
+        case latencyMilliseconds = "latency_ms"
+    }
+
+    func encoded() -> [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+}

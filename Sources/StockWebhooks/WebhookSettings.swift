@@ -1,0 +1,71 @@
+public import Foundation
+
+/// The webhook part of the events file: `subscriptions` and `delivery`, beside `rules`.
+///
+/// ```json
+/// {"rules": [...],
+///  "subscriptions": [{"id": "shop", "url": "https://shop.example/hooks/stock", "secret": "whsec_...",
+///                     "rules": ["sold-out"], "mode": "live"}],
+///  "delivery": {"max_attempts": 8, "max_age_seconds": 86400, "initial_backoff_ms": 500, "max_backoff_ms": 300000,
+///               "connect_timeout_ms": 2000, "response_timeout_ms": 10000}}
+/// ```
+///
+/// A secret may be given as `"secret_env": "NAME"` to read it from the environment instead.
+public struct WebhookSettings: Sendable {
+    /// The subscriptions.
+    public var subscriptions: [WebhookSubscription]
+    /// The delivery policy.
+    public var policy: DeliveryPolicy
+
+    /// A file that cannot be used.
+    public struct Problem: Error, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
+    }
+
+    /// Parses the file's JSON.
+    ///
+    /// - Parameters:
+    ///   - data: The file.
+    ///   - environment: Where `secret_env` names are looked up.
+    /// - Throws: ``Problem``.
+    public static func parse(_ data: Data, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WebhookSettings {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return WebhookSettings(subscriptions: [], policy: DeliveryPolicy())
+        }
+        var subscriptions: [WebhookSubscription] = []
+        var seen = Set<String>()
+        for (offset, item) in ((object["subscriptions"] as? [Any]) ?? []).enumerated() {
+            guard let fields = item as? [String: Any], let id = fields["id"] as? String,
+                !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            else { throw Problem(description: "subscription #\(offset + 1) needs an id of letters, digits, - and _") }
+            guard seen.insert(id).inserted else { throw Problem(description: "subscription \(id) appears twice") }
+            guard let url = fields["url"] as? String, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw Problem(description: "subscription \(id): url must be http:// or https://")
+            }
+            let secret = (fields["secret"] as? String) ?? (fields["secret_env"] as? String).flatMap { environment[$0] }
+            guard let secret, (try? WebhookSignature(secret: secret)) != nil else {
+                throw Problem(description: "subscription \(id): secret (or secret_env) must be whsec_ followed by base64")
+            }
+            let modeText = (fields["mode"] as? String) ?? "live"
+            guard let mode = WebhookSubscription.Mode(rawValue: modeText) else {
+                throw Problem(description: "subscription \(id): mode must be live, shadow or paused")
+            }
+            let rules = (fields["rules"] as? [String]) ?? []
+            subscriptions.append(WebhookSubscription(id: id, url: url, secret: secret, rules: rules, mode: mode))
+        }
+        var policy = DeliveryPolicy()
+        if let delivery = object["delivery"] as? [String: Any] {
+            func number(_ key: String) -> Int64? { (delivery[key] as? NSNumber)?.int64Value }
+            policy = DeliveryPolicy(
+                maxAttempts: number("max_attempts").map { Int($0) } ?? policy.maxAttempts,
+                maxAgeMilliseconds: number("max_age_seconds").map { $0 * 1000 } ?? policy.maxAgeMilliseconds,
+                initialBackoffMilliseconds: number("initial_backoff_ms") ?? policy.initialBackoffMilliseconds,
+                maxBackoffMilliseconds: number("max_backoff_ms") ?? policy.maxBackoffMilliseconds,
+                maxRetryAfterMilliseconds: number("max_retry_after_ms") ?? policy.maxRetryAfterMilliseconds,
+                connectTimeoutMilliseconds: number("connect_timeout_ms") ?? policy.connectTimeoutMilliseconds,
+                responseTimeoutMilliseconds: number("response_timeout_ms") ?? policy.responseTimeoutMilliseconds)
+        }
+        return WebhookSettings(subscriptions: subscriptions, policy: policy)
+    }
+}

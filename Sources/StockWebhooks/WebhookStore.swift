@@ -1,0 +1,26 @@
+public import StockProjection
+
+/// What the webhook dispatcher needs of the store: the outbox to read, and a small key-value space for its own
+/// durable state (cursors, dead letters, the audit log, disabled subscriptions). LMDB in production.
+public protocol WebhookStore: Sendable {
+    /// Outbox records after `key` (from the oldest kept when `nil`), in key order, at most `limit`.
+    func outboxRecords(after key: OutboxKey?, limit: Int) throws -> [OutboxRecord]
+    /// A state value.
+    func eventStateValue(_ key: String) throws -> [UInt8]?
+    /// Writes (or deletes, with `nil`) state values in one transaction.
+    func writeEventState(_ values: [(key: String, value: [UInt8]?)]) throws
+    /// The state values whose keys start with `prefix`, in key order, at most `limit`.
+    func eventStateValues(prefix: String, limit: Int) throws -> [(key: String, value: [UInt8])]
+}
+
+/// The state keys the dispatcher writes, per subscription.
+public enum WebhookStateKey {
+    /// The key of the last event handled (delivered, dead-lettered or skipped): 12 bytes, ``OutboxKey/bytes``.
+    public static func cursor(_ subscription: String) -> String { "wh/cursor/\(subscription)" }
+    /// Why the subscription was disabled (a `410`), when it was.
+    public static func disabled(_ subscription: String) -> String { "wh/disabled/\(subscription)" }
+    /// The prefix of a subscription's dead letters; each key ends with the event id.
+    public static func deadLetters(_ subscription: String) -> String { "wh/dead/\(subscription)/" }
+    /// The prefix of a subscription's audit entries; each key ends with the time (ms, 13 digits) and a counter.
+    public static func audit(_ subscription: String) -> String { "wh/audit/\(subscription)/" }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import LibPQ
+import OdooFixtures
+import StockCatalogue
+import StockProjection
+import StockStorage
+import TestSupport
+import Testing
+
+/// Webhooks end to end: `stockd serve` with rules and five subscriptions, a real receiver (Python, verifying every
+/// signature with the Standard Webhooks reference library), Odoo-like writes. Every event is delivered at least
+/// once with a stable id; a receiver failing some requests gets them again; one always failing gets each event
+/// the attempt limit's number of times and the dead-letter queue holds them; shadow sends nothing and records;
+/// `410` disables its subscription after one request.
+@Suite(.serialized, .enabled(if: TestDatabase.isAvailable, "needs STOCKD_TEST_PGPORT (scripts/test.sh starts PostgreSQL)"))
+struct WebhookDeliveryTests {
+    static let secret = "whsec_c3RvY2tkLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODk="
+
+    /// The Python with `standardwebhooks` installed (scripts/test.sh makes the venv).
+    static var python: String {
+        if let configured = ProcessInfo.processInfo.environment["STOCKD_TEST_WEBHOOK_PYTHON"] { return configured }
+        let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+        return cache + "/stockd/webhooks-venv/bin/python"
+    }
+
+    static var receiverScript: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Support/webhook-receiver.py")
+            .path
+    }
+
+    struct Request: Decodable {
+        var path: String
+        var id: String
+        var verified: Bool
+        var status: Int
+        var type: String?
+    }
+
+    static func requests(_ log: String) -> [Request] {
+        guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Request.self, from: Data($0.utf8)) }
+    }
+
+    @Test func deliversSignedEventsAtLeastOnceWithRetriesDeadLettersShadowAndGone() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.python), "no Python with standardwebhooks at \(Self.python); run scripts/test.sh")
+        let directory = TemporaryDirectory()
+        let log = directory.path + "/requests.jsonl"
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: Self.python)
+        receiver.arguments = [Self.receiverScript, Self.secret, log]
+        let output = Pipe()
+        receiver.standardOutput = output
+        try receiver.run()
+        defer {
+            // SIGTERM does not stop the Python server reliably here; it holds no state worth a clean exit.
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
+        let portLine = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = try #require(Int(portLine), "receiver did not print its port: \(portLine)")
+        let base = "http://127.0.0.1:\(port)"
+
+        let rules = """
+            {"rules": [
+               {"id": "out", "products": "all", "condition": "out_of_stock"},
+               {"id": "back", "products": "all", "condition": "back_in_stock"},
+               {"id": "moved", "products": "all", "scope": "each_warehouse", "figure": "on_hand", "condition": "changed"},
+               {"id": "low", "products": "all", "figure": "free", "condition": "low_stock", "threshold": 40, "rearm": 45}
+             ],
+             "subscriptions": [
+               {"id": "ok", "url": "\(base)/ok", "secret": "\(Self.secret)", "rules": ["out", "back", "low"]},
+               {"id": "flaky", "url": "\(base)/flaky", "secret": "\(Self.secret)", "rules": ["out", "back", "low"]},
+               {"id": "dead", "url": "\(base)/dead", "secret": "\(Self.secret)", "rules": ["out"]},
+               {"id": "shadow", "url": "\(base)/shadow", "secret": "\(Self.secret)", "rules": ["moved"], "mode": "shadow"},
+               {"id": "gone", "url": "\(base)/gone", "secret": "\(Self.secret)", "rules": ["moved"]}
+             ],
+             "delivery": {"max_attempts": 3, "initial_backoff_ms": 20, "max_backoff_ms": 100, "response_timeout_ms": 2000}}
+            """
+        let rulesFile = directory.path + "/events.json"
+        try rules.write(toFile: rulesFile, atomically: true, encoding: .utf8)
+
+        let catalogue = OdooCatalogue(shape: CatalogueShape(variants: 200, warehouses: 2, shelvesPerWarehouse: 2, levelsPerVariant: 2, seed: 5))
+        let database = try ReplicationFeedTests.prepare(.v17, catalogue: catalogue)
+        _ = try FeedHarness(database: database)  // runs setup (publication)
+        let store = directory.path + "/store"
+        let stockd = try StockdProcess(
+            database: database, store: store,
+            environment: [
+                "STOCKD_EVENTS_RULES_FILE": rulesFile, "STOCKD_QUARANTINE_NAME_PATTERNS": "", "STOCKD_QUARANTINE_WAREHOUSE_QC_LOCATIONS": "false",
+            ])
+        try stockd.wait(for: "streaming") { $0.phase == "streaming" }
+        var writer = OperationWriter(catalogue: catalogue, version: .v17, seed: 23)
+        try writer.write(150, to: database)
+        let target = try database.currentLSN()
+        try stockd.wait(for: "the writes applied") { ($0.appliedLSN ?? 0) >= target }
+
+        // Wait until every subscription has worked through the outbox (the store is read while stockd runs).
+        let reader = try LMDBProjectionStore(path: store, initialMapSize: 64 << 20)
+        func expected() throws -> (outAndBack: [String], out: [String], moved: [String]) {
+            let events = try reader.outboxRecords(after: nil, limit: .max).map { record in
+                (
+                    id: record.key.description,
+                    rule: (try JSONSerialization.jsonObject(with: Data(record.payload)) as? [String: Any])?["rule_id"] as? String
+                )
+            }
+            func ids(_ rules: Set<String>) -> [String] { events.filter { rules.contains($0.rule ?? "") }.map(\.id) }
+            return (ids(["out", "back", "low"]), ids(["out"]), ids(["moved"]))
+        }
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline {
+            let (outAndBack, out, _) = try expected()
+            let seen = Self.requests(log)
+            let okDone = Set(seen.filter { $0.path == "/ok" }.map(\.id)).isSuperset(of: outAndBack)
+            let flakyDone = Set(seen.filter { $0.path == "/flaky" && $0.status == 200 }.map(\.id)).isSuperset(of: outAndBack)
+            let deadDone = try reader.eventStateValues(prefix: "wh/dead/dead/").count >= out.count
+            if okDone && flakyDone && deadDone { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        stockd.process.terminate()
+        stockd.process.waitUntilExit()
+        let (outAndBack, out, moved) = try expected()
+        #expect(out.count >= 1 && outAndBack.count >= 3, "the workload should fire events: \(out.count) out, \(outAndBack.count) in all")
+
+        let seen = Self.requests(log)
+        #expect(!seen.isEmpty)
+        #expect(seen.allSatisfy { $0.verified }, "every signature must verify with standardwebhooks")
+        // ok: each event at least once, in outbox order, nothing of other rules.
+        let okIDs = seen.filter { $0.path == "/ok" }.map(\.id)
+        #expect(Set(okIDs) == Set(outAndBack))
+        var firstSeen: [String] = []
+        for id in okIDs where !firstSeen.contains(id) { firstSeen.append(id) }
+        #expect(firstSeen == outAndBack, "per subscription, events arrive in outbox order")
+        // flaky: failed first attempts were retried with the same id until accepted.
+        let flaky = seen.filter { $0.path == "/flaky" }
+        #expect(Set(flaky.filter { $0.status == 200 }.map(\.id)) == Set(outAndBack))
+        let failedFirst = flaky.filter { $0.status != 200 }
+        #expect(!failedFirst.isEmpty, "the flaky receiver refuses some first attempts")
+        #expect(failedFirst.allSatisfy { failed in flaky.contains { $0.id == failed.id && $0.status == 200 } })
+        // dead: each event tried exactly max_attempts times, then dead-lettered.
+        let dead = seen.filter { $0.path == "/dead" }
+        #expect(Set(dead.map(\.id)) == Set(out))
+        #expect(Dictionary(grouping: dead, by: \.id).values.allSatisfy { $0.count == 3 })
+        let letters = try reader.eventStateValues(prefix: "wh/dead/dead/", limit: .max)
+        #expect(Set(letters.map { String($0.key.dropFirst("wh/dead/dead/".count)) }) == Set(out))
+        // shadow: nothing sent, each event recorded.
+        #expect(!seen.contains { $0.path == "/shadow" })
+        let shadowAudit = try reader.eventStateValues(prefix: "wh/audit/shadow/", limit: .max).compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any]
+        }
+        #expect(Set(shadowAudit.compactMap { $0["outcome"] as? String }) == ["shadow"])
+        #expect(Set(shadowAudit.compactMap { $0["event_id"] as? String }) == Set(moved))
+        // gone: one request, then the subscription is disabled.
+        #expect(seen.filter { $0.path == "/gone" }.count == 1)
+        #expect(try reader.eventStateValue("wh/disabled/gone") != nil)
+    }
+}
