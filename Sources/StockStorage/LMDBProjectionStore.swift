@@ -70,7 +70,8 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
             case .noSync: .noSync
             }
         do {
-            environment = try LMDBEnvironment(path: path, maxDatabases: 16, mapSize: initialMapSize, flags: flags)
+            // 16 named databases are in use (meta, changes, 12 source tables, outbox, event state): room for more.
+            environment = try LMDBEnvironment(path: path, maxDatabases: 32, mapSize: initialMapSize, flags: flags)
             (meta, changes, tables, outbox, eventState) = try environment.withWriteTransaction { transaction in
                 let meta = try transaction.openDatabase(named: "meta", create: true)
                 let changes = try transaction.openDatabase(named: "changes", create: true)
@@ -80,7 +81,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                 return (meta, changes, tables, outbox, eventState)
             }
         } catch let error as LMDBError {
-            throw StoreError.storage(error.description)
+            throw StoreError.storage(StoreFilesystem.describe(error, at: path))
         }
         try checkFormat()
     }
@@ -497,7 +498,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         do {
             return try body()
         } catch let error as LMDBError {
-            throw StoreError.storage(error.description)
+            throw StoreError.storage(StoreFilesystem.describe(error, at: path))
         }
     }
 }
