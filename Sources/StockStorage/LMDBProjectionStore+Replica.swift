@@ -1,4 +1,5 @@
 import Foundation
+import LMDB
 public import StockProjection
 
 /// The LMDB store as the replication feed's ``ReplicaStore``.
@@ -39,8 +40,24 @@ extension LMDBProjectionStore: ReplicaStore {
             throw error
         }
         let promoted = try LMDBProjectionStore(path: path, initialMapSize: initialMapSize, durability: durability, outboxRetention: outboxRetention)
+        // Events are not figures: the fresh snapshot cannot rebuild them, so the outbox (events not yet delivered
+        // among them) and the adapters' state (webhook cursors, dead letters, audit, low-stock re-arm) move over
+        // from the retired store, still open here, before it is removed.
+        try promoted.carryEvents(from: self)
         try? files.removeItem(atPath: retired)
         return promoted
+    }
+
+    /// Copies `other`'s outbox and event state into this store, in one transaction.
+    func carryEvents(from other: LMDBProjectionStore) throws {
+        let records = try other.outboxRecords(after: nil, limit: .max)
+        let state = try other.eventStateValues(prefix: "", limit: .max).map { ObserverStateChange(key: $0.key, value: $0.value) }
+        guard !records.isEmpty || !state.isEmpty else { return }
+        try storageErrors {
+            try environment.withWriteTransaction { transaction in
+                try writeOutbox(OutboxBatch(records: records, state: state), into: &transaction)
+            }
+        }
     }
 
     /// Finishes a promotion that a crash interrupted between its two renames: the committed new store is waiting in

@@ -68,7 +68,8 @@ extension StockdConfiguration {
     /// The webhook dispatcher for the subscriptions of `events.rules_file`, or `nil` when it names none.
     ///
     /// - Throws: ``ConfigurationError`` for invalid subscriptions.
-    func webhookDispatcher(store: LMDBProjectionStore, logger: Logger) throws -> WebhookDispatcher? {
+    /// - Parameter store: The store the feed serves now (it changes with a resync).
+    func webhookDispatcher(store: @escaping @Sendable () -> LMDBProjectionStore?, logger: Logger) throws -> WebhookDispatcher? {
         guard let path = events.rulesFile, let data = FileManager.default.contents(atPath: path) else { return nil }
         let settings: WebhookSettings
         do {
@@ -79,6 +80,6 @@ extension StockdConfiguration {
         }
         guard !settings.subscriptions.isEmpty else { return nil }
         return try WebhookDispatcher(
-            subscriptions: settings.subscriptions, policy: settings.policy, store: LMDBWebhookStore(store: store), logger: logger)
+            subscriptions: settings.subscriptions, policy: settings.policy, store: LMDBWebhookStore(current: store), logger: logger)
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
 public import Logging
 import Metrics
+import OdooReplication
 import Prometheus
 import ServiceLifecycle
 public import StockHTTP
+import StockStorage
 import UnixSignals
 
 /// `stockd serve`, composed: the metrics backend, the store loaded into the projection, the replication feed and
@@ -66,7 +68,7 @@ public struct StockdServer {
             metricsHandler: { registry.emitToString() },
             logger: logger
         )
-        let webhooks = try configuration.webhookDispatcher(store: runtime.store, logger: logger)
+        let webhooks = try configuration.webhookDispatcher(store: { feed.store as? LMDBProjectionStore }, logger: logger)
         // Shut down in reverse order: HTTP first (stop accepting, finish requests), the feed last.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
