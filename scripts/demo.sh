@@ -55,12 +55,33 @@ echo
 echo "== stockd setup"
 "$stockd" setup --dsn "$dsn"
 echo
+echo "== a webhook receiver (tools/demo_webhook_receiver.py) subscribed to two stock event rules (docs/events.md)"
+secret=$(python3 -c 'import base64, os; print("whsec_" + base64.b64encode(os.urandom(24)).decode())')
+python3 tools/demo_webhook_receiver.py "$secret" >"$work/webhooks.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q '^port ' "$work/webhooks.log" 2>/dev/null && break; sleep 0.1; done
+hook_port=$(sed -n 's/^port //p' "$work/webhooks.log")
+cat >"$work/events.json" <<EVENTS
+{
+  "rules": [
+    {"id": "sold-out", "products": "all", "scope": "each_warehouse", "condition": "out_of_stock"},
+    {"id": "back-in-stock", "products": "all", "scope": "each_warehouse", "condition": "back_in_stock"}
+  ],
+  "subscriptions": [
+    {"id": "demo-shop", "url": "http://127.0.0.1:$hook_port/stock", "secret": "$secret", "rules": ["sold-out", "back-in-stock"], "mode": "live"}
+  ]
+}
+EVENTS
+echo "   rules and subscription: $work/events.json; deliveries print below as they arrive"
+echo
 echo "== stockd serve (snapshot, then the stream); logs in $work/stockd.log"
-"$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" --status-every 5 >"$work/stockd.log" 2>&1 &
+STOCKD_EVENTS_RULES_FILE="$work/events.json" \
+  "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" --status-every 5 >"$work/stockd.log" 2>&1 &
 serve_pid=$!
 pids+=("$serve_pid")
-echo "== the simulator writes 20 Odoo stock transactions per second (receipts, reservations, deliveries, transfers, scrap, merges)"
-"$fixtures" simulate --odoo 17.0 --variants "$variants" --dsn "$dsn" --rate 20 2>"$work/simulator.log" &
+echo "== the simulator writes 20 Odoo stock transactions per second (receipts, reservations, deliveries, transfers, scrap, merges),"
+echo "   plus 5 a second on open moves (planned receipts and deliveries: the forecast)"
+"$fixtures" simulate --odoo 17.0 --variants "$variants" --dsn "$dsn" --rate 20 --move-rate 5 2>"$work/simulator.log" &
 pids+=($!)
 
 sku=$(psql -d odoo_demo -Atc "SELECT p.default_code FROM stock_quant q JOIN product_product p ON p.id = q.product_id WHERE p.default_code IS NOT NULL GROUP BY p.default_code ORDER BY count(*) DESC, p.default_code LIMIT 1")
@@ -87,6 +108,8 @@ stockd is serving on $api (the simulator keeps writing). Try, in another termina
   status page (open in a browser):  $api/
   one SKU:             curl "$api/v1/availability?sku=$sku&group_by=warehouse"
   ... per location:    curl "$api/v1/availability?sku=$sku&warehouse=WH&group_by=location"
+  ... with forecast:   curl "$api/v1/availability?sku=$sku&group_by=warehouse&fields=incoming,outgoing,forecast,next_receipt"
+  stock events:        the webhook deliveries print below; all of them: $work/webhooks.log
 TRY
 if [ -n "$kit" ]; then
   echo "  a kit expanded:      curl \"$api/v1/kits/$kit?warehouse=WH\""
@@ -115,6 +138,9 @@ while [ "$seconds" = 0 ] || [ $(( $(date +%s) - started )) -lt "$seconds" ]; do
   curl -s "$api/v1/changes?since=$cursor&limit=3" | head -c 600 || true
   echo
   grep -E "feed" "$work/stockd.log" | tail -1 | sed -E 's/^.*info stockd: //' || true
+  delivered=$(grep -c '^webhook' "$work/webhooks.log" || true)
+  echo "== stock events delivered so far: $delivered (the last three)"
+  grep '^webhook' "$work/webhooks.log" | tail -3 || true
 done
 echo
 echo "== the same SKU per location"
