@@ -26,8 +26,8 @@ import Testing
         return snapshot.forecast(for: variant, in: try snapshot.resolve(scope), toDate: toDate)
     }
 
-    /// An open move is kept in 32 bytes in its variant's list (the id map for closes comes on top; see
-    /// docs/benchmarks.md for the heap measured per move).
+    /// An open move is kept in 32 bytes in its variant's list (the id index for closes, about 9 B, and the list's
+    /// header come on top; see docs/benchmarks.md for the heap measured per move).
     @Test func anOpenMoveIsCompact() {
         #expect(MemoryLayout<MoveEntry>.size <= 32)
         #expect(MemoryLayout<MoveEntry>.stride == 32)

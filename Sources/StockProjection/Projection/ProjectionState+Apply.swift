@@ -88,7 +88,7 @@ extension ProjectionState {
             removeMove(id)
         case .truncate(.moves):
             moves.removeAll()
-            moveOwners = [:]
+            moveOwners.removeAll()
             openMoveCount = 0
         default:
             return applyKitChange(change)
