@@ -62,6 +62,9 @@ public struct FeedStatus: Sendable, Equatable {
     public var unexpectedRows = 0
     /// Rows of tables stockd does not mirror.
     public var ignoredRows = 0
+    /// `stock_move` rows outside the open states that the decode-time filter dropped, or reduced to a close by id,
+    /// before mapping them.
+    public var droppedMoveRows = 0
     /// Reconnections since start.
     public var reconnects = 0
     /// Connections given up because the server went silent for longer than the stall timeout.

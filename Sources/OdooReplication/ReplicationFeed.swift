@@ -351,6 +351,7 @@ public final class ReplicationFeed: Sendable {
         var serverEnd = LSN(start)
         var confirmed = LSN(start)
         var reportedIgnored = 0
+        var reportedDroppedMoves = 0
         // What the read loop saw since the status was last updated: the status (a lock, a history sample and the
         // metrics) is updated once per group of messages, not per message.
         var unreportedBytes = 0
@@ -438,12 +439,15 @@ public final class ReplicationFeed: Sendable {
             metrics.recordKits(invalid: projection.snapshot().invalidKitCount, newlyInvalid: report.kitProblems.count)
             let ignored = stream.ignoredRows - reportedIgnored
             reportedIgnored = stream.ignoredRows
+            let droppedMoves = stream.droppedMoveRows - reportedDroppedMoves
+            reportedDroppedMoves = stream.droppedMoveRows
             update {
                 reportReceived(into: &$0)
                 $0.transactions += report.applied
                 $0.rowChanges += report.rowChanges
                 $0.unexpectedRows += problems.count + report.anomalies.count
                 $0.ignoredRows += ignored
+                $0.droppedMoveRows += droppedMoves
                 $0.recordProblems(
                     mapping: problems.map { "\($0.relation): \($0.reason)" }, anomalies: report.anomalies.map { "\($0)" }, now: visibleAt)
                 for transaction in fresh {

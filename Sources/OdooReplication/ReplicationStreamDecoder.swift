@@ -48,6 +48,9 @@ public struct ReplicationStreamDecoder {
     /// Rows of tables stockd does not mirror, seen so far.
     public var ignoredRows: Int { assembler.ignoredRows }
 
+    /// `stock_move` rows outside the open states dropped, or reduced to a close by id, at decode time so far.
+    public var droppedMoveRows: Int { assembler.droppedMoveRows }
+
     /// Whether a transaction has begun and not yet committed.
     var isInsideTransaction: Bool { assembler.isInsideTransaction }
 

@@ -55,9 +55,15 @@ struct Operations: ParsableCommand {
     @Option(name: .customLong("operations-seed"), help: "Random seed of the operations.")
     var operationsSeed: UInt64 = 7
 
+    @Option(
+        name: .customLong("move-rate"),
+        help: "One transaction in this many is a stock_move operation (new move ids start at 1: for a catalogue without moves); 0: none.")
+    var moveRate = 0
+
     func run() throws {
         let catalogue = options.catalogue
         var operations = OdooOperations(catalogue: catalogue, seed: operationsSeed)
+        operations.moveRate = max(0, moveRate)
         var renderer = OdooChangeRenderer(version: try options.version(), catalogue: catalogue)
         var output = StandardOutput()
         for _ in 0..<count { output.write(renderer.transactionScript(for: operations.next())) }

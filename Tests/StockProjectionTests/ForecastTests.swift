@@ -26,11 +26,44 @@ import Testing
         return snapshot.forecast(for: variant, in: try snapshot.resolve(scope), toDate: toDate)
     }
 
-    /// An open move is kept in 32 bytes in its variant's list (the id map for closes comes on top; see
-    /// docs/benchmarks.md for the heap measured per move).
+    /// An open move is kept in 32 bytes in its variant's list (the id index for closes, about 9 B, and the list's
+    /// header come on top; see docs/benchmarks.md for the heap measured per move).
     @Test func anOpenMoveIsCompact() {
         #expect(MemoryLayout<MoveEntry>.size <= 32)
         #expect(MemoryLayout<MoveEntry>.stride == 32)
+    }
+
+    /// A change of open moves adds change-feed entries for the variant at the locations the old and the new move
+    /// touch, so a poller of `/v1/changes` hears of incoming, outgoing and forecast changes; an unchanged row or the
+    /// close of a move never held adds none.
+    @Test func moveChangesReachTheChangeFeed() throws {
+        let projection = try Fixtures.projection([Fixtures.quant(1, Fixtures.chair, Fixtures.whStock, "10")])
+        var cursor = projection.snapshot().changeCursor
+        var position: UInt64 = 1
+        func apply(_ changes: StockChange...) throws -> [String] {
+            position += 1
+            try projection.apply([Fixtures.transaction(position, changes)])
+            let page = try projection.snapshot().changes(after: cursor, limit: 100)
+            cursor = page.nextCursor
+            return page.changes.map { "\($0.variantID.rawValue)@\($0.locationID.rawValue)" }
+        }
+        let (desk, vendors, whStock, euStock) = (
+            Fixtures.desk.rawValue, Fixtures.vendors.rawValue, Fixtures.whStock.rawValue, Fixtures.euStock.rawValue
+        )
+        let receipt = Self.move(1, Fixtures.desk, "5", from: Fixtures.vendors, to: Fixtures.whStock)
+        #expect(try apply(receipt) == ["\(desk)@\(vendors)", "\(desk)@\(whStock)"])
+        #expect(try apply(receipt).isEmpty)
+        #expect(
+            try apply(Self.move(1, Fixtures.desk, "5", from: Fixtures.vendors, to: Fixtures.whStock, day: 3)) == [
+                "\(desk)@\(vendors)", "\(desk)@\(whStock)",
+            ])
+        #expect(
+            try apply(Self.move(1, Fixtures.desk, "5", from: Fixtures.vendors, to: Fixtures.euStock, day: 3))
+                == ["\(desk)@\(vendors)", "\(desk)@\(whStock)", "\(desk)@\(euStock)"])
+        #expect(try apply(.closeMove(MoveID(1))) == ["\(desk)@\(vendors)", "\(desk)@\(euStock)"])
+        #expect(try apply(.closeMove(MoveID(1))).isEmpty)
+        let snapshot = projection.snapshot()
+        #expect(snapshot.forecast(for: Fixtures.desk, in: try snapshot.resolve(.everywhere), toDate: nil).incoming == .zero)
     }
 
     /// Odoo's stock tests: 10 on hand, a delivery of 3 reserved → free 7, forecast 7, outgoing 3.

@@ -82,14 +82,16 @@ extension ProjectionState {
             units = [:]
             noteKitInput(template: nil)
         case .upsertMove(let move):
-            upsertMove(move)
+            upsertMove(move, recordingChanges: recordingChanges)
         case .closeMove(let id):
             // A close of a move never held (a done or cancelled move updated again) is normal, not an anomaly.
-            removeMove(id)
+            removeMove(id, recordingChanges: recordingChanges)
         case .truncate(.moves):
             moves.removeAll()
-            moveOwners = [:]
+            moveOwners.removeAll()
             openMoveCount = 0
+            // Every variant's forecast may have changed: cursors expire, as for a truncate of the quants.
+            changeLog.reset()
         default:
             return applyKitChange(change)
         }

@@ -24,7 +24,7 @@ public struct ProjectionState: Sendable {
     /// Open moves per variant, addressed by variant id (see ``MoveEntry``).
     var moves = ChunkedTable<ContiguousArray<MoveEntry>>(empty: [])
     /// Which variant owns each open move id (a close carries only the id).
-    var moveOwners = TreeDictionary<MoveID, VariantID>()
+    var moveOwners = MoveOwnerIndex()
     var changeLog: ChangeLog
     var settings: ProjectionSettings
 

@@ -27,6 +27,7 @@ public enum IngestMeasurement {
         let clock = ContinuousClock()
         let started = clock.now
         let startRows = feed.status.rowChanges
+        let startDropped = feed.status.droppedMoveRows
         while true {
             let status = feed.status
             if case .lsn(let target) = stop, (status.appliedLSN ?? 0) >= target.rawValue || (status.confirmedLSN ?? 0) >= target.rawValue { break }
@@ -38,10 +39,12 @@ public enum IngestMeasurement {
         let status = feed.status
         feed.stop()
         let rows = status.rowChanges - startRows
+        let dropped = status.droppedMoveRows - startDropped
         func ms(_ p: Double) -> String { status.freshness.percentile(p).map { String(Double($0) / 1000) } ?? "null" }
         return "{\"seconds\":\(seconds),\"transactions\":\(status.transactions),\"row_changes\":\(rows),"
             + "\"row_changes_per_second\":\(Int(Double(rows) / max(seconds, 1e-9))),\"commits\":\(status.commits),"
             + "\"freshness_ms\":{\"p50\":\(ms(50)),\"p90\":\(ms(90)),\"p99\":\(ms(99)),\"max\":\(ms(100))},"
-            + "\"freshness_samples\":\(status.freshness.count),\"unexpected_rows\":\(status.unexpectedRows)}"
+            + "\"freshness_samples\":\(status.freshness.count),\"unexpected_rows\":\(status.unexpectedRows),"
+            + "\"dropped_move_rows\":\(dropped)}"
     }
 }
