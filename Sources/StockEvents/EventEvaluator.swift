@@ -79,20 +79,40 @@ public final class EventEvaluator: TransactionObserver {
             guard !matching.isEmpty else { continue }
             let locations = locationsByVariant[variant] ?? []
             var figures: [ScopeKey: (StockFigures, StockFigures)] = [:]
+            var forecasts: [ScopeKey: (ForecastFigures, ForecastFigures)] = [:]
             for position in matching {
                 let rule = index.rules[position]
                 for scope in scopes(of: rule, locations: locations, before: before, after: after) {
-                    let pair: (StockFigures, StockFigures)
-                    if let known = figures[scope] {
-                        pair = known
+                    let old: Quantity
+                    let new: Quantity
+                    if rule.figure.isForecast {
+                        // Computed only for rules on forecast figures: they read the open moves as well.
+                        let pair: (ForecastFigures, ForecastFigures)
+                        if let known = forecasts[scope] {
+                            pair = known
+                        } else {
+                            pair = (
+                                resolved(scope, in: before, cache: &beforeScopes).map { before.forecast(for: variant, in: $0) } ?? .zero,
+                                resolved(scope, in: after, cache: &afterScopes).map { after.forecast(for: variant, in: $0) } ?? .zero
+                            )
+                            forecasts[scope] = pair
+                        }
+                        old = rule.figure.value(of: pair.0) ?? .zero
+                        new = rule.figure.value(of: pair.1) ?? .zero
                     } else {
-                        let old = resolved(scope, in: before, cache: &beforeScopes).map { before.figures(for: variant, in: $0) } ?? .zero
-                        let new = resolved(scope, in: after, cache: &afterScopes).map { after.figures(for: variant, in: $0) } ?? .zero
-                        pair = (old, new)
-                        figures[scope] = pair
+                        let pair: (StockFigures, StockFigures)
+                        if let known = figures[scope] {
+                            pair = known
+                        } else {
+                            pair = (
+                                resolved(scope, in: before, cache: &beforeScopes).map { before.figures(for: variant, in: $0) } ?? .zero,
+                                resolved(scope, in: after, cache: &afterScopes).map { after.figures(for: variant, in: $0) } ?? .zero
+                            )
+                            figures[scope] = pair
+                        }
+                        old = rule.figure.value(of: pair.0) ?? .zero
+                        new = rule.figure.value(of: pair.1) ?? .zero
                     }
-                    let old = rule.figure.value(of: pair.0)
-                    let new = rule.figure.value(of: pair.1)
                     guard old != new else { continue }
                     let fires: Bool
                     if case .lowStock = rule.condition {

@@ -66,13 +66,39 @@ public enum WatchedFigure: String, Hashable, Sendable, CaseIterable {
     case free
     /// On hand.
     case onHand = "on_hand"
+    /// Open moves into the scope from outside it (Odoo's `incoming_qty`).
+    case incoming
+    /// Open moves out of the scope (Odoo's `outgoing_qty`).
+    case outgoing
+    /// On hand + incoming − outgoing (Odoo's `virtual_available`): how purchasing hears that the open receipts
+    /// no longer cover the open deliveries.
+    case forecast
 
-    /// The figure's value.
-    public func value(of figures: StockFigures) -> Quantity {
+    /// Whether the figure comes from the open moves (``ForecastFigures``) rather than the quants.
+    public var isForecast: Bool {
+        switch self {
+        case .available, .free, .onHand: false
+        case .incoming, .outgoing, .forecast: true
+        }
+    }
+
+    /// The figure's value among the quant figures (`nil` for a forecast figure).
+    public func value(of figures: StockFigures) -> Quantity? {
         switch self {
         case .available: figures.available
         case .free: figures.free
         case .onHand: figures.onHand
+        case .incoming, .outgoing, .forecast: nil
+        }
+    }
+
+    /// The figure's value among the forecast figures (`nil` for a quant figure).
+    public func value(of figures: ForecastFigures) -> Quantity? {
+        switch self {
+        case .incoming: figures.incoming
+        case .outgoing: figures.outgoing
+        case .forecast: figures.forecast
+        case .available, .free, .onHand: nil
         }
     }
 }

@@ -45,6 +45,35 @@ import Testing
         #expect(quiet.outbox.records.isEmpty)
     }
 
+    /// Rules on the forecast figures (issue 14) fire when open moves change, even with no quant touched:
+    /// purchasing hears when the open deliveries outgrow what is on hand and coming in.
+    @Test func rulesOnForecastFiguresFireWhenOpenMovesChange() throws {
+        let projection = try Fixtures.projection([Fixtures.quant(1, Fixtures.chair, Fixtures.shelf1, "3")])
+        projection.setTransactionObserver(
+            EventEvaluator(rules: [
+                EventRule(id: "incoming", products: ProductSelector(skus: ["CHAIR-RED"]), figure: .incoming, condition: .changed),
+                EventRule(id: "short", products: ProductSelector(skus: ["CHAIR-RED"]), figure: .forecast, condition: .outOfStock),
+                EventRule(id: "on-hand", products: ProductSelector(skus: ["CHAIR-RED"]), figure: .onHand, condition: .changed),
+            ]))
+        func move(_ id: Int32, _ quantity: Quantity, from source: LocationID, to destination: LocationID) -> StockChange {
+            .upsertMove(
+                StockMove(
+                    id: MoveID(id), variantID: Fixtures.chair, quantity: quantity, state: .confirmed, sourceID: source,
+                    destinationID: destination, finalDestinationID: nil, date: 1_765_000_000_000_000))
+        }
+        // A receipt of 5 is planned: incoming 0 → 5; on hand does not move.
+        let planned = try Self.events(
+            projection.apply([Fixtures.transaction(0x50, [move(1, "5", from: Fixtures.vendors, to: Fixtures.whStock)])]).outbox)
+        #expect(planned.map(\.ruleID) == ["incoming"])
+        #expect(planned.first.map { [$0.figure, $0.before, $0.after] } == ["incoming", "0", "5"])
+        // The receipt is cancelled and a delivery of 3 is confirmed: forecast 3 + 5 → 3 − 3 = 0, out of stock.
+        let short = try Self.events(
+            projection.apply([Fixtures.transaction(0x60, [.closeMove(MoveID(1)), move(2, "3", from: Fixtures.shelf1, to: Fixtures.customers)])])
+                .outbox)
+        #expect(short.map(\.ruleID) == ["incoming", "short"])
+        #expect(short.last.map { [$0.figure, $0.before, $0.after] } == ["forecast", "8", "0"])
+    }
+
     @Test func eachTransactionOfAGroupIsEvaluatedAtItsOwnBoundary() throws {
         let projection = try Fixtures.projection([Fixtures.quant(1, Fixtures.chair, Fixtures.shelf1, "1")])
         projection.setTransactionObserver(EventEvaluator(rules: Array(Self.rules.prefix(2))))
