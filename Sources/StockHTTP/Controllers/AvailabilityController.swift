@@ -31,9 +31,11 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
     @Sendable func availability(_ request: Request, context: StockRequestContext) async throws -> Response {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
-        let parameters = try QueryParameters(request.uri.query, allowed: AvailabilityQuery.parameterNames.union([ReadYourWrites.parameter]))
+        let parameters = try QueryParameters(request.uri.query, allowed: ReadYourWrites.availabilityParameters)
         let question = try AvailabilityQuery(query: parameters, limits: limits)
-        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
+        if parameters.contains(ReadYourWrites.parameter) {
+            try await readYourWrites.wait(for: parameters, projection: projection, status: status)
+        }
         return try answer(question, lagMilliseconds: feed.lagMilliseconds, ifNoneMatch: request.headers[.ifNoneMatch])
     }
 
@@ -43,10 +45,12 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
     @Sendable func availabilityQuery(_ request: Request, context: StockRequestContext) async throws -> Response {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
-        let parameters = try QueryParameters(request.uri.query, allowed: [ReadYourWrites.parameter])
+        let parameters = try QueryParameters(request.uri.query, allowed: ReadYourWrites.queryStringOnly)
         let body = try await JSONBody.read(request, maxBytes: limits.maxBodyBytes)
         let question = try AvailabilityQuery(json: body, limits: limits)
-        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
+        if parameters.contains(ReadYourWrites.parameter) {
+            try await readYourWrites.wait(for: parameters, projection: projection, status: status)
+        }
         return try answer(question, lagMilliseconds: feed.lagMilliseconds, ifNoneMatch: nil)
     }
 

@@ -29,9 +29,11 @@ struct ChangeFeedController<Status: FeedStatusProvider>: Sendable {
     @Sendable func changes(_ request: Request, context: StockRequestContext) async throws -> Response {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
-        let parameters = try QueryParameters(request.uri.query, allowed: ChangeFeedQuery.parameterNames.union([ReadYourWrites.parameter]))
+        let parameters = try QueryParameters(request.uri.query, allowed: ReadYourWrites.changeFeedParameters)
         let query = try ChangeFeedQuery(query: parameters, limits: limits)
-        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
+        if parameters.contains(ReadYourWrites.parameter) {
+            try await readYourWrites.wait(for: parameters, projection: projection, status: status)
+        }
 
         let reader = SnapshotReader(projection: projection, stamps: stamps)
         // Without filters the scope is every active warehouse, exactly what totals count: quants Odoo keeps

@@ -35,10 +35,12 @@ struct LocationStockController<Status: FeedStatusProvider>: Sendable {
     @Sendable func stock(_ request: Request, context: StockRequestContext) async throws -> Response {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
-        let parameters = try QueryParameters(request.uri.query, allowed: PageRequest.parameterNames.union([ReadYourWrites.parameter]))
+        let parameters = try QueryParameters(request.uri.query, allowed: ReadYourWrites.locationStockParameters)
         let page = try PageRequest(query: parameters, limits: limits)
         let name = try Self.pathLocation(context)
-        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
+        if parameters.contains(ReadYourWrites.parameter) {
+            try await readYourWrites.wait(for: parameters, projection: projection, status: status)
+        }
         let streaming = AcceptHeader.prefersNDJSON(request.headers[.accept])
 
         let reader = SnapshotReader(projection: projection, stamps: stamps)

@@ -109,3 +109,14 @@ struct ReadYourWrites: Sendable {
         throw problem
     }
 }
+
+extension ReadYourWrites {
+    /// The parameters of the routes that take `min_lsn`, built once: a set built per request allocates.
+    static let availabilityParameters = AvailabilityQuery.parameterNames.union([parameter])
+    /// `GET /v1/changes`'s parameters and `min_lsn`.
+    static let changeFeedParameters = ChangeFeedQuery.parameterNames.union([parameter])
+    /// `GET /v1/locations/{location}/stock`'s parameters and `min_lsn`.
+    static let locationStockParameters = PageRequest.parameterNames.union([parameter])
+    /// `POST /v1/availability/query`: only `min_lsn` in the query string.
+    static let queryStringOnly: Set<String> = [parameter]
+}

@@ -45,6 +45,9 @@ struct QueryParameters {
         }
     }
 
+    /// Whether the parameter is given at all.
+    func contains(_ name: String) -> Bool { pairs.contains { $0.name == name } }
+
     /// Every value of a parameter, in order.
     func all(_ name: String) -> [String] {
         var values: [String] = []
