@@ -177,12 +177,18 @@ let package = Package(
         ),
         // Test helpers shared by the test targets (a temporary directory); a plain target, not a product.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        // A small hand-made Odoo location tree and catalogue, shared by the projection's and the event rules' tests.
+        .target(
+            name: "ProjectionTestFixtures", dependencies: ["StockProjection"], path: "Tests/ProjectionTestFixtures", swiftSettings: swiftSettings),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresReplicationWireTests", dependencies: ["PostgresReplicationWire"], swiftSettings: swiftSettings),
-        .testTarget(name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OdooFixturesTests", dependencies: ["OdooFixtures", "StockCatalogue", "StockProjection", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "OdooIngestTests", dependencies: ["OdooIngest", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "OdooReplicationTests", dependencies: ["OdooReplication", "OdooIngest", "StockProjection", "PostgresReplicationWire"], swiftSettings: swiftSettings),
+            name: "OdooReplicationTests", dependencies: ["OdooReplication", "OdooIngest", "StockProjection", "PostgresReplicationWire"],
+            swiftSettings: swiftSettings),
         // Integration tests against a real PostgreSQL (started by scripts/test.sh) and real LMDB files.
         .testTarget(
             name: "IntegrationTests",
@@ -206,11 +212,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "StockEventsTests", dependencies: ["StockEvents", "StockProjection", "StockCatalogue", "StockStorage", "TestSupport"],
+            name: "StockEventsTests",
+            dependencies: ["StockEvents", "StockProjection", "StockCatalogue", "StockStorage", "TestSupport", "ProjectionTestFixtures"],
             swiftSettings: swiftSettings),
         .testTarget(name: "StockWebhooksTests", dependencies: ["StockWebhooks", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue", "ProjectionTestFixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StockStorageTests",
             dependencies: ["StockStorage", "StockProjection", "StockCatalogue", "LMDB", "TestSupport", "store-crash-writer"],

@@ -1,3 +1,4 @@
+import ProjectionTestFixtures
 import StockEvents
 import StockProjection
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import ProjectionTestFixtures
 import StockEvents
 import StockProjection
 import Testing

@@ -1,3 +1,4 @@
+import ProjectionTestFixtures
 import Synchronization
 import Testing
 

@@ -1,3 +1,4 @@
+import ProjectionTestFixtures
 import StockProjection
 import Testing
 

@@ -1,3 +1,4 @@
+import ProjectionTestFixtures
 import Testing
 
 @testable import StockProjection

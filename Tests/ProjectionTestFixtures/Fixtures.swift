@@ -1,6 +1,6 @@
-import StockProjection
+public import StockProjection
 
-/// A small hand-made Odoo tree used by several suites:
+/// A small hand-made Odoo tree used by several suites (the projection's and the event rules'):
 ///
 /// ```
 /// 1 Physical Locations (view)
@@ -19,23 +19,23 @@ import StockProjection
 /// 7 Virtual Locations/Scrap (inventory)
 /// 30 Loose (internal, outside every warehouse)
 /// ```
-enum Fixtures {
-    static let wh = WarehouseID(1)
-    static let eu = WarehouseID(2)
-    static let whView = LocationID(10), whStock = LocationID(11), shelf1 = LocationID(12), binA = LocationID(13)
-    static let shelf2 = LocationID(14), whQC = LocationID(15), whDamaged = LocationID(16)
-    static let euView = LocationID(20), euStock = LocationID(21)
-    static let vendors = LocationID(3), customers = LocationID(4), scrap = LocationID(7), loose = LocationID(30)
-    static let chair = VariantID(100), desk = VariantID(101), lamp = VariantID(102)
+public enum Fixtures {
+    public static let wh = WarehouseID(1)
+    public static let eu = WarehouseID(2)
+    public static let whView = LocationID(10), whStock = LocationID(11), shelf1 = LocationID(12), binA = LocationID(13)
+    public static let shelf2 = LocationID(14), whQC = LocationID(15), whDamaged = LocationID(16)
+    public static let euView = LocationID(20), euStock = LocationID(21)
+    public static let vendors = LocationID(3), customers = LocationID(4), scrap = LocationID(7), loose = LocationID(30)
+    public static let chair = VariantID(100), desk = VariantID(101), lamp = VariantID(102)
 
-    static func location(_ id: Int32, _ path: String, _ name: String, _ usage: Location.Usage = .internal) -> Location {
+    public static func location(_ id: Int32, _ path: String, _ name: String, _ usage: Location.Usage = .internal) -> Location {
         let ancestry = path.split(separator: "/").compactMap { Int32($0) }
         let parent = ancestry.count >= 2 ? LocationID(ancestry[ancestry.count - 2]) : nil
         return Location(
             id: LocationID(id), parentID: parent, parentPath: path, completeName: name, usage: usage, companyID: CompanyID(1), active: true)
     }
 
-    static let locations: [Location] = [
+    public static let locations: [Location] = [
         location(1, "1/", "Physical Locations", .view),
         location(10, "1/10/", "WH", .view),
         location(11, "1/10/11/", "WH/Stock"),
@@ -54,7 +54,7 @@ enum Fixtures {
         location(30, "1/30/", "Physical Locations/Loose"),
     ]
 
-    static let warehouses: [Warehouse] = [
+    public static let warehouses: [Warehouse] = [
         Warehouse(
             id: wh, code: "WH", name: "Main", viewLocationID: whView, stockLocationID: whStock, qualityControlLocationID: whQC,
             companyID: CompanyID(1), active: true),
@@ -63,34 +63,36 @@ enum Fixtures {
             companyID: CompanyID(1), active: true),
     ]
 
-    static let products: [StockChange] = [
+    public static let products: [StockChange] = [
         .upsertTemplate(ProductTemplate(id: TemplateID(1), storable: true, unitID: UnitID(1), active: true)),
         .upsertVariant(ProductVariant(id: chair, templateID: TemplateID(1), sku: "CHAIR-RED", barcode: "5901234123457", active: true)),
         .upsertVariant(ProductVariant(id: desk, templateID: TemplateID(1), sku: "DESK", barcode: nil, active: true)),
         .upsertVariant(ProductVariant(id: lamp, templateID: TemplateID(1), sku: "DESK", barcode: "", active: true)),
     ]
 
-    static var tree: [StockChange] { locations.map(StockChange.upsertLocation) + warehouses.map(StockChange.upsertWarehouse) + products }
+    public static var tree: [StockChange] { locations.map(StockChange.upsertLocation) + warehouses.map(StockChange.upsertWarehouse) + products }
 
-    static func quant(_ id: Int32, _ variant: VariantID, _ location: LocationID, _ quantity: String, reserved: String = "0") -> StockChange {
+    public static func quant(_ id: Int32, _ variant: VariantID, _ location: LocationID, _ quantity: String, reserved: String = "0") -> StockChange {
         .upsertQuant(
             Quant(
                 id: QuantID(id), variantID: variant, locationID: location, quantity: try! Quantity(parsing: quantity),
                 reserved: try! Quantity(parsing: reserved)))
     }
 
-    static func transaction(_ position: UInt64, _ changes: [StockChange]) -> SourceTransaction {
+    public static func transaction(_ position: UInt64, _ changes: [StockChange]) -> SourceTransaction {
         SourceTransaction(checkpoint: Checkpoint(position: position, commitTime: Int64(position)), changes: changes)
     }
 
     /// A projection holding the tree and the given quants, applied as one transaction at position 1.
-    static func projection(_ quants: [StockChange], settings: ProjectionSettings = ProjectionSettings()) throws -> StockProjection {
+    public static func projection(_ quants: [StockChange], settings: ProjectionSettings = ProjectionSettings()) throws -> StockProjection {
         let projection = StockProjection(state: ProjectionState(settings: settings))
         try projection.apply([transaction(1, tree + quants)])
         return projection
     }
 }
 
+/// Quantities written as text in the fixtures and the tests that use them (`"2.5"`); a malformed literal is a bug in
+/// a test.
 extension Quantity: ExpressibleByStringLiteral {
-    init(stringLiteral value: String) { try! self.init(parsing: value) }
+    public init(stringLiteral value: String) { try! self.init(parsing: value) }
 }
