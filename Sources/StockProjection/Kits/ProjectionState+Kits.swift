@@ -1,52 +1,72 @@
 import HashTreeCollections
 
-/// The kits of a state: each kit's definition, and which kits each component feeds (the reverse index that
-/// turns one component change into change-feed entries for every kit built from it, at any depth).
-struct KitIndex: Sendable {
-    var definitions = TreeDictionary<VariantID, KitDefinition>()
-    /// Kits by leaf component (transitive: a kit of kits is listed under the leaves of its sub-kits).
-    var dependents = TreeDictionary<VariantID, [VariantID]>()
-    /// Kit ids in ascending order, for location pulls.
-    var sortedKits: [VariantID] = []
-    /// Templates of kits, sub-kits and components: a change to one of them can change a definition.
-    var involvedTemplates = TreeSet<TemplateID>()
-    /// Kits whose definition has a problem.
-    var invalidCount = 0
-
-    var isEmpty: Bool { definitions.isEmpty }
-}
-
 /// The most leaf lines one kit's exploded BoM may have before stockd reports it as too large.
 let kitExplosionLineLimit = 10_000
 
 extension ProjectionState {
-    /// Marks the kit index for a rebuild when a changed row can change a kit definition.
-    mutating func noteKitInput(template: TemplateID?) {
+    /// Notes a change to a template's row or to one of its variants: the kits it can re-define are rebuilt at
+    /// the next refresh.
+    mutating func noteKitInput(template: TemplateID) {
         guard !kitSource.isEmpty else { return }
-        guard let template else {
-            kitsAreStale = true
-            return
-        }
-        if kitSource.bomsByTemplate[template] != nil || kits.involvedTemplates.contains(template) { kitsAreStale = true }
+        if kitSource.bomsByTemplate[template] != nil || kits.kitsByTemplate[template] != nil { kitStaleness.templates.insert(template) }
     }
 
-    /// Rebuilds the kit index after changes to BoMs, lines, units, products or attribute values, and records a
-    /// change-feed entry for every kit whose definition changed (at each location its components hold stock).
+    /// Notes a change every kit may depend on (a unit, a truncate): every kit is rebuilt at the next refresh.
+    mutating func noteEveryKitInput() {
+        if !kitSource.isEmpty { kitStaleness.all = true }
+    }
+
+    /// Notes the arrival of a variant that kits' lines named before the projection held it.
+    mutating func noteKitComponentArrived(_ variant: VariantID) {
+        guard let waiting = kits.kitsByUnknownComponent[variant] else { return }
+        kitStaleness.kits.formUnion(waiting)
+    }
+
+    /// Notes an edit of a BoM (before and after it): the kits of its template are rebuilt.
+    mutating func noteKitBoM(_ id: BoMID) {
+        if let bom = kitSource.boms[id] { kitStaleness.templates.insert(bom.templateID) }
+    }
+
+    /// Notes an edit of a BoM line or of its attribute values (before and after it): the kits of its BoM's
+    /// template are rebuilt. A line of a BoM the projection does not hold yet counts when the BoM arrives.
+    mutating func noteKitLine(_ id: BoMLineID) {
+        if let line = kitSource.lines[id], let bom = kitSource.boms[line.bomID] { kitStaleness.templates.insert(bom.templateID) }
+    }
+
+    /// Rebuilds the kit definitions the changes since the last refresh can have changed (all of them after a
+    /// unit or attribute edit, a truncate or a load; otherwise the kits whose inputs were touched and the new
+    /// kits of touched templates), and records a change-feed entry for every kit whose definition changed (at
+    /// each location its components hold stock).
     ///
     /// - Returns: The changed kits that cannot be computed (cycles, unit mismatches), to log and count.
     @discardableResult
     mutating func refreshKitsIfNeeded(recordingChanges: Bool) -> [KitDefinition] {
-        guard kitsAreStale else { return [] }
-        kitsAreStale = false
-        let previous = kits
-        kits = buildKitIndex()
-        guard recordingChanges else { return [] }
-        var changed = Set<VariantID>()
-        for (kit, definition) in kits.definitions where previous.definitions[kit] != definition { changed.insert(kit) }
-        for (kit, _) in previous.definitions where kits.definitions[kit] == nil { changed.insert(kit) }
-        for kit in changed.sorted() {
+        guard !kitStaleness.isEmpty else { return [] }
+        let staleness = kitStaleness
+        kitStaleness = KitStaleness()
+        /// Kits whose definition changed, with their previous definition.
+        var changed: [(kit: VariantID, previous: KitDefinition?)] = []
+        if staleness.all {
+            let previous = kits
+            kits = buildKitIndex()
+            guard recordingChanges else { return [] }
+            var changedSet = Set<VariantID>()
+            for (kit, definition) in kits.definitions where previous.definitions[kit] != definition { changedSet.insert(kit) }
+            for (kit, _) in previous.definitions where kits.definitions[kit] == nil { changedSet.insert(kit) }
+            changed = changedSet.sorted().map { ($0, previous.definitions[$0]) }
+        } else {
+            for kit in affectedKits(by: staleness) {
+                let old = kits.remove(kit)
+                var inputs = KitIndex.Inputs()
+                let new = explodeKit(kit, recordingNodes: false, inputs: &inputs)?.0
+                if let new { kits.insert(new, inputs: inputs) }
+                if old != new { changed.append((kit, old)) }
+            }
+            guard recordingChanges else { return [] }
+        }
+        for (kit, previous) in changed {
             var components = Set(kits.definitions[kit]?.componentIDs ?? [])
-            components.formUnion(previous.definitions[kit]?.componentIDs ?? [])
+            components.formUnion(previous?.componentIDs ?? [])
             var locations = Set<LocationID>()
             for component in components {
                 for entry in stock[Int(component.rawValue)] { locations.insert(entry.locationID) }
@@ -54,7 +74,25 @@ extension ProjectionState {
             for entry in stock[Int(kit.rawValue)] { locations.insert(entry.locationID) }  // its own quants stop (or start) counting
             for location in locations.sorted() { changeLog.append(.init(variantID: kit, locationID: location)) }
         }
-        return changed.sorted().compactMap { kits.definitions[$0] }.filter { $0.problem != nil }
+        return changed.compactMap { kits.definitions[$0.kit] }.filter { $0.problem != nil }
+    }
+
+    /// The kits a partial staleness can re-define, in ascending order: the kits derived from a touched template
+    /// or waiting for an arrived component, and every variant an active kit BoM of a touched template now makes.
+    func affectedKits(by staleness: KitStaleness) -> [VariantID] {
+        var affected = staleness.kits
+        for template in staleness.templates {
+            affected.formUnion(kits.kitsByTemplate[template] ?? [])
+            for id in kitSource.bomsByTemplate[template] ?? [] {
+                guard let bom = kitSource.boms[id], bom.isKit, bom.active else { continue }
+                if let variant = bom.variantID {
+                    affected.insert(variant)
+                } else {
+                    affected.formUnion(variantsByTemplate[template] ?? [])
+                }
+            }
+        }
+        return affected.sorted()
     }
 
     /// Appends change-feed entries for the kits built from `component`, after its stock at `location` changed.
@@ -63,6 +101,7 @@ extension ProjectionState {
         for kit in kitsOfComponent { changeLog.append(.init(variantID: kit, locationID: location)) }
     }
 
+    /// The kit index built from scratch: every variant an active kit BoM makes, in ascending order.
     func buildKitIndex() -> KitIndex {
         var index = KitIndex()
         guard !kitSource.isEmpty else { return index }
@@ -75,19 +114,9 @@ extension ProjectionState {
             }
         }
         for kit in candidates.sorted() {
-            guard let definition = explodeKit(kit, recordingNodes: false)?.0 else { continue }
-            index.definitions[kit] = definition
-            index.sortedKits.append(kit)
-            if definition.problem != nil { index.invalidCount += 1 }
-            if let template = variants[kit]?.templateID { index.involvedTemplates.insert(template) }
-            for component in definition.componentIDs {
-                index.dependents[component, default: []].append(kit)
-                if let template = variants[component]?.templateID { index.involvedTemplates.insert(template) }
-            }
-        }
-        // Sub-kits' (their BoMs are found through the top BoM's company, as Odoo's explode does) and skipped components' templates matter too: a change to them can change the explosion.
-        for (_, line) in kitSource.lines {
-            if let template = variants[line.componentID]?.templateID { index.involvedTemplates.insert(template) }
+            var inputs = KitIndex.Inputs()
+            guard let definition = explodeKit(kit, recordingNodes: false, inputs: &inputs)?.0 else { continue }
+            index.insert(definition, inputs: inputs)
         }
         return index
     }
@@ -129,6 +158,15 @@ extension ProjectionState {
     ///
     /// - Returns: `nil` when the variant is not a kit; otherwise its definition and, when asked, the expansion.
     func explodeKit(_ kitID: VariantID, recordingNodes: Bool) -> (KitDefinition, [KitExpansionNode])? {
+        var inputs = KitIndex.Inputs()
+        return explodeKit(kitID, recordingNodes: recordingNodes, inputs: &inputs)
+    }
+
+    /// ``explodeKit(_:recordingNodes:)``, also returning what the definition was derived from.
+    ///
+    /// - Parameter inputs: Set to the kit's template and its visited components' templates (ascending), and the
+    ///   components it names that the projection does not hold.
+    func explodeKit(_ kitID: VariantID, recordingNodes: Bool, inputs: inout KitIndex.Inputs) -> (KitDefinition, [KitExpansionNode])? {
         guard let kit = variants[kitID], let bom = kitBoM(for: kit, company: nil) else { return nil }
         let rules = settings.kitRules
         var definition = KitDefinition(kitID: kitID, bomID: bom.id, batchQuantity: OdooFloat.double(bom.quantity), needs: [])
@@ -143,6 +181,19 @@ extension ProjectionState {
         }
         var queue = kitSource.orderedLines(of: bom.id).map {
             Pending(line: $0, owner: kitID, factor: 1, parentLine: nil, path: [kitID])
+        }
+        // Every line queued, processed or not (an explosion stopped by a problem included), names an input.
+        defer {
+            var templates: Set<TemplateID> = [kit.templateID]
+            var unknown = Set<VariantID>()
+            for item in queue {
+                if let component = variants[item.line.componentID] {
+                    templates.insert(component.templateID)
+                } else {
+                    unknown.insert(item.line.componentID)
+                }
+            }
+            inputs = KitIndex.Inputs(templates: templates.sorted(), unknownComponents: unknown.sorted())
         }
         var leaves: [(line: BoMLine, quantity: Double, node: Int)] = []
         var position = 0

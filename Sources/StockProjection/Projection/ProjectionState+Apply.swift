@@ -52,9 +52,10 @@ extension ProjectionState {
             warehouses = [:]
             locationIndexIsStale = true
         case .upsertVariant(let variant):
-            noteKitInput(template: variants[variant.id]?.templateID)
+            if let old = variants[variant.id] { noteKitInput(template: old.templateID) }
             upsertVariant(variant)
             noteKitInput(template: variant.templateID)
+            noteKitComponentArrived(variant.id)
         case .deleteVariant(let id):
             guard let old = variants.removeValue(forKey: id) else { return .unknownRowDeleted(.variants, id.rawValue) }
             unindex(old)
@@ -64,7 +65,7 @@ extension ProjectionState {
             variantsBySKU = [:]
             variantsByBarcode = [:]
             variantsByTemplate = [:]
-            noteKitInput(template: nil)
+            noteEveryKitInput()
         case .upsertTemplate(let template):
             if templates.updateValue(template, forKey: template.id) != template { noteKitInput(template: template.id) }
         case .deleteTemplate(let id):
@@ -72,15 +73,15 @@ extension ProjectionState {
             noteKitInput(template: id)
         case .truncate(.templates):
             templates = [:]
-            noteKitInput(template: nil)
+            noteEveryKitInput()
         case .upsertUnit(let unit):
-            if units.updateValue(unit, forKey: unit.id) != unit { noteKitInput(template: nil) }
+            if units.updateValue(unit, forKey: unit.id) != unit { noteEveryKitInput() }
         case .deleteUnit(let id):
             guard units.removeValue(forKey: id) != nil else { return .unknownRowDeleted(.units, id.rawValue) }
-            noteKitInput(template: nil)
+            noteEveryKitInput()
         case .truncate(.units):
             units = [:]
-            noteKitInput(template: nil)
+            noteEveryKitInput()
         case .upsertMove(let move):
             upsertMove(move, recordingChanges: recordingChanges)
         case .closeMove(let id):
@@ -98,46 +99,62 @@ extension ProjectionState {
         return nil
     }
 
-    /// Applies a change to a manufacturing or attribute table; kit definitions are rebuilt at the transaction's end.
+    /// Applies a change to a manufacturing or attribute table, and notes which kits it can re-define (they are
+    /// rebuilt at the transaction's end).
     private mutating func applyKitChange(_ change: StockChange) -> ApplyAnomaly? {
         switch change {
         case .upsertBoM(let bom):
+            noteKitBoM(bom.id)
             kitSource.upsert(bom)
+            kitStaleness.templates.insert(bom.templateID)
         case .deleteBoM(let id):
+            noteKitBoM(id)
             guard kitSource.removeBoM(id) else { return .unknownRowDeleted(.boms, id.rawValue) }
         case .truncate(.boms):
             kitSource.boms = [:]
             kitSource.bomsByTemplate = [:]
+            kitStaleness.all = true
         case .upsertBoMLine(let line):
+            noteKitLine(line.id)
             kitSource.upsert(line)
+            noteKitLine(line.id)
         case .deleteBoMLine(let id):
+            noteKitLine(id)
             guard kitSource.removeLine(id) else { return .unknownRowDeleted(.bomLines, id.rawValue) }
         case .truncate(.bomLines):
             kitSource.lines = [:]
             kitSource.linesByBoM = [:]
+            kitStaleness.all = true
         case .upsertAttributeValue(let value):
-            kitSource.attributeOfValue[value.id] = value.attributeID
+            // Which lines a value restricts is not indexed; value rows change rarely, so every kit is rebuilt.
+            if kitSource.attributeOfValue.updateValue(value.attributeID, forKey: value.id) != value.attributeID { kitStaleness.all = true }
         case .deleteAttributeValue(let id):
             guard kitSource.attributeOfValue.removeValue(forKey: id) != nil else { return .unknownRowDeleted(.attributeValues, id.rawValue) }
+            kitStaleness.all = true
         case .truncate(.attributeValues):
             kitSource.attributeOfValue = [:]
+            kitStaleness.all = true
         case .linkBoMLineValue(let link):
             kitSource.link(link)
+            noteKitLine(link.ownerID)
         case .unlinkBoMLineValue(let link):
             guard kitSource.unlink(link) else { return .unknownRowDeleted(.bomLineValues, link.ownerID.rawValue) }
+            noteKitLine(link.ownerID)
         case .truncate(.bomLineValues):
             kitSource.lineValues = [:]
+            kitStaleness.all = true
         case .linkVariantValue(let link):
             kitSource.link(link)
+            if let template = variants[link.ownerID]?.templateID { noteKitInput(template: template) }
         case .unlinkVariantValue(let link):
             guard kitSource.unlink(link) else { return .unknownRowDeleted(.variantValues, link.ownerID.rawValue) }
+            if let template = variants[link.ownerID]?.templateID { noteKitInput(template: template) }
         case .truncate(.variantValues):
             kitSource.variantValues = [:]
+            kitStaleness.all = true
         default:
             return nil
         }
-        // Any of these can change which BoM a kit uses or what it explodes to; the rebuild diffs definitions.
-        kitsAreStale = true
         return nil
     }
 

@@ -20,7 +20,8 @@ public struct ProjectionState: Sendable {
     var locationIndexIsStale = false
     var kitSource = KitSource()
     var kits = KitIndex()
-    var kitsAreStale = false
+    /// What changed in the kit inputs since the last refresh.
+    var kitStaleness = KitStaleness()
     /// Open moves per variant, addressed by variant id (see ``MoveEntry``).
     var moves = ChunkedTable<ContiguousArray<MoveEntry>>(empty: [])
     /// Which variant owns each open move id (a close carries only the id).
@@ -75,6 +76,7 @@ public struct ProjectionState: Sendable {
     /// Derives the location index after ``load(_:)`` calls.
     public mutating func finishLoading() {
         refreshLocationIndexIfNeeded()
+        if !kitStaleness.isEmpty { kitStaleness.all = true }  // one build from scratch, not kit by kit
         refreshKitsIfNeeded(recordingChanges: false)
     }
 
@@ -90,7 +92,7 @@ public struct ProjectionState: Sendable {
         locationIndexIsStale = true
         refreshLocationIndexIfNeeded()
         if kitRulesChanged {
-            kitsAreStale = !kitSource.isEmpty
+            kitStaleness.all = !kitSource.isEmpty
             refreshKitsIfNeeded(recordingChanges: false)
         }
     }
