@@ -66,7 +66,8 @@ dsn="host=$PGHOST port=$PGPORT user=$PGUSER dbname=stockd_conformance"
 port=$(free_port)
 token="conformance-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 # min_lsn: generated positions past the checkpoint wait; a short bound keeps the run fast (503 is in the spec).
-STOCKD_HTTP_MIN_LSN_MAX_WAIT_MS=100 STOCKD_HTTP_TOKENS="$token:read" "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" \
+# The token has the admin scope too, so the admin routes (/v1/admin/...) are exercised beyond their 401/403.
+STOCKD_HTTP_MIN_LSN_MAX_WAIT_MS=100 STOCKD_HTTP_TOKENS="$token:read,admin:conformance" "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" \
   --log-level warning --status-every 0 >"$work/stockd.log" 2>&1 &
 serve_pid=$!
 api="http://127.0.0.1:$port"
@@ -104,6 +105,13 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 [[operations]]
 include-path-regex = "^/v1/availability"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "422"]
+
+# Admin API (issue 13): a schema-valid id names no rule or subscription (404) or one that exists (409), a
+# schema-valid body may still be an invalid rule or subscription (422: e.g. a rule naming no products), and a
+# generated event id is older than the empty outbox (410).
+[[operations]]
+include-path-regex = "^/v1/admin"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "410", "422"]
 TOML
 
 # 3. Run it: every check, bounded examples, fixed seed (a failure can be replayed with the same command). One

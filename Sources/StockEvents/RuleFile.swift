@@ -58,6 +58,14 @@ public enum RuleFile {
         }
     }
 
+    /// Parses one rule given as the JSON object of the file format (as decoded by `JSONSerialization`): the
+    /// admin API reads rules with this, so a rule has one syntax wherever it comes from.
+    ///
+    /// - Throws: ``Problem`` naming what is wrong.
+    public static func rule(from fields: [String: Any]) throws -> EventRule {
+        try parseRule(fields, number: 1)
+    }
+
     private static func parseRule(_ fields: [String: Any], number: Int) throws -> EventRule {
         guard let id = fields["id"] as? String, !id.isEmpty else { throw Problem(description: "rule #\(number) has no id") }
         func fail(_ text: String) -> Problem { Problem(description: "rule \(id): \(text)") }
