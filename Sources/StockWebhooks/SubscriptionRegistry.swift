@@ -128,8 +128,8 @@ public final class SubscriptionRegistry: Sendable {
         }
     }
 
-    /// Deletes an API subscription and its delivery state (cursor, mode, pending replay; dead letters and audit stay
-    /// readable until a subscription with the same id is created).
+    /// Deletes an API subscription and its delivery state (cursor, mode, pending replay, 410 disable). Its dead
+    /// letters and delivery audit stay in the store: a subscription created again with the same id finds them.
     ///
     /// - Returns: The subscription deleted.
     /// - Throws: ``Refusal``, or the store's error.
