@@ -82,8 +82,8 @@ public struct WebhookSettings: Sendable {
         guard let secret, (try? WebhookSignature(secret: secret)) != nil else {
             throw Problem(description: "subscription \(id): secret (or secret_env) must be whsec_ followed by base64")
         }
-        let modeText = (fields["mode"] as? String) ?? "live"
-        guard let mode = WebhookSubscription.Mode(rawValue: modeText) else {
+        let modeText = fields["mode"] == nil ? "live" : fields["mode"] as? String
+        guard let modeText, let mode = WebhookSubscription.Mode(rawValue: modeText) else {
             throw Problem(description: "subscription \(id): mode must be live, shadow or paused")
         }
         let rules = fields["rules"] ?? [String]()

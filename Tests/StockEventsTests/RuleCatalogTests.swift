@@ -63,6 +63,21 @@ import Testing
         #expect(try RuleFile.rule(from: object) == rule)
     }
 
+    /// Found by the conformance run: a malformed threshold on a rule that does not use one was ignored, and ids were
+    /// truncated; both are refused now.
+    @Test(arguments: [
+        #"{"id": "r", "products": "all", "condition": "out_of_stock", "threshold": 0, "rearm": {}}"#,
+        #"{"id": "r", "products": "all", "condition": "changed", "threshold": true}"#,
+        #"{"id": "r", "templates": [1.5], "condition": "changed"}"#,
+        #"{"id": "r", "templates": [true], "condition": "changed"}"#,
+        #"{"id": "r", "products": "all", "warehouses": [4294967297], "condition": "changed"}"#,
+        #"{"id": "r", "products": "all", "scope": {}, "condition": "changed"}"#,
+    ])
+    func malformedMembersAreRefusedEvenWhenUnused(text: String) throws {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(throws: RuleFile.Problem.self) { try RuleFile.rule(from: object) }
+    }
+
     @Test func auditKeysSortByTimeThenCounterAndEntriesSayWhoWhatBeforeAndAfter() throws {
         let keys = [
             ChangeAudit.key(.rule, milliseconds: 999, counter: 2), ChangeAudit.key(.rule, milliseconds: 1_000, counter: 1),

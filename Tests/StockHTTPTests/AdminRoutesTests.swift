@@ -96,6 +96,7 @@ final class RecordingAdministration: EventAdministration {
         ("/v1/admin/subscriptions/s1/replay?from_event_id=evt_1&from_time=1", .post, "missing-parameter"),
         ("/v1/admin/subscriptions/s1/dead-letters/redeliver?event_id=", .post, "malformed-parameter"),
         ("/v1/admin/rules?x=1", .get, "unknown-parameter"),
+        ("/v1/admin/subscriptions/s1/dead-letters?after=", .get, "malformed-parameter"),
     ])
     func badParametersAre400BeforeAnyOperation(uri: String, method: HTTPRequest.Method, slug: String) async throws {
         let administration = RecordingAdministration()

@@ -69,6 +69,13 @@ final class MemoryWebhookStore: WebhookStore {
         #expect(try SubscriptionRegistry(file: [Self.file], store: store).all.map(\.id) == ["shop"])
     }
 
+    /// Found by the conformance run: a mode that is not a string was taken as `live`.
+    @Test func aMalformedModeIsRefused() throws {
+        let fields: [String: Any] = ["id": "erp", "url": "https://erp.example/hooks", "secret": Self.secret, "mode": [String: Any]()]
+        #expect(throws: WebhookSettings.Problem.self) { try WebhookSettings.subscription(from: fields, environment: [:]) }
+        #expect(try WebhookSettings.subscription(from: ["id": "erp", "url": "https://erp.example/hooks", "secret": Self.secret]).mode == .live)
+    }
+
     @Test func eventIDsAndCursors() {
         let key = OutboxKey(position: 0x1B83D98, index: 3)
         #expect(OutboxKey(eventID: key.description) == key)

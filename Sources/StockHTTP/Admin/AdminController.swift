@@ -52,7 +52,7 @@ struct AdminController: Sendable {
         }
         routes.get("/v1/admin/subscriptions/{id}/dead-letters") { request, context in
             try await run(request, allowed: ["limit", "after"]) { query in
-                .deadLetters(id: try id(context), limit: try limit(query), after: try query.single("after"))
+                .deadLetters(id: try id(context), limit: try limit(query), after: try nonEmpty(query, "after"))
             }
         }
         routes.post("/v1/admin/subscriptions/{id}/dead-letters/redeliver") { request, context in
