@@ -215,7 +215,7 @@ let package = Package(
             name: "StockEventsTests",
             dependencies: ["StockEvents", "StockProjection", "StockCatalogue", "StockStorage", "TestSupport", "ProjectionTestFixtures"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "StockWebhooksTests", dependencies: ["StockWebhooks", "StockProjection"], swiftSettings: swiftSettings),
+        .testTarget(name: "StockWebhooksTests", dependencies: ["StockWebhooks", "StockEvents", "StockProjection"], swiftSettings: swiftSettings),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StockProjectionTests", dependencies: ["StockProjection", "StockCatalogue", "ProjectionTestFixtures"], swiftSettings: swiftSettings),

@@ -13,8 +13,10 @@ import Synchronization
 /// Events are numbered by their order in the transaction (variants ascending, then rules in file order, then
 /// scopes), so a replay gives the same ids.
 public final class EventEvaluator: TransactionObserver {
-    /// The rules.
-    public let index: RuleIndex
+    /// The rules now in force (see ``replaceRules(_:)``).
+    public var index: RuleIndex { current.withLock { $0 } }
+    /// The rules, swapped whole by ``replaceRules(_:)``; each transaction reads them once, at its start.
+    private let current: Mutex<RuleIndex>
     /// `low_stock` rules that fired and have not re-armed, by ``disarmedKey(rule:variant:scope:)``. Every change is
     /// also returned as an ``ObserverStateChange`` so the store keeps the set with the checkpoint it belongs to; a
     /// restart passes the stored keys back to ``init(rules:disarmed:)``.
@@ -55,8 +57,17 @@ public final class EventEvaluator: TransactionObserver {
     ///   - disarmed: The state keys (prefix ``stateKeyPrefix``) the store holds: low-stock rules that fired and
     ///     have not re-armed.
     public init(rules: [EventRule], disarmed: some Sequence<String> = [String]()) {
-        index = RuleIndex(rules: rules)
+        current = Mutex(RuleIndex(rules: rules))
         self.disarmed = Mutex(Set(disarmed))
+    }
+
+    /// Replaces the rules: the next transaction applied (the next commit boundary) is evaluated with them; a
+    /// transaction being evaluated keeps the rules it started with.
+    ///
+    /// - Parameter rules: The new rules, in evaluation order.
+    public func replaceRules(_ rules: [EventRule]) {
+        let index = RuleIndex(rules: rules)
+        current.withLock { $0 = index }
     }
 
     /// Events fired since the evaluator was created.
@@ -65,6 +76,7 @@ public final class EventEvaluator: TransactionObserver {
     public func transactionApplied(
         _ transaction: SourceTransaction, before: ProjectionSnapshot, after: ProjectionSnapshot, changed: [ChangedFigure]
     ) -> OutboxBatch {
+        let index = current.withLock { $0 }
         guard !index.isEmpty, !changed.isEmpty else { return OutboxBatch() }
         // Locations changed per variant, variants ascending.
         var locationsByVariant: [VariantID: [LocationID]] = [:]

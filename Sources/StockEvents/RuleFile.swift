@@ -58,6 +58,14 @@ public enum RuleFile {
         }
     }
 
+    /// Parses one rule given as the JSON object of the file format (as decoded by `JSONSerialization`): the
+    /// admin API reads rules with this, so a rule has one syntax wherever it comes from.
+    ///
+    /// - Throws: ``Problem`` naming what is wrong.
+    public static func rule(from fields: [String: Any]) throws -> EventRule {
+        try parseRule(fields, number: 1)
+    }
+
     private static func parseRule(_ fields: [String: Any], number: Int) throws -> EventRule {
         guard let id = fields["id"] as? String, !id.isEmpty else { throw Problem(description: "rule #\(number) has no id") }
         func fail(_ text: String) -> Problem { Problem(description: "rule \(id): \(text)") }
@@ -68,7 +76,12 @@ public enum RuleFile {
         }
         func ids(_ key: String) throws -> [Int32]? {
             guard let value = fields[key] else { return nil }
-            guard let list = value as? [NSNumber] else { throw fail("\(key) must be a list of ids") }
+            // Whole numbers only: a boolean, a fraction or an id beyond 32 bits is refused, not truncated.
+            guard let list = value as? [NSNumber],
+                list.allSatisfy({
+                    !isBoolean($0) && $0.doubleValue.rounded() == $0.doubleValue && Double(Int32.min)...Double(Int32.max) ~= $0.doubleValue
+                })
+            else { throw fail("\(key) must be a list of ids") }
             return list.map { $0.int32Value }
         }
         var products = ProductSelector(skus: try strings("skus"), skuPatterns: try strings("sku_patterns"))
@@ -81,6 +94,7 @@ public enum RuleFile {
             throw fail("names no products")
         }
         var scope = RuleScope.total
+        if let given = fields["scope"], !(given is String) { throw fail("scope must be \"total\" or \"each_warehouse\"") }
         switch fields["scope"] as? String {
         case nil, "total": break
         case "each_warehouse": scope = .eachWarehouse
@@ -93,14 +107,17 @@ public enum RuleFile {
             guard let name = text as? String, let parsed = WatchedFigure(rawValue: name) else { throw fail("unknown figure \(text)") }
             figure = parsed
         }
+        // Checked whatever the condition, so that a malformed threshold is never silently ignored.
+        let threshold = try quantity(fields["threshold"])
+        let rearmGiven = try quantity(fields["rearm"])
         let condition: RuleCondition
         switch fields["condition"] as? String {
         case "out_of_stock": condition = .outOfStock
         case "back_in_stock": condition = .backInStock
         case "changed": condition = .changed
         case "low_stock":
-            guard let threshold = try quantity(fields["threshold"]) else { throw fail("low_stock needs a threshold") }
-            let rearm = try quantity(fields["rearm"]) ?? threshold
+            guard let threshold else { throw fail("low_stock needs a threshold") }
+            let rearm = rearmGiven ?? threshold
             guard rearm >= threshold else { throw fail("rearm must be at least the threshold") }
             condition = .lowStock(threshold: threshold, rearm: rearm)
         default:
@@ -108,9 +125,12 @@ public enum RuleFile {
         }
         return EventRule(id: id, products: products, scope: scope, figure: figure, condition: condition)
 
+        /// `JSONSerialization` gives booleans as `NSNumber`s too; their type is `c` (a char).
+        func isBoolean(_ number: NSNumber) -> Bool { String(cString: number.objCType) == "c" }
+
         func quantity(_ value: Any?) throws -> Quantity? {
             guard let value else { return nil }
-            let text = (value as? NSNumber)?.stringValue ?? (value as? String)
+            let text = (value as? NSNumber).flatMap { isBoolean($0) ? nil : $0.stringValue } ?? (value as? String)
             guard let text, let parsed = try? Quantity(parsing: text) else { throw fail("\(value) is not a quantity") }
             return parsed
         }

@@ -83,6 +83,13 @@ public func buildRouter(
     if let render = configuration.metricsHandler {
         protected.addRoutes(MetricsController(render: render).endpoints)
     }
+    if let administration = configuration.administration {
+        // Always behind a token with the admin scope: without any token configured, every admin request gets 401.
+        let tokens = TokenTable(configuration.tokens, names: configuration.tokenNames)
+        let admin = router.group()
+        admin.add(middleware: BearerAuthMiddleware(tokens: tokens, required: .admin))
+        admin.addRoutes(AdminController(administration: administration, tokens: tokens, maxBodyBytes: limits.maxBodyBytes).endpoints)
+    }
     return router
 }
 
@@ -102,5 +109,19 @@ func routeTable(_ configuration: StockHTTPConfiguration) -> RouteTable {
         .init("/v1/status", [.get]),
     ]
     if configuration.metricsHandler != nil { routes.append(.init("/metrics", [.get])) }
+    if configuration.administration != nil {
+        routes += [
+            .init("/v1/admin/rules", [.get, .post]),
+            .init("/v1/admin/rules/{id}", [.get, .put, .delete]),
+            .init("/v1/admin/subscriptions", [.get, .post]),
+            .init("/v1/admin/subscriptions/{id}", [.get, .put, .delete]),
+            .init("/v1/admin/subscriptions/{id}/pause", [.post]),
+            .init("/v1/admin/subscriptions/{id}/resume", [.post]),
+            .init("/v1/admin/subscriptions/{id}/dead-letters", [.get]),
+            .init("/v1/admin/subscriptions/{id}/dead-letters/redeliver", [.post]),
+            .init("/v1/admin/subscriptions/{id}/replay", [.post]),
+            .init("/v1/admin/audit", [.get]),
+        ]
+    }
     return RouteTable(routes: routes)
 }

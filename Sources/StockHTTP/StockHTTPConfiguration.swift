@@ -13,6 +13,11 @@ public struct StockHTTPConfiguration: Sendable {
     ///
     /// Tokens are compared in constant time and never logged.
     public var tokens: [String: Set<AccessScope>]
+    /// Tokens' names (token → name), recorded as who made a change through the admin API; a token without a
+    /// name is recorded as `unnamed`.
+    public var tokenNames: [String: String] = [:]
+    /// The admin API's operations (`/v1/admin/...`, `admin` scope); `nil` leaves those routes unanswered (404).
+    public var administration: (any EventAdministration)?
     /// `/readyz` fails while the feed's lag is above this.
     public var readinessMaxLag: Duration
     /// The body of `GET /metrics` (Prometheus text format 0.0.4), or `nil` to answer 404 there.

@@ -7,6 +7,7 @@ import NIOHTTP1
 public import ServiceLifecycle
 import StockEvents
 import StockProjection
+import Synchronization
 
 /// Delivers outbox events to webhook subscriptions: per subscription, in outbox order, at least once, signed
 /// per Standard Webhooks; a swift-service-lifecycle `Service` that the composition root runs.
@@ -16,7 +17,9 @@ import StockProjection
 /// ``DeliveryStateMachine`` (retries, dead letters, `410`). The cursor is written after each batch and whenever a
 /// dead letter is recorded, so a crash re-delivers at most one batch: receivers deduplicate by `webhook-id`.
 public final class WebhookDispatcher: Service {
-    private let subscriptions: [WebhookSubscription]
+    /// The subscriptions in force; read before each event, so changes through the admin API apply at once.
+    public let registry: SubscriptionRegistry
+    private let running = Mutex<Set<String>>([])
     private let policy: DeliveryPolicy
     private let store: any WebhookStore
     private let logger: Logger
@@ -27,7 +30,7 @@ public final class WebhookDispatcher: Service {
     /// Creates a dispatcher.
     ///
     /// - Parameters:
-    ///   - subscriptions: The subscriptions (their secrets must be valid).
+    ///   - registry: The subscriptions (their secrets must be valid); the dispatcher starts a task for each new one.
     ///   - policy: Retries and time-outs.
     ///   - store: The outbox and the dispatcher's state.
     ///   - logger: Where to log.
@@ -35,11 +38,11 @@ public final class WebhookDispatcher: Service {
     ///   - batchSize: How many events a subscription reads at a time (and at most re-delivers after a crash).
     ///   - auditLimit: How many audit entries each subscription keeps.
     public init(
-        subscriptions: [WebhookSubscription], policy: DeliveryPolicy, store: any WebhookStore, logger: Logger,
+        registry: SubscriptionRegistry, policy: DeliveryPolicy, store: any WebhookStore, logger: Logger,
         pollInterval: Duration = .milliseconds(50), batchSize: Int = 256, auditLimit: Int = 1_000
     ) throws {
-        for subscription in subscriptions { _ = try WebhookSignature(secret: subscription.secret) }
-        self.subscriptions = subscriptions
+        for subscription in registry.all { _ = try WebhookSignature(secret: subscription.secret) }
+        self.registry = registry
         self.policy = policy
         self.store = store
         self.logger = logger
@@ -55,20 +58,32 @@ public final class WebhookDispatcher: Service {
         configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                for subscription in self.subscriptions {
-                    group.addTask { await self.deliver(subscription, client: client) }
+            await withDiscardingTaskGroup { group in
+                // Starts a task for each subscription without one: those of the file at once, those created
+                // through the admin API within a poll interval. A task ends when its subscription is deleted.
+                while !Task.isCancelled {
+                    for subscription in self.registry.all where self.running.withLock({ $0.insert(subscription.id).inserted }) {
+                        group.addTask {
+                            await self.deliver(subscription.id, client: client)
+                            self.running.withLock { _ = $0.remove(subscription.id) }
+                        }
+                    }
+                    try? await Task.sleep(for: self.pollInterval)
                 }
             }
         }
         try await client.shutdown()
     }
 
-    private func deliver(_ subscription: WebhookSubscription, client: HTTPClient) async {
+    private func deliver(_ id: String, client: HTTPClient) async {
+        guard let subscription = registry.subscription(id)?.subscription else { return }
         var worker = SubscriptionWorker(
-            subscription: subscription, policy: policy, store: store, logger: logger, client: client, auditLimit: auditLimit)
+            subscription: subscription, registry: registry, policy: policy, store: store, logger: logger, client: client,
+            auditLimit: auditLimit)
         while !Task.isCancelled {
             do {
+                guard let current = registry.subscription(id)?.subscription else { return }
+                try worker.update(current)
                 let busy = try await worker.step(batchSize: batchSize)
                 if !busy { try await Task.sleep(for: pollInterval) }
             } catch is CancellationError {
@@ -83,13 +98,15 @@ public final class WebhookDispatcher: Service {
 
 /// One subscription's delivery loop state.
 struct SubscriptionWorker {
-    let subscription: WebhookSubscription
+    private(set) var subscription: WebhookSubscription
+    /// Read between events, so that a pause (or any change) stops the batch in hand.
+    let registry: SubscriptionRegistry
     let policy: DeliveryPolicy
     let store: any WebhookStore
     let logger: Logger
     let client: HTTPClient
     let auditLimit: Int
-    let signature: WebhookSignature
+    private(set) var signature: WebhookSignature
     var cursor: OutboxKey?
     var cursorLoaded = false
     var auditCounter = 0
@@ -99,10 +116,11 @@ struct SubscriptionWorker {
     let origin = ContinuousClock.now
 
     init(
-        subscription: WebhookSubscription, policy: DeliveryPolicy, store: any WebhookStore, logger: Logger, client: HTTPClient,
-        auditLimit: Int
+        subscription: WebhookSubscription, registry: SubscriptionRegistry, policy: DeliveryPolicy, store: any WebhookStore, logger: Logger,
+        client: HTTPClient, auditLimit: Int
     ) {
         self.subscription = subscription
+        self.registry = registry
         self.policy = policy
         self.store = store
         self.logger = logger
@@ -111,6 +129,12 @@ struct SubscriptionWorker {
         signature = try! WebhookSignature(secret: subscription.secret)  // checked by WebhookDispatcher.init
         queueDepth = Gauge(label: "stockd_webhook_queue_depth", dimensions: [("subscription", subscription.id)])
         deadLetters = Counter(label: "stockd_webhook_dead_letters_total", dimensions: [("subscription", subscription.id)])
+    }
+
+    /// Takes the subscription as it stands now (mode, URL, secret and rules may have changed through the admin API).
+    mutating func update(_ current: WebhookSubscription) throws {
+        if current.secret != subscription.secret { signature = try WebhookSignature(secret: current.secret) }
+        subscription = current
     }
 
     private var nowMilliseconds: Int64 {
@@ -124,14 +148,26 @@ struct SubscriptionWorker {
             cursor = try store.eventStateValue(WebhookStateKey.cursor(subscription.id)).flatMap { OutboxKey(bytes: $0) }
             cursorLoaded = true
         }
+        if let replay = try store.eventStateValue(WebhookStateKey.replay(subscription.id)) {
+            // A replay asked for through the admin API: restart from there; the cursor and the request go together.
+            cursor = OutboxKey(bytes: replay)
+            var pending: [(key: String, value: [UInt8]?)] = [(WebhookStateKey.replay(subscription.id), nil)]
+            if cursor == nil { pending.append((WebhookStateKey.cursor(subscription.id), nil)) }
+            try flush(&pending)
+        }
         guard subscription.mode != .paused else { return false }
         guard try store.eventStateValue(WebhookStateKey.disabled(subscription.id)) == nil else { return false }
+        if subscription.mode == .live, try await redeliver() { return true }
         let records = try store.outboxRecords(after: cursor, limit: batchSize)
         queueDepth.record(records.count)
         guard !records.isEmpty else { return false }
         var pending: [(key: String, value: [UInt8]?)] = []
         for (offset, record) in records.enumerated() {
             try Task.checkCancellation()
+            guard registry.subscription(subscription.id)?.subscription == subscription else {
+                // Paused, changed or deleted through the admin API: stop here; the loop takes the change.
+                break
+            }
             let event = try? StockEvent.decode(record.payload)
             guard let event, subscription.accepts(rule: event.ruleID) else {
                 cursor = record.key
@@ -143,7 +179,7 @@ struct SubscriptionWorker {
                 cursor = record.key
                 continue
             }
-            let finished = try await deliver(record, eventID: event.id, audit: &pending)
+            let finished = try await deliver(record, eventID: event.id, audit: &pending, advancing: true)
             guard finished else {
                 // Disabled: the cursor stays before this event.
                 try flush(&pending)
@@ -160,7 +196,7 @@ struct SubscriptionWorker {
     ///
     /// - Returns: `false` when the subscription was disabled.
     private mutating func deliver(
-        _ record: OutboxRecord, eventID: String, audit entries: inout [(key: String, value: [UInt8]?)]
+        _ record: OutboxRecord, eventID: String, audit entries: inout [(key: String, value: [UInt8]?)], advancing: Bool
     ) async throws
         -> Bool
     {
@@ -200,7 +236,7 @@ struct SubscriptionWorker {
                 logger.warning(
                     "webhook dead letter", metadata: ["webhook.subscription": "\(subscription.id)", "event.id": "\(eventID)", "error": "\(reason)"])
                 // The dead letter and the cursor past it are written together.
-                cursor = record.key
+                if advancing { cursor = record.key }
                 try flush(&entries)
                 return true
             case .disableSubscription(let reason):
@@ -209,6 +245,34 @@ struct SubscriptionWorker {
                 return false
             }
         }
+    }
+
+    /// Redelivers the dead letters queued through the admin API (``WebhookStateKey/redeliveries(_:)``), before new
+    /// events; each that fails again goes back to the dead letters.
+    ///
+    /// - Returns: Whether there was any.
+    private mutating func redeliver() async throws -> Bool {
+        let queued = try store.eventStateValues(prefix: WebhookStateKey.redeliveries(subscription.id), limit: 64)
+        guard !queued.isEmpty else { return false }
+        for (key, value) in queued {
+            try Task.checkCancellation()
+            var pending: [(key: String, value: [UInt8]?)] = []
+            guard let letter = try? JSONDecoder().decode(DeadLetter.self, from: Data(value)) else {
+                pending.append((key, nil))
+                try flush(&pending)
+                continue
+            }
+            let record = OutboxRecord(key: OutboxKey(position: 0, index: 0), commitTime: 0, payload: Array(letter.event.utf8))
+            let finished = try await deliver(record, eventID: letter.eventID, audit: &pending, advancing: false)
+            guard finished else {
+                // Disabled by a 410: the letter stays queued for when the subscription is resumed.
+                try flush(&pending)
+                return true
+            }
+            pending.append((key, nil))
+            try flush(&pending)
+        }
+        return true
     }
 
     private func statusCode(_ outcome: DeliveryStateMachine.Outcome) -> Int? {

@@ -13,6 +13,15 @@ public struct DeadLetter: Codable, Hashable, Sendable {
     /// The event (its JSON text).
     public var event: String
 
+    /// Creates a dead letter.
+    public init(eventID: String, reason: String, attempts: Int, time: Double, event: String) {
+        self.eventID = eventID
+        self.reason = reason
+        self.attempts = attempts
+        self.time = time
+        self.event = event
+    }
+
     enum CodingKeys: String, CodingKey {
         case eventID = "event_id"
         case reason, attempts, time, event

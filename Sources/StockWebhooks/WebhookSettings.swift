@@ -17,6 +17,12 @@ public struct WebhookSettings: Sendable {
     /// The delivery policy.
     public var policy: DeliveryPolicy
 
+    /// Creates settings.
+    public init(subscriptions: [WebhookSubscription], policy: DeliveryPolicy) {
+        self.subscriptions = subscriptions
+        self.policy = policy
+    }
+
     /// A file that cannot be used.
     public struct Problem: Error, CustomStringConvertible {
         /// What is wrong.
@@ -36,23 +42,10 @@ public struct WebhookSettings: Sendable {
         var subscriptions: [WebhookSubscription] = []
         var seen = Set<String>()
         for (offset, item) in ((object["subscriptions"] as? [Any]) ?? []).enumerated() {
-            guard let fields = item as? [String: Any], let id = fields["id"] as? String,
-                !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
-            else { throw Problem(description: "subscription #\(offset + 1) needs an id of letters, digits, - and _") }
-            guard seen.insert(id).inserted else { throw Problem(description: "subscription \(id) appears twice") }
-            guard let url = fields["url"] as? String, url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw Problem(description: "subscription \(id): url must be http:// or https://")
-            }
-            let secret = (fields["secret"] as? String) ?? (fields["secret_env"] as? String).flatMap { environment[$0] }
-            guard let secret, (try? WebhookSignature(secret: secret)) != nil else {
-                throw Problem(description: "subscription \(id): secret (or secret_env) must be whsec_ followed by base64")
-            }
-            let modeText = (fields["mode"] as? String) ?? "live"
-            guard let mode = WebhookSubscription.Mode(rawValue: modeText) else {
-                throw Problem(description: "subscription \(id): mode must be live, shadow or paused")
-            }
-            let rules = (fields["rules"] as? [String]) ?? []
-            subscriptions.append(WebhookSubscription(id: id, url: url, secret: secret, rules: rules, mode: mode))
+            guard let fields = item as? [String: Any] else { throw Problem(description: "subscription #\(offset + 1) is not an object") }
+            let subscription = try subscription(from: fields, number: offset + 1, environment: environment)
+            guard seen.insert(subscription.id).inserted else { throw Problem(description: "subscription \(subscription.id) appears twice") }
+            subscriptions.append(subscription)
         }
         var policy = DeliveryPolicy()
         if let delivery = object["delivery"] as? [String: Any] {
@@ -67,5 +60,34 @@ public struct WebhookSettings: Sendable {
                 responseTimeoutMilliseconds: number("response_timeout_ms") ?? policy.responseTimeoutMilliseconds)
         }
         return WebhookSettings(subscriptions: subscriptions, policy: policy)
+    }
+
+    /// Reads one subscription given as the file format's JSON object (the admin API reads them with this too).
+    ///
+    /// - Parameters:
+    ///   - fields: The object, as decoded by `JSONSerialization`.
+    ///   - number: Its position in the file, for messages.
+    ///   - environment: Where `secret_env` names are looked up.
+    /// - Throws: ``Problem`` naming what is wrong.
+    public static func subscription(
+        from fields: [String: Any], number: Int = 1, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> WebhookSubscription {
+        guard let id = fields["id"] as? String, WebhookSubscription.isValidID(id) else {
+            throw Problem(description: "subscription #\(number) needs an id of 1 to 128 letters, digits, - and _")
+        }
+        guard let url = fields["url"] as? String, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw Problem(description: "subscription \(id): url must be http:// or https://")
+        }
+        let secret = (fields["secret"] as? String) ?? (fields["secret_env"] as? String).flatMap { environment[$0] }
+        guard let secret, (try? WebhookSignature(secret: secret)) != nil else {
+            throw Problem(description: "subscription \(id): secret (or secret_env) must be whsec_ followed by base64")
+        }
+        let modeText = fields["mode"] == nil ? "live" : fields["mode"] as? String
+        guard let modeText, let mode = WebhookSubscription.Mode(rawValue: modeText) else {
+            throw Problem(description: "subscription \(id): mode must be live, shadow or paused")
+        }
+        let rules = fields["rules"] ?? [String]()
+        guard let rules = rules as? [String] else { throw Problem(description: "subscription \(id): rules must be a list of rule ids") }
+        return WebhookSubscription(id: id, url: url, secret: secret, rules: rules, mode: mode)
     }
 }

@@ -23,4 +23,16 @@ public enum WebhookStateKey {
     public static func deadLetters(_ subscription: String) -> String { "wh/dead/\(subscription)/" }
     /// The prefix of a subscription's audit entries; each key ends with the time (ms, 13 digits) and a counter.
     public static func audit(_ subscription: String) -> String { "wh/audit/\(subscription)/" }
+    /// A subscription created through the admin API (its JSON, secret included).
+    public static func apiSubscription(_ subscription: String) -> String { "wh/sub/\(subscription)" }
+    /// The prefix of the subscriptions created through the admin API.
+    public static let apiSubscriptions = "wh/sub/"
+    /// A mode set through the admin API (pause, resume) over the subscription's own.
+    public static func modeOverride(_ subscription: String) -> String { "wh/mode/\(subscription)" }
+    /// The prefix of the mode overrides.
+    public static let modeOverrides = "wh/mode/"
+    /// A replay asked for: the cursor to restart from (12 bytes, ``OutboxKey/bytes``; empty for the oldest event kept).
+    public static func replay(_ subscription: String) -> String { "wh/replay/\(subscription)" }
+    /// The prefix of a subscription's dead letters queued for redelivery; each key ends with the event id.
+    public static func redeliveries(_ subscription: String) -> String { "wh/redeliver/\(subscription)/" }
 }

@@ -30,6 +30,12 @@ public struct WebhookSubscription: Hashable, Sendable {
         self.mode = mode
     }
 
+    /// Whether an id may name a subscription: 1 to 128 letters, digits, `-` and `_` (it is used in state keys,
+    /// URLs and metric labels).
+    public static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 128 && id.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
+    }
+
     /// Whether the subscription receives events of this rule.
     public func accepts(rule: String) -> Bool { rules.isEmpty || rules.contains(rule) }
 }

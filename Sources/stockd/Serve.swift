@@ -12,7 +12,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("token"),
-        help: "A bearer token and its scopes, TOKEN:read or TOKEN:read,admin (repeatable; also STOCKD_HTTP_TOKENS, ';'-separated).")
+        help:
+            "A bearer token and its scopes, TOKEN:read or TOKEN:read,admin, optionally named for the admin audit log, TOKEN:admin:alice (repeatable; also STOCKD_HTTP_TOKENS, ';'-separated)."
+    )
     var tokens: [String] = []
 
     @Flag(name: .customLong("insecure-no-auth"), help: "Allow listening on a non-loopback address without any token.")
@@ -62,6 +64,7 @@ struct Serve: AsyncParsableCommand {
             let server = StockdServer(
                 configuration: configuration,
                 tokens: try HTTPServer.tokens(tokens + environmentTokens),
+                tokenNames: HTTPServer.tokenNames(tokens + environmentTokens),
                 insecureNoAuth: insecureNoAuth,
                 statusLogInterval: .milliseconds(Int(max(0, statusEvery) * 1_000)),
                 logger: options.logger(configuration)

@@ -8,6 +8,7 @@ answers by path:
   /dead     500 always
   /gone     410
   /hang     sleeps 5 s, then 200 (past a short response time-out)
+  /later    500 until a file LOGFILE.later-ok exists, then 200 (dead letters, then redelivery)
   anything  200
 Each request is appended to the log file (argv[2]) as one JSON line: path, webhook-id, whether the signature
 verified, the status answered. The port it listens on is printed on the first line of standard output.
@@ -15,6 +16,7 @@ verified, the status answered. The port it listens on is printed on the first li
 Usage: webhook-receiver.py SECRET LOGFILE
 """
 import json
+import os
 import sys
 import threading
 import time
@@ -51,6 +53,8 @@ class Handler(BaseHTTPRequestHandler):
             status = 500
         elif self.path == "/gone":
             status = 410
+        elif self.path == "/later":
+            status = 200 if os.path.exists(log_path + ".later-ok") else 500
         elif self.path == "/hang":
             time.sleep(5)
             status = 200

@@ -1,10 +1,25 @@
 /// The configured bearer tokens, looked up in constant time with respect to the token's content.
 struct TokenTable: Sendable {
-    private let entries: [(token: [UInt8], scopes: Set<AccessScope>)]
+    private let entries: [(token: [UInt8], scopes: Set<AccessScope>, name: String?)]
 
     /// Creates the table from the configuration's tokens.
-    init(_ tokens: [String: Set<AccessScope>]) {
-        entries = tokens.map { (Array($0.key.utf8), $0.value) }
+    ///
+    /// - Parameters:
+    ///   - tokens: Tokens and their scopes.
+    ///   - names: Tokens' names (recorded as who made an admin change); a token without one has none.
+    init(_ tokens: [String: Set<AccessScope>], names: [String: String] = [:]) {
+        entries = tokens.map { (Array($0.key.utf8), $0.value, names[$0.key]) }
+    }
+
+    /// The name of a token (``StockHTTPConfiguration/tokenNames``), `"unnamed"` for a configured token without
+    /// one, `nil` for an unknown token; compared like ``scopes(for:)``.
+    func name(for candidate: Substring) -> String? {
+        let bytes = Array(candidate.utf8)
+        var found: String?
+        for entry in entries where Self.constantTimeEquals(entry.token, bytes) {
+            found = entry.name ?? "unnamed"
+        }
+        return found
     }
 
     /// Whether no token is configured.

@@ -108,6 +108,10 @@ enum StatusPageHTML {
             <form id="sku-form" autocomplete="off"><input id="sku" placeholder="SKU (Odoo internal reference)" aria-label="SKU"><button type="submit">Show</button></form>
             <div id="sku-result" class="sub">Type a SKU to see its figures per location; they refresh with the page.</div>
           </section>
+          <section class="wide" id="webhooks">
+            <h2>Webhook subscriptions</h2>
+            <div id="webhooks-result" class="sub">Needs a token with the <code>admin</code> scope (the subscriptions, their queues and dead letters come from <code>/v1/admin/subscriptions</code>).</div>
+          </section>
           <section class="wide">
             <h2>Recent errors</h2>
             <div id="errors" class="sub">—</div>
@@ -298,6 +302,54 @@ enum StatusPageHTML {
           }
         }
 
+        // Webhook subscriptions: shown with an admin token only; a 401, 403 or 404 leaves the note in place.
+        async function refreshWebhooks() {
+          const headers = { Accept: "application/json" };
+          if (token) headers.Authorization = "Bearer " + token;
+          const response = await fetch("/v1/admin/subscriptions", { headers, cache: "no-store" });
+          if (!response.ok) return;
+          const list = (await response.json()).subscriptions || [];
+          const box = $("webhooks-result");
+          box.replaceChildren();
+          if (list.length === 0) { box.textContent = "No subscriptions."; return; }
+          const t = document.createElement("table");
+          const head = t.createTHead().insertRow();
+          for (const name of ["Subscription", "Mode", "Queue", "Oldest waiting", "Dead letters", "Last success", "Last error", ""]) {
+            const th = document.createElement("th");
+            th.textContent = name;
+            head.append(th);
+          }
+          const body = t.createTBody();
+          const when = (entry) => entry ? new Date(entry.time * 1000).toLocaleTimeString() : "—";
+          for (const sub of list) {
+            const row = body.insertRow();
+            cell(row, sub.id);
+            cell(row, sub.disabled ? "disabled (410)" : sub.mode);
+            cell(row, String(sub.queue_depth) + (sub.queue_depth_capped ? "+" : ""), true);
+            cell(row, sub.oldest_undelivered_age_seconds === undefined ? "—" : Math.round(sub.oldest_undelivered_age_seconds) + " s", true);
+            cell(row, String(sub.dead_letters), true);
+            cell(row, when(sub.last_success));
+            cell(row, sub.last_error ? when(sub.last_error) + " " + sub.last_error.outcome + (sub.last_error.status ? " " + sub.last_error.status : "") : "—");
+            const actions = row.insertCell();
+            const button = (label, path) => {
+              const b = document.createElement("button");
+              b.className = "plain";
+              b.type = "button";
+              b.textContent = label;
+              b.addEventListener("click", async () => {
+                const answer = await fetch("/v1/admin/subscriptions/" + encodeURIComponent(sub.id) + path, { method: "POST", headers });
+                if (!answer.ok) $("problem").textContent = label + " " + sub.id + ": " + answer.status;
+                $("problem").classList.toggle("hidden", answer.ok);
+                refresh();
+              });
+              actions.append(b);
+            };
+            button(sub.mode === "paused" || sub.disabled ? "Resume" : "Pause", sub.mode === "paused" || sub.disabled ? "/resume" : "/pause");
+            if (sub.dead_letters > 0) button("Redeliver dead letters", "/dead-letters/redeliver");
+          }
+          box.append(t);
+        }
+
         let timer = null;
         async function refresh() {
           clearTimeout(timer);
@@ -307,6 +359,7 @@ enum StatusPageHTML {
             $("auth").classList.add("hidden");
             $("updated").textContent = "updated " + new Date().toLocaleTimeString();
             await refreshSku();
+            await refreshWebhooks().catch(() => {});
           } catch (error) {
             if (!(error instanceof AuthNeeded)) {
               $("problem").textContent = "stockd did not answer /v1/status: " + error.message;

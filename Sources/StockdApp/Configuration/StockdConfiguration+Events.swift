@@ -51,16 +51,30 @@ extension StockdConfiguration {
     ///
     /// - Parameter store: The store whose low-stock state the evaluator resumes from.
     func eventEvaluator(store: LMDBProjectionStore) throws -> EventEvaluator? {
-        guard let path = events.rulesFile else { return nil }
-        let rules: [EventRule]
-        do {
-            rules = try RuleFile.load(path: path)
-        } catch {
-            throw ConfigurationError.invalidValue(
-                key: ConfigurationKey.eventsRulesFile.rawValue, value: path, expected: "a readable rules file (\(error))")
-        }
+        let catalog = try ruleCatalog(store: store)
+        // Always made, so that rules created through the admin API can be installed without a restart; installed
+        // on the projection only while there are rules (an observer costs every transaction a copy of the state).
         let disarmed = try store.eventStateValues(prefix: EventEvaluator.stateKeyPrefix).map(\.key)
-        return EventEvaluator(rules: rules, disarmed: disarmed)
+        return EventEvaluator(rules: catalog.rules, disarmed: disarmed)
+    }
+
+    /// The rules of `events.rules_file` and those the admin API stored (``RuleStateKey``).
+    ///
+    /// - Throws: ``ConfigurationError`` when the file cannot be read or a rule is invalid.
+    func ruleCatalog(store: LMDBProjectionStore) throws -> RuleCatalog {
+        var fileRules: [EventRule] = []
+        if let path = events.rulesFile {
+            do {
+                fileRules = try RuleFile.load(path: path)
+            } catch {
+                throw ConfigurationError.invalidValue(
+                    key: ConfigurationKey.eventsRulesFile.rawValue, value: path, expected: "a readable rules file (\(error))")
+            }
+        }
+        let apiRules = try store.eventStateValues(prefix: RuleStateKey.prefix).compactMap { _, value in
+            (try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any]).flatMap { try? RuleFile.rule(from: $0) }
+        }
+        return RuleCatalog(fileRules: fileRules, apiRules: apiRules)
     }
 }
 
@@ -70,16 +84,33 @@ extension StockdConfiguration {
     /// - Throws: ``ConfigurationError`` for invalid subscriptions.
     /// - Parameter store: The store the feed serves now (it changes with a resync).
     func webhookDispatcher(store: @escaping @Sendable () -> LMDBProjectionStore?, logger: Logger) throws -> WebhookDispatcher? {
-        guard let path = events.rulesFile, let data = FileManager.default.contents(atPath: path) else { return nil }
-        let settings: WebhookSettings
-        do {
-            settings = try WebhookSettings.parse(data)
-        } catch {
-            throw ConfigurationError.invalidValue(
-                key: ConfigurationKey.eventsRulesFile.rawValue, value: path, expected: "valid subscriptions (\(error))")
+        // Made whenever the store is an LMDB store, with or without an events file: subscriptions may be created
+        // through the admin API.
+        guard store() != nil else { return nil }
+        var settings = WebhookSettings(subscriptions: [], policy: DeliveryPolicy())
+        if let path = events.rulesFile, let data = FileManager.default.contents(atPath: path) {
+            do {
+                settings = try WebhookSettings.parse(data)
+            } catch {
+                throw ConfigurationError.invalidValue(
+                    key: ConfigurationKey.eventsRulesFile.rawValue, value: path, expected: "valid subscriptions (\(error))")
+            }
         }
-        guard !settings.subscriptions.isEmpty else { return nil }
-        return try WebhookDispatcher(
-            subscriptions: settings.subscriptions, policy: settings.policy, store: LMDBWebhookStore(current: store), logger: logger)
+        let webhookStore = LMDBWebhookStore(current: store)
+        let registry = try SubscriptionRegistry(file: settings.subscriptions, store: webhookStore)
+        return try WebhookDispatcher(registry: registry, policy: settings.policy, store: webhookStore, logger: logger)
+    }
+
+    /// The admin API's operations, when the store is an LMDB store.
+    func eventAdministrator(
+        runtime: ProjectionRuntime, store: @escaping @Sendable () -> LMDBProjectionStore?, registry: SubscriptionRegistry?, logger: Logger
+    ) throws -> EventAdministrator? {
+        guard let evaluator = runtime.events, let registry, store() != nil else { return nil }
+        let webhookStore = LMDBWebhookStore(current: store)
+        return EventAdministrator(
+            catalog: try ruleCatalog(store: runtime.store), evaluator: evaluator, projection: runtime.projection, store: webhookStore,
+            webhooks: WebhookAdministration(
+                registry: registry, store: webhookStore, retentionMaxAgeSeconds: outboxRetention.maxAgeSeconds),
+            logger: logger)
     }
 }

@@ -22,12 +22,13 @@ public enum HTTPServer {
     }
 
     /// Parses `TOKEN:read,admin` entries (as given to `--token` or `STOCKD_HTTP_TOKENS`, `;`-separated there).
+    /// A third part names the token, `TOKEN:read,admin:alice`: the name the admin API's audit log records.
     ///
     /// - Throws: ``Refusal`` for an entry without a token or with an unknown scope.
     public static func tokens(_ entries: [String]) throws -> [String: Set<AccessScope>] {
         var tokens: [String: Set<AccessScope>] = [:]
         for entry in entries where !entry.isEmpty {
-            let parts = entry.split(separator: ":", maxSplits: 1)
+            let parts = entry.split(separator: ":", maxSplits: 2).prefix(2)
             guard let token = parts.first, !token.isEmpty else { throw Refusal(description: "a token entry is empty") }
             var scopes: Set<AccessScope> = [.read]
             if parts.count == 2 {
@@ -42,6 +43,16 @@ public enum HTTPServer {
             tokens[String(token)] = scopes
         }
         return tokens
+    }
+
+    /// The names given to tokens (`TOKEN:scopes:name`), by token.
+    public static func tokenNames(_ entries: [String]) -> [String: String] {
+        var names: [String: String] = [:]
+        for entry in entries {
+            let parts = entry.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            if parts.count == 3, !parts[0].isEmpty, !parts[2].isEmpty { names[String(parts[0])] = String(parts[2]) }
+        }
+        return names
     }
 
     /// The request limits of the `http.*` settings (body size, identifiers per request, page sizes).
@@ -92,8 +103,10 @@ public enum HTTPServer {
         feed: ReplicationFeed,
         configuration: StockdConfiguration,
         tokens: [String: Set<AccessScope>],
+        tokenNames: [String: String] = [:],
         insecureNoAuth: Bool,
         metricsHandler: @escaping @Sendable () -> String,
+        administration: (any EventAdministration)? = nil,
         logger: Logger
     ) throws -> some ApplicationProtocol {
         if tokens.isEmpty && !insecureNoAuth && !isLoopback(configuration.http.host) {
@@ -110,6 +123,8 @@ public enum HTTPServer {
             connections: connections(configuration.http)
         )
         http.instanceName = configuration.instance.name
+        http.tokenNames = tokenNames
+        http.administration = administration
         http.minLSNMaxWait = .milliseconds(configuration.http.minLSNMaxWaitMilliseconds)
         let router = buildRouter(
             projection: projection,

@@ -12,7 +12,8 @@ public struct ProjectionRuntime: Sendable {
     public let projection: StockProjection
     /// How long loading the store took, in seconds.
     public let loadSeconds: Double
-    /// The rules evaluator installed on the projection, when `events.rules_file` names rules.
+    /// The rules evaluator: installed on the projection while there are rules (from `events.rules_file` or the
+    /// admin API); the admin API swaps its rules.
     public let events: EventEvaluator?
 
     /// Opens the store named by the configuration and loads the projection from it.
@@ -33,7 +34,7 @@ public struct ProjectionRuntime: Sendable {
         )
         projection = StockProjection(state: try store.load(settings: settings))
         events = try configuration.eventEvaluator(store: store)
-        projection.setTransactionObserver(events)
+        if let events, !events.index.isEmpty { projection.setTransactionObserver(events) }
         let elapsed = ContinuousClock.now - started
         loadSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let snapshot = projection.snapshot()

@@ -6,6 +6,7 @@ import Prometheus
 import ServiceLifecycle
 public import StockHTTP
 import StockStorage
+import StockWebhooks
 import UnixSignals
 
 /// `stockd serve`, composed: the metrics backend, the store loaded into the projection, the replication feed and
@@ -17,6 +18,7 @@ import UnixSignals
 public struct StockdServer {
     let configuration: StockdConfiguration
     let tokens: [String: Set<AccessScope>]
+    let tokenNames: [String: String]
     let insecureNoAuth: Bool
     let statusLogInterval: Duration
     let logger: Logger
@@ -26,18 +28,21 @@ public struct StockdServer {
     /// - Parameters:
     ///   - configuration: The loaded configuration.
     ///   - tokens: Bearer tokens and their scopes.
+    ///   - tokenNames: Tokens' names, recorded by the admin API's audit log.
     ///   - insecureNoAuth: Whether to listen beyond loopback without any token.
     ///   - statusLogInterval: How often to log the feed's status (zero: never).
     ///   - logger: Where to log.
     public init(
         configuration: StockdConfiguration,
         tokens: [String: Set<AccessScope>],
+        tokenNames: [String: String] = [:],
         insecureNoAuth: Bool,
         statusLogInterval: Duration,
         logger: Logger
     ) {
         self.configuration = configuration
         self.tokens = tokens
+        self.tokenNames = tokenNames
         self.insecureNoAuth = insecureNoAuth
         self.statusLogInterval = statusLogInterval
         self.logger = logger
@@ -59,16 +64,21 @@ public struct StockdServer {
         ).record(1)
         let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
         let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
+        let currentStore: @Sendable () -> LMDBProjectionStore? = { feed.store as? LMDBProjectionStore }
+        let webhooks = try configuration.webhookDispatcher(store: currentStore, logger: logger)
+        let administration = try configuration.eventAdministrator(
+            runtime: runtime, store: currentStore, registry: webhooks?.registry, logger: logger)
         let application = try HTTPServer.application(
             projection: runtime.projection,
             feed: feed,
             configuration: configuration,
             tokens: tokens,
+            tokenNames: tokenNames,
             insecureNoAuth: insecureNoAuth,
             metricsHandler: { registry.emitToString() },
+            administration: administration,
             logger: logger
         )
-        let webhooks = try configuration.webhookDispatcher(store: { feed.store as? LMDBProjectionStore }, logger: logger)
         // Shut down in reverse order: HTTP first (stop accepting, finish requests), the feed last.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
