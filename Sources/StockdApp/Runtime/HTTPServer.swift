@@ -90,6 +90,7 @@ public enum HTTPServer {
     public static func application(
         projection: StockProjection,
         feed: ReplicationFeed,
+        eventStream: EventStreamHub? = nil,
         configuration: StockdConfiguration,
         tokens: [String: Set<AccessScope>],
         insecureNoAuth: Bool,
@@ -111,6 +112,7 @@ public enum HTTPServer {
         )
         http.instanceName = configuration.instance.name
         http.minLSNMaxWait = .milliseconds(configuration.http.minLSNMaxWaitMilliseconds)
+        http.eventStream = eventStream
         let router = buildRouter(
             projection: projection,
             status: FeedStatusAdapter(feed: feed, maxUnexpectedRows: configuration.readiness.maxUnexpectedRows),
