@@ -149,8 +149,17 @@ struct EventStreamTests {
         #expect(expected.count > before.count + 10, "the workload should fire events after the cut: \(expected.count) in all")
         let union = before + after
         #expect(union.count == expected.count, "\(before.count) + \(after.count) received, \(expected.count) in the outbox")
-        #expect(union.map(\.id) == expected.map(\.id), "no gap, no duplicate, in commit order")
-        #expect(union == expected, "the same types and bytes as the outbox")
+        let unionIDs = union.map(\.id)
+        let expectedIDs = expected.map(\.id)
+        let duplicates = Dictionary(grouping: unionIDs, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        let missing = Set(expectedIDs).subtracting(unionIDs).sorted()
+        #expect(duplicates.isEmpty, "duplicates after resuming from \(resumeFrom): \(duplicates.prefix(10))")
+        #expect(missing.isEmpty, "missing after resuming from \(resumeFrom): \(missing.prefix(10))")
+        #expect(unionIDs == expectedIDs, "in commit order")
+        if unionIDs == expectedIDs {
+            let differing = zip(union, expected).filter { $0 != $1 }.map(\.0.id)
+            #expect(differing.isEmpty, "not the outbox's type or bytes: \(differing.prefix(10))")
+        }
 
         // A client that stops reading: a raw socket with a small receive buffer that never reads.
         let metricsBefore = try #require(ServeProcessTests.get(stockd.base + "/metrics"))
