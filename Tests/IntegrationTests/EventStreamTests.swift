@@ -147,6 +147,7 @@ struct EventStreamTests {
         let after = Self.events(second.text).events
         #expect(!after.isEmpty && before.count >= 5)
         #expect(expected.count > before.count + 10, "the workload should fire events after the cut: \(expected.count) in all")
+        #expect(expected.contains { $0.data.contains("\"kit\":true") }, "kit events come through the same stream")
         let union = before + after
         #expect(union.count == expected.count, "\(before.count) + \(after.count) received, \(expected.count) in the outbox")
         let unionIDs = union.map(\.id)
