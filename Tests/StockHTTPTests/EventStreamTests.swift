@@ -235,8 +235,9 @@ import Testing
     @Test func theRouteRefusesBadParametersAndIdsWithProblems() async throws {
         let outbox = MemoryOutbox()
         outbox.records.withLock { $0 = [Self.record(10), Self.record(12), Self.record(14)] }
+        let hub = EventStreamHub(outbox: outbox, settings: .init(maxClients: 1))
         var configuration = StockHTTPConfiguration()
-        configuration.eventStream = EventStreamHub(outbox: outbox, settings: .init(maxClients: 1))
+        configuration.eventStream = hub
         try await withAPI(projection: HTTPFixtures.projection(), configuration: configuration) { client in
             try await client.execute(uri: "/v1/events?type=nope", method: .get).problem(.badRequest, slug: "malformed-parameter")
             try await client.execute(uri: "/v1/events?skus=A", method: .get).problem(.badRequest, slug: "unknown-parameter")
@@ -247,6 +248,11 @@ import Testing
             let gone = try await client.execute(uri: "/v1/events?last_event_id=evt_0000000000000009_0", method: .get).problem(
                 .gone, slug: "event-expired")
             #expect(gone["oldest_event_id"]?.string == "evt_000000000000000a_0")
+            // HEAD answers the stream's head without opening a stream (its body would never run to close one).
+            let head = try await client.execute(uri: "/v1/events?last_event_id=evt_000000000000000c_0", method: .head)
+            #expect(head.status == .ok && head.headers[.contentType] == "text/event-stream")
+            #expect(hub.clientCount == 0)
+            #expect(try await client.execute(uri: "/v1/events?type=nope", method: .head).status == .badRequest)
         }
         #expect(configuration.eventStream?.clientCount == 0, "refused requests release their subscription")
     }

@@ -66,7 +66,13 @@ struct EventStreamController: Sendable {
         guard let hub else {
             throw APIProblem(kind: .eventsUnavailable, detail: "this server keeps no event outbox", headers: [.retryAfter: "60"])
         }
-        // Subscribe first: from here every commit queues for this stream, and the outbox holds every earlier one.
+        if let resumeKey { try Self.checkResumable(resumeKey, outbox: hub.outbox) }
+        let headers: HTTPFields = [.contentType: MediaTypes.eventStream, .cacheControl: "no-cache", .accelBuffering: "no"]
+        // HEAD: Hummingbird answers it by calling this handler and dropping the body, which would never run to
+        // close a subscription; answer the head without one.
+        if request.method == .head { return Response(status: .ok, headers: headers) }
+        // Subscribe before the body reads the outbox: from here every commit queues for this stream, and the
+        // outbox holds every earlier one.
         let id: Int
         do {
             id = try hub.subscribe(filter: filter, catchingUp: resumeKey != nil)
@@ -77,32 +83,29 @@ struct EventStreamController: Sendable {
         } catch {
             throw APIProblem(kind: .tooManyStreams, detail: "the server is shutting down", headers: [.retryAfter: "1"])
         }
-        if let resumeKey {
-            do {
-                let bounds = try hub.outbox.outboxBounds()
-                let found = try hub.outbox.contains(resumeKey)
-                switch EventResumePoint(key: resumeKey, found: found, oldest: bounds.oldest, newest: bounds.newest) {
-                case .resumable: break
-                case .expired(let oldest):
-                    var problem = APIProblem(
-                        kind: .eventExpired,
-                        detail: "event \(resumeKey) is older than the events kept (events.outbox_max_count, events.outbox_max_age_seconds); "
-                            + "read the figures again, then follow the stream live",
-                        parameter: "last_event_id")
-                    if let oldest { problem.extensions.append(("oldest_event_id", .string(oldest.description))) }
-                    throw problem
-                case .unknown:
-                    throw APIProblem(kind: .unknownEvent, detail: "no event \(resumeKey) was recorded", parameter: "last_event_id")
-                }
-            } catch {
-                hub.unsubscribe(id)
-                throw error
-            }
-        }
-        let headers: HTTPFields = [.contentType: MediaTypes.eventStream, .cacheControl: "no-cache", .accelBuffering: "no"]
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in try await Self.stream(hub: hub, id: id, resumeKey: resumeKey, filter: filter, writer: &writer) })
+    }
+
+    /// Refuses a `Last-Event-ID` the outbox cannot resume from: `410` when retention dropped it, `400` when it
+    /// was never recorded.
+    static func checkResumable(_ key: OutboxKey, outbox: any EventOutboxReader) throws {
+        let bounds = try outbox.outboxBounds()
+        let found = try outbox.contains(key)
+        switch EventResumePoint(key: key, found: found, oldest: bounds.oldest, newest: bounds.newest) {
+        case .resumable: return
+        case .expired(let oldest):
+            var problem = APIProblem(
+                kind: .eventExpired,
+                detail: "event \(key) is older than the events kept (events.outbox_max_count, events.outbox_max_age_seconds); "
+                    + "read the figures again, then follow the stream live",
+                parameter: "last_event_id")
+            if let oldest { problem.extensions.append(("oldest_event_id", .string(oldest.description))) }
+            throw problem
+        case .unknown:
+            throw APIProblem(kind: .unknownEvent, detail: "no event \(key) was recorded", parameter: "last_event_id")
+        }
     }
 
     /// Writes the stream until the client goes, is dropped, or the server shuts down; always closes the subscription.
