@@ -253,6 +253,10 @@ import Testing
             #expect(head.status == .ok && head.headers[.contentType] == "text/event-stream")
             #expect(hub.clientCount == 0)
             #expect(try await client.execute(uri: "/v1/events?type=nope", method: .head).status == .badRequest)
+            // At the limit (one stream here), a new stream is refused before its head.
+            let held = try hub.subscribe(filter: EventStreamFilter(), catchingUp: false)
+            try await client.execute(uri: "/v1/events", method: .get).problem(.serviceUnavailable, slug: "too-many-streams")
+            hub.unsubscribe(held)
         }
         #expect(configuration.eventStream?.clientCount == 0, "refused requests release their subscription")
     }

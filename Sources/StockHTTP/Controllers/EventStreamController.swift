@@ -71,11 +71,8 @@ struct EventStreamController: Sendable {
         // HEAD: Hummingbird answers it by calling this handler and dropping the body, which would never run to
         // close a subscription; answer the head without one.
         if request.method == .head { return Response(status: .ok, headers: headers) }
-        // Subscribe before the body reads the outbox: from here every commit queues for this stream, and the
-        // outbox holds every earlier one.
-        let id: Int
         do {
-            id = try hub.subscribe(filter: filter, catchingUp: resumeKey != nil)
+            try hub.admit()
         } catch .full {
             throw APIProblem(
                 kind: .tooManyStreams, detail: "\(hub.settings.maxClients) event streams are open (http.events_stream_max_clients)",
@@ -85,7 +82,7 @@ struct EventStreamController: Sendable {
         }
         return Response(
             status: .ok, headers: headers,
-            body: ResponseBody { writer in try await Self.stream(hub: hub, id: id, resumeKey: resumeKey, filter: filter, writer: &writer) })
+            body: ResponseBody { writer in try await Self.stream(hub: hub, resumeKey: resumeKey, filter: filter, writer: &writer) })
     }
 
     /// Refuses a `Last-Event-ID` the outbox cannot resume from: `410` when retention dropped it, `400` when it
@@ -108,10 +105,23 @@ struct EventStreamController: Sendable {
         }
     }
 
-    /// Writes the stream until the client goes, is dropped, or the server shuts down; always closes the subscription.
-    static func stream(
-        hub: EventStreamHub, id: Int, resumeKey: OutboxKey?, filter: EventStreamFilter, writer: inout any ResponseBodyWriter
-    ) async throws {
+    /// Opens the stream's subscription, then writes the stream until the client goes, is dropped, or the server
+    /// ends it; always closes the subscription.
+    ///
+    /// The subscription is opened here, in the body, before the outbox is read: from then on every commit queues
+    /// for this stream, and the outbox holds every earlier one. (Opened in the handler, it would leak whenever
+    /// Hummingbird cannot write the head and skips the body.)
+    static func stream(hub: EventStreamHub, resumeKey: OutboxKey?, filter: EventStreamFilter, writer: inout any ResponseBodyWriter) async throws {
+        let id: Int
+        do {
+            id = try hub.subscribe(filter: filter, catchingUp: resumeKey != nil)
+        } catch {
+            // Admitted, but the limit was reached by simultaneous requests in between, or the server is stopping.
+            let reason = error == .full ? "too many event streams (http.events_stream_max_clients)" : "the server is shutting down"
+            try await writer.write(ByteBuffer(bytes: ServerSentEvent.retry(milliseconds: 5_000) + ServerSentEvent.comment(reason + "; reconnect")))
+            try await writer.finish(nil)
+            return
+        }
         let timer = hub.settings.maxDuration.map { duration in
             Task {
                 try await Task.sleep(for: duration)

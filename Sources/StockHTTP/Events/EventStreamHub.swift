@@ -171,6 +171,20 @@ public final class EventStreamHub: Sendable {
         case shuttingDown
     }
 
+    /// Checks, without opening a stream, that one could be opened now (the route answers 503 otherwise).
+    ///
+    /// The stream itself is opened by the response body (``subscribe(filter:catchingUp:)``), which is the only
+    /// code sure to run its close: Hummingbird skips the body of a response whose head it cannot write.
+    func admit() throws(Refusal) {
+        let refusal: Refusal? = state.withLock { state in
+            if state.shutDown { return .shuttingDown }
+            return state.clients.count < settings.maxClients ? nil : .full
+        }
+        guard let refusal else { return }
+        if refusal == .full { metrics.rejected.increment() }
+        throw refusal
+    }
+
     /// Opens a stream: from now on, published events passing `filter` queue for it.
     ///
     /// - Parameters:
