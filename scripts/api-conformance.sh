@@ -67,7 +67,10 @@ port=$(free_port)
 token="conformance-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 # min_lsn: generated positions past the checkpoint wait; a short bound keeps the run fast (503 is in the spec).
 # The token has the admin scope too, so the admin routes (/v1/admin/...) are exercised beyond their 401/403.
-STOCKD_HTTP_MIN_LSN_MAX_WAIT_MS=100 STOCKD_HTTP_TOKENS="$token:read,admin:conformance" "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" \
+# GET /v1/events: a stream stays open until the client goes; events_stream_max_duration_ms ends each one after
+# 200 ms (a real setting: the client reconnects with Last-Event-ID), so every example gets a whole response.
+STOCKD_HTTP_EVENTS_STREAM_MAX_DURATION_MS=200 STOCKD_HTTP_MIN_LSN_MAX_WAIT_MS=100 STOCKD_HTTP_TOKENS="$token:read,admin:conformance" \
+  "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$port" \
   --log-level warning --status-every 0 >"$work/stockd.log" 2>&1 &
 serve_pid=$!
 api="http://127.0.0.1:$port"
@@ -99,6 +102,12 @@ cat >"$work/schemathesis.toml" <<'TOML'
 [[operations]]
 include-path = "/v1/changes"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "410"]
+
+# GET /v1/events: this server has no rules, so its outbox is empty and any schema-valid Last-Event-ID is older than
+# what it keeps: 410 event-expired is the right answer (docs/events.md, "Live stream").
+[[operations]]
+include-path = "/v1/events"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "410"]
 
 # Forecast (issue 14): a schema-valid to_date may lie in the past or name an impossible day (2100-02-30); neither is
 # expressible in the schema, and 422 (date-in-past, impossible-date) is the right answer to both.

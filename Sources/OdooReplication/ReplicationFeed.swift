@@ -28,11 +28,21 @@ public final class ReplicationFeed: Sendable {
     private let lastConnectionStalled = Atomic<Bool>(false)
     private let finished = Mutex<Bool>(false)
     private let finishedCondition = NSCondition()
+    /// Called after each store commit with the outbox records it committed (the live event stream).
+    private let eventsCommitted: (@Sendable ([OutboxRecord]) -> Void)?
 
     /// Creates a feed; call ``start()`` to run it.
     ///
     /// Create it after `MetricsSystem.bootstrap`, or its instruments go to the no-op backend.
-    public init(configuration: FeedConfiguration, projection: StockProjection, store: any ReplicaStore, logger: Logger) {
+    ///
+    /// - Parameter eventsCommitted: Called on the store writer's thread right after each LMDB commit that wrote
+    ///   outbox records, with those records in commit order (never before they are durable in the store, so a
+    ///   reader of the outbox that subscribed first misses none). It must not block.
+    public init(
+        configuration: FeedConfiguration, projection: StockProjection, store: any ReplicaStore, logger: Logger,
+        eventsCommitted: (@Sendable ([OutboxRecord]) -> Void)? = nil
+    ) {
+        self.eventsCommitted = eventsCommitted
         self.configuration = configuration
         self.projection = projection
         self.storeBox = Mutex(store)
@@ -368,7 +378,8 @@ public final class ReplicationFeed: Sendable {
         var lastMessage = clock.now
         let statusInterval = Duration.milliseconds(configuration.statusIntervalMilliseconds)
         let writer = StoreWriter(store: store, durable: start, syncInterval: .milliseconds(configuration.syncIntervalMilliseconds)) {
-            [self] _, checkpoint in
+            [self] _, checkpoint, outbox in
+            if !outbox.isEmpty { eventsCommitted?(outbox) }
             update {
                 $0.commits += 1
                 $0.durableLSN = checkpoint.position

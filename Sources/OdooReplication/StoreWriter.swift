@@ -28,7 +28,7 @@ final class StoreWriter: @unchecked Sendable {
     private var failure: (any Error)?
     private var finished = false
     private let maxQueued: Int
-    private let onCommit: @Sendable (_ transactions: Int, _ checkpoint: Checkpoint) -> Void
+    private let onCommit: @Sendable (_ transactions: Int, _ checkpoint: Checkpoint, _ outbox: [OutboxRecord]) -> Void
     private let durablePosition: Atomic<UInt64>
     private let syncedPosition: Atomic<UInt64>
     private let syncInterval: Duration
@@ -41,13 +41,13 @@ final class StoreWriter: @unchecked Sendable {
     ///   - durable: The store's checkpoint now.
     ///   - maxQueued: How many transactions may wait before ``enqueue(_:changes:)`` blocks (backpressure).
     ///   - syncInterval: With a durability other than `full`, how long commits may stay unsynced.
-    ///   - onCommit: Called after each LMDB commit.
+    ///   - onCommit: Called after each LMDB commit, on the writer's thread, with the outbox records it committed.
     init(
         store: any ReplicaStore,
         durable: UInt64,
         maxQueued: Int = 50_000,
         syncInterval: Duration = .seconds(1),
-        onCommit: @escaping @Sendable (Int, Checkpoint) -> Void
+        onCommit: @escaping @Sendable (Int, Checkpoint, [OutboxRecord]) -> Void
     ) {
         self.store = store
         self.maxQueued = max(1, maxQueued)
@@ -168,7 +168,7 @@ final class StoreWriter: @unchecked Sendable {
                 } else {
                     unsynced = true
                 }
-                onCommit(batch.count, checkpoint)
+                onCommit(batch.count, checkpoint, outbox.records)
             } catch {
                 fail(error)
                 return

@@ -19,7 +19,7 @@ public typealias StockRequestContext = BasicRequestContext
 ///
 /// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `POST /v1/availability/check`,
 /// `GET /v1/availability/{sku}/schedule`, `GET /v1/kits/{sku}`, `GET /v1/locations/{location}/stock`,
-/// `GET /v1/changes`, `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
+/// `GET /v1/changes`, `GET /v1/events` (Server-Sent Events), `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
 /// `read` scope when tokens are configured), and `GET /healthz`, `GET /readyz` and the status page `GET /`
 /// (never authenticated).
 /// `HEAD` is answered wherever `GET` is; any other undeclared method on a known path gets 405.
@@ -79,6 +79,7 @@ public func buildRouter(
             projection: projection, status: status, limits: limits, retryAfterSeconds: retryAfter, stamps: stamps, readYourWrites: gate
         ).endpoints
     )
+    protected.addRoutes(EventStreamController(hub: configuration.eventStream, limits: limits).endpoints)
     protected.addRoutes(StatusController(projection: projection, status: status, instanceName: configuration.instanceName).endpoints)
     if let render = configuration.metricsHandler {
         protected.addRoutes(MetricsController(render: render).endpoints)
@@ -106,6 +107,7 @@ func routeTable(_ configuration: StockHTTPConfiguration) -> RouteTable {
         .init("/v1/kits/{sku}", [.get]),
         .init("/v1/locations/{location}/stock", [.get]),
         .init("/v1/changes", [.get]),
+        .init("/v1/events", [.get]),
         .init("/v1/status", [.get]),
     ]
     if configuration.metricsHandler != nil { routes.append(.init("/metrics", [.get])) }

@@ -33,6 +33,8 @@ public struct StockHTTPConfiguration: Sendable {
     public var instanceName: String?
     /// How long a read carrying `min_lsn` may wait for this instance to reach it before it gets 503.
     public var minLSNMaxWait: Duration = .seconds(2)
+    /// The live event stream behind `GET /v1/events`; `nil` answers that route 503 (no outbox).
+    public var eventStream: EventStreamHub?
 
     /// Creates a configuration.
     ///

@@ -249,6 +249,10 @@ import Testing
             "STOCKD_EVENTS_RULES_FILE": "/etc/stockd/rules.json",
             "STOCKD_EVENTS_OUTBOX_MAX_COUNT": "5000",
             "STOCKD_EVENTS_OUTBOX_MAX_AGE_SECONDS": "0",
+            "STOCKD_HTTP_EVENTS_STREAM_BUFFER": "64",
+            "STOCKD_HTTP_EVENTS_STREAM_MAX_CLIENTS": "3",
+            "STOCKD_HTTP_EVENTS_STREAM_KEEPALIVE_SECONDS": "2",
+            "STOCKD_HTTP_EVENTS_STREAM_MAX_DURATION_MS": "60000",
         ]
         #expect(Set(environment.keys) == Set(ConfigurationKey.allCases.map(\.environmentVariable)))
         let configuration = try await StockdConfiguration.load(environment: environment, configFile: nil)
@@ -264,6 +268,10 @@ import Testing
             maxConnections: 40, idleTimeoutSeconds: 11, requestTimeoutSeconds: 12, writeTimeoutSeconds: 13
         )
         http.minLSNMaxWaitMilliseconds = 500
+        http.eventsStreamBuffer = 64
+        http.eventsStreamMaxClients = 3
+        http.eventsStreamKeepAliveSeconds = 2
+        http.eventsStreamMaxDurationMilliseconds = 60_000
         var expected = StockdConfiguration(
             store: store,
             source: source,

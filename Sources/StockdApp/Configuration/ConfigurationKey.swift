@@ -40,6 +40,10 @@ enum ConfigurationKey: String, CaseIterable, Sendable {
     case eventsRulesFile = "events.rules_file"
     case eventsOutboxMaxCount = "events.outbox_max_count"
     case eventsOutboxMaxAgeSeconds = "events.outbox_max_age_seconds"
+    case httpEventsStreamBuffer = "http.events_stream_buffer"
+    case httpEventsStreamMaxClients = "http.events_stream_max_clients"
+    case httpEventsStreamKeepAliveSeconds = "http.events_stream_keepalive_seconds"
+    case httpEventsStreamMaxDurationMS = "http.events_stream_max_duration_ms"
 
     /// The key's path components, as swift-configuration addresses it.
     var components: [String] {

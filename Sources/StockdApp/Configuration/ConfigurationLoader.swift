@@ -307,6 +307,17 @@ extension StockdConfiguration {
             configuration.http.minLSNMaxWaitMilliseconds = try Check.int(
                 text, key: .httpMinLSNMaxWaitMS, in: 0...60_000, expected: Expected.minLSNWait)
         }
+        for (key, path, range) in [
+            (ConfigurationKey.httpEventsStreamBuffer, \StockdConfiguration.HTTP.eventsStreamBuffer, 1...1_000_000),
+            (.httpEventsStreamMaxClients, \.eventsStreamMaxClients, 1...100_000),
+            (.httpEventsStreamKeepAliveSeconds, \.eventsStreamKeepAliveSeconds, 1...3_600),
+            (.httpEventsStreamMaxDurationMS, \.eventsStreamMaxDurationMilliseconds, 0...604_800_000),
+        ] {
+            if let text = try await settings.text(key) {
+                configuration.http[keyPath: path] = try Check.int(
+                    text, key: key, in: range, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+        }
 
         // log
         if let text = try await settings.text(.logLevel) {

@@ -183,6 +183,17 @@ extension StockdConfiguration {
         /// `http.min_lsn_max_wait_ms`: how long a read carrying `min_lsn` may wait for this instance to reach that
         /// position before it is answered 503 (`lsn-not-reached`). Default 2000.
         public var minLSNMaxWaitMilliseconds = 2_000
+        /// `http.events_stream_buffer`: the most live events one `GET /v1/events` client may have waiting; a
+        /// client that falls further behind is dropped with a final `dropped` event. Default 1024.
+        public var eventsStreamBuffer = 1_024
+        /// `http.events_stream_max_clients`: the most event streams open at once; more get 503. Default 256.
+        public var eventsStreamMaxClients = 256
+        /// `http.events_stream_keepalive_seconds`: how often an idle event stream gets a keep-alive comment.
+        /// Default 15.
+        public var eventsStreamKeepAliveSeconds = 15
+        /// `http.events_stream_max_duration_ms`: how long one event stream may last before the server ends it
+        /// (the client reconnects with `Last-Event-ID`, possibly to another instance); 0 = no limit. Default 0.
+        public var eventsStreamMaxDurationMilliseconds = 0
 
         /// Creates the HTTP settings.
         /// - Parameters:

@@ -101,6 +101,7 @@ public enum HTTPServer {
     public static func application(
         projection: StockProjection,
         feed: ReplicationFeed,
+        eventStream: EventStreamHub? = nil,
         configuration: StockdConfiguration,
         tokens: [String: Set<AccessScope>],
         tokenNames: [String: String] = [:],
@@ -126,6 +127,7 @@ public enum HTTPServer {
         http.tokenNames = tokenNames
         http.administration = administration
         http.minLSNMaxWait = .milliseconds(configuration.http.minLSNMaxWaitMilliseconds)
+        http.eventStream = eventStream
         let router = buildRouter(
             projection: projection,
             status: FeedStatusAdapter(feed: feed, maxUnexpectedRows: configuration.readiness.maxUnexpectedRows),

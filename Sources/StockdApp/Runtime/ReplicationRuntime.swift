@@ -1,7 +1,7 @@
 import LibPQ
 public import Logging
 public import OdooReplication
-import StockProjection
+public import StockProjection
 
 /// Builds the replication feed the configuration describes, over a loaded runtime: the one place where the feed's
 /// settings are taken from the configuration.
@@ -31,11 +31,17 @@ public enum ReplicationRuntime {
     ///
     /// Create it after `MetricsSystem.bootstrap` (its instruments are made with it).
     ///
+    /// - Parameter eventsCommitted: Called after each store commit with the outbox records it wrote (the live
+    ///   event stream's hub).
     /// - Throws: ``Refusal`` when no source DSN is configured.
-    public static func feed(configuration: StockdConfiguration, runtime: ProjectionRuntime, logger: Logger) throws -> ReplicationFeed {
+    public static func feed(
+        configuration: StockdConfiguration, runtime: ProjectionRuntime, logger: Logger,
+        eventsCommitted: (@Sendable ([OutboxRecord]) -> Void)? = nil
+    ) throws -> ReplicationFeed {
         let feedConfiguration = try feedConfiguration(configuration)
         applyOdooVersion(configuration: configuration, dsn: feedConfiguration.dsn, projection: runtime.projection, logger: logger)
-        return ReplicationFeed(configuration: feedConfiguration, projection: runtime.projection, store: runtime.store, logger: logger)
+        return ReplicationFeed(
+            configuration: feedConfiguration, projection: runtime.projection, store: runtime.store, logger: logger, eventsCommitted: eventsCommitted)
     }
 
     /// Sets the kit rules of the source's Odoo version: configured, or detected from the database.

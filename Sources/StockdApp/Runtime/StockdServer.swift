@@ -7,6 +7,7 @@ import ServiceLifecycle
 public import StockHTTP
 import StockStorage
 import StockWebhooks
+import Synchronization
 import UnixSignals
 
 /// `stockd serve`, composed: the metrics backend, the store loaded into the projection, the replication feed and
@@ -63,7 +64,24 @@ public struct StockdServer {
             dimensions: [("instance", configuration.instance.name ?? ""), ("slot", configuration.source.slot)]
         ).record(1)
         let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
-        let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
+        // The live event stream: the feed publishes each commit's outbox records into the hub after the LMDB
+        // commit; the hub reads the outbox of the store in use for catch-up. The feed is made after the hub and
+        // holds it; the hub reads the feed's store through a box set once the feed exists.
+        let feedBox = FeedBox()
+        let events = EventStreamHub(
+            outbox: LMDBEventOutbox(current: { feedBox.feed?.store as? LMDBProjectionStore }),
+            settings: EventStreamHub.Settings(
+                bufferCapacity: configuration.http.eventsStreamBuffer,
+                maxClients: configuration.http.eventsStreamMaxClients,
+                keepAliveInterval: .seconds(configuration.http.eventsStreamKeepAliveSeconds),
+                maxDuration: configuration.http.eventsStreamMaxDurationMilliseconds > 0
+                    ? .milliseconds(configuration.http.eventsStreamMaxDurationMilliseconds) : nil
+            )
+        )
+        let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger) { records in
+            events.publish(records)
+        }
+        feedBox.feed = feed
         let currentStore: @Sendable () -> LMDBProjectionStore? = { feed.store as? LMDBProjectionStore }
         let webhooks = try configuration.webhookDispatcher(store: currentStore, logger: logger)
         let administration = try configuration.eventAdministrator(
@@ -71,6 +89,7 @@ public struct StockdServer {
         let application = try HTTPServer.application(
             projection: runtime.projection,
             feed: feed,
+            eventStream: events,
             configuration: configuration,
             tokens: tokens,
             tokenNames: tokenNames,
@@ -92,6 +111,8 @@ public struct StockdServer {
                         serviceName: "feed-status-log"
                     ),
                     .init(service: application, serviceName: "http"),
+                    // After "http": shut down first, ending the event streams so the server's shutdown does not wait on them.
+                    .init(service: EventStreamService(hub: events), serviceName: "event-stream"),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
@@ -99,5 +120,15 @@ public struct StockdServer {
         )
         try await group.run()
         logger.info("stopped: HTTP closed, the transactions in hand committed and confirmed to PostgreSQL")
+    }
+}
+
+/// The feed, set once after it is made (the event hub, made before it, reads its store through this).
+private final class FeedBox: Sendable {
+    private let box = Mutex<ReplicationFeed?>(nil)
+
+    var feed: ReplicationFeed? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
     }
 }
