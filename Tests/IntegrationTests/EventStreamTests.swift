@@ -132,7 +132,7 @@ struct EventStreamTests {
         // And live commits after it is connected.
         for _ in 0..<2 { try writer.write(25, to: database) }
         let target = try database.currentLSN()
-        try stockd.wait(for: "the writes applied") { ($0.appliedLSN ?? 0) >= target }
+        try stockd.waitUntilCaughtUp(with: database, to: target)
 
         let reader = try LMDBProjectionStore(path: store, initialMapSize: 64 << 20)
         let ruleIDs: Set<String> = ["out", "back", "moved-1"]

@@ -85,6 +85,16 @@ final class StockdProcess {
         throw ShellCommand.Failure(description: "timed out after \(timeout) s waiting for \(what): \(String(describing: status()))")
     }
 
+    /// Waits until the instance has applied every transaction of `database` committed before `target` (a
+    /// ``TestDatabase/currentLSN()`` taken after the test's writes): its applied position is there, or its slot
+    /// confirmed a position at or past it. Other suites write to the shared cluster in parallel, so the WAL can
+    /// end past this database's last commit, where the applied position alone never arrives.
+    func waitUntilCaughtUp(with database: TestDatabase, to target: UInt64, timeout: Double = 60) throws {
+        try wait(for: "the writes applied (\(LSN(target)))", timeout: timeout) { status in
+            (status.appliedLSN ?? 0) >= target || database.slotConfirmedLSN() >= target
+        }
+    }
+
     /// Kills the process with SIGKILL and reaps it.
     func kill() {
         Glibc.kill(process.processIdentifier, SIGKILL)

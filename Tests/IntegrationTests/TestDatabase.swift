@@ -44,6 +44,19 @@ final class TestDatabase: @unchecked Sendable {
         }
     }
 
+    /// The position this database's replication slot has confirmed, or 0 without one.
+    ///
+    /// An idle feed confirms the server's WAL end once it has applied and synced everything before it, so this
+    /// passes a target taken from ``currentLSN()`` even when other databases of the shared test cluster wrote after
+    /// this test's last commit (their WAL moves ``currentLSN()`` on but sends this feed nothing to apply).
+    func slotConfirmedLSN() -> UInt64 {
+        let query = "SELECT confirmed_flush_lsn::text AS l FROM pg_replication_slots WHERE slot_name = '\(slot)'"
+        guard let text = try? admin.execute(query).value("l") else { return 0 }
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16) else { return 0 }
+        return high << 32 | low
+    }
+
     /// The server's current WAL position.
     func currentLSN() throws -> UInt64 {
         let text = try connect().execute("SELECT pg_current_wal_lsn()::text AS l").value("l") ?? "0/0"

@@ -92,7 +92,7 @@ struct WebhookDeliveryTests {
         var writer = OperationWriter(catalogue: catalogue, version: .v17, seed: 23)
         try writer.write(150, to: database)
         let target = try database.currentLSN()
-        try stockd.wait(for: "the writes applied") { ($0.appliedLSN ?? 0) >= target }
+        try stockd.waitUntilCaughtUp(with: database, to: target)
 
         // Wait until every subscription has worked through the outbox (the store is read while stockd runs).
         let reader = try LMDBProjectionStore(path: store, initialMapSize: 64 << 20)
