@@ -20,7 +20,8 @@ public typealias StockRequestContext = BasicRequestContext
 /// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `POST /v1/availability/check`,
 /// `GET /v1/availability/{sku}/schedule`, `GET /v1/kits/{sku}`, `GET /v1/locations/{location}/stock`,
 /// `GET /v1/changes`, `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
-/// `read` scope when tokens are configured), and `GET /healthz`, `GET /readyz` and the status page `GET /`
+/// `read` scope when tokens are configured), `GET /v1/admin/store-snapshot` (when a snapshot provider is
+/// configured; it always needs a token with the `admin` scope), and `GET /healthz`, `GET /readyz` and the status page `GET /`
 /// (never authenticated).
 /// `HEAD` is answered wherever `GET` is; any other undeclared method on a known path gets 405.
 ///
@@ -83,6 +84,12 @@ public func buildRouter(
     if let render = configuration.metricsHandler {
         protected.addRoutes(MetricsController(render: render).endpoints)
     }
+    if let provider = configuration.storeSnapshots {
+        // Always behind a token with the admin scope, even when no token is configured (then nobody may copy).
+        let admin = router.group()
+        admin.add(middleware: BearerAuthMiddleware(tokens: TokenTable(configuration.tokens), required: .admin))
+        admin.addRoutes(StoreSnapshotController(provider: AnyStoreSnapshotProvider(provider)).endpoints)
+    }
     return router
 }
 
@@ -102,5 +109,6 @@ func routeTable(_ configuration: StockHTTPConfiguration) -> RouteTable {
         .init("/v1/status", [.get]),
     ]
     if configuration.metricsHandler != nil { routes.append(.init("/metrics", [.get])) }
+    if configuration.storeSnapshots != nil { routes.append(.init("/v1/admin/store-snapshot", [.get])) }
     return RouteTable(routes: routes)
 }

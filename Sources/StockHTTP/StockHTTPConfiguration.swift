@@ -28,6 +28,9 @@ public struct StockHTTPConfiguration: Sendable {
     public var instanceName: String?
     /// How long a read carrying `min_lsn` may wait for this instance to reach it before it gets 503.
     public var minLSNMaxWait: Duration = .seconds(2)
+    /// Makes copies of the store for `GET /v1/admin/store-snapshot` (`admin` scope, so only with an admin token
+    /// configured); `nil` leaves the route unanswered (404).
+    public var storeSnapshots: (any StoreSnapshotProvider)?
 
     /// Creates a configuration.
     ///

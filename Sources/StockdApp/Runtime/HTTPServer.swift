@@ -3,6 +3,7 @@ public import Logging
 public import OdooReplication
 public import StockHTTP
 public import StockProjection
+import StockStorage
 
 #if canImport(Glibc)
 import Glibc
@@ -111,6 +112,7 @@ public enum HTTPServer {
         )
         http.instanceName = configuration.instance.name
         http.minLSNMaxWait = .milliseconds(configuration.http.minLSNMaxWaitMilliseconds)
+        http.storeSnapshots = StoreSnapshotExport(store: { feed.store as? LMDBProjectionStore })
         let router = buildRouter(
             projection: projection,
             status: FeedStatusAdapter(feed: feed, maxUnexpectedRows: configuration.readiness.maxUnexpectedRows),
