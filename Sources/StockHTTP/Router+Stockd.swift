@@ -88,7 +88,9 @@ public func buildRouter(
         // Always behind a token with the admin scope, even when no token is configured (then nobody may copy).
         let admin = router.group()
         admin.add(middleware: BearerAuthMiddleware(tokens: TokenTable(configuration.tokens), required: .admin))
-        admin.addRoutes(StoreSnapshotController(provider: AnyStoreSnapshotProvider(provider)).endpoints)
+        admin.addRoutes(
+            StoreSnapshotController(provider: AnyStoreSnapshotProvider(provider), projection: projection, status: status, readYourWrites: gate)
+                .endpoints)
     }
     return router
 }

@@ -9,9 +9,18 @@ import StockProjection
 /// meanwhile), checksummed, then streamed from disk in chunks and removed; the store is never held in memory.
 /// The headers carry what the client verifies: `Content-Length`, `Stockd-Store-SHA256`, and the copy's
 /// `Stockd-Store-Checkpoint` and `Stockd-Store-Covered` LSNs, plus `Stockd-Store-Format`.
-struct StoreSnapshotController<Provider: StoreSnapshotProvider>: Sendable {
+///
+/// With `min_lsn` (the client's new slot's consistent point) it first waits, as reads do, until this instance has
+/// reached that position, so the copy covers it; `503 lsn-not-reached` when it does not within the bound.
+struct StoreSnapshotController<Provider: StoreSnapshotProvider, Status: FeedStatusProvider>: Sendable {
     /// Makes the copies.
     let provider: Provider
+    /// The live projection (for the position reached).
+    let projection: StockProjection
+    /// The feed's state (for the position reached).
+    let status: Status
+    /// The `min_lsn` wait.
+    let readYourWrites: ReadYourWrites
 
     /// The header naming the SHA-256 of the body.
     static var sha256Header: HTTPField.Name { HTTPField.Name("Stockd-Store-SHA256")! }
@@ -31,7 +40,8 @@ struct StoreSnapshotController<Provider: StoreSnapshotProvider>: Sendable {
 
     /// `GET /v1/admin/store-snapshot`.
     @Sendable func snapshot(_ request: Request, context: StockRequestContext) async throws -> Response {
-        _ = try QueryParameters(request.uri.query, allowed: [])
+        let parameters = try QueryParameters(request.uri.query, allowed: [ReadYourWrites.parameter])
+        try await readYourWrites.wait(for: parameters, projection: projection, status: status)
         let file: StoreSnapshotFile
         do {
             file = try await provider.makeStoreSnapshot()

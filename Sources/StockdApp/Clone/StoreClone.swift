@@ -13,8 +13,9 @@ import StockStorage
 /// `stockd clone`: bootstraps a new instance from a running peer instead of a fresh snapshot of Odoo's database.
 ///
 /// 1. Creates this instance's own logical slot first (no exported snapshot) and notes its consistent point.
-/// 2. Downloads the peer's `GET /v1/admin/store-snapshot` (a consistent LMDB copy) into a directory beside the
-///    store, hashing it on the way, and checks the size and SHA-256 the peer announced.
+/// 2. Downloads the peer's `GET /v1/admin/store-snapshot?min_lsn=<consistent point>` (the peer first waits, bounded,
+///    until it has reached the point; then a consistent LMDB copy) into a directory beside the store, hashing it on
+///    the way, and checks the size and SHA-256 the peer announced.
 /// 3. Refuses a copy whose checkpoint (or the later position its instance confirmed while idle) is before the
 ///    slot's consistent point: the transactions between them would never reach this instance. While time remains
 ///    (`maxWait`) it asks again, since a streaming peer soon passes the point; then it drops the slot and fails.
@@ -77,18 +78,34 @@ public struct StoreClone: Sendable {
             var download: Download
             while true {
                 try? files.removeItem(atPath: staging)
-                download = try await fetch(into: staging)
-                let verdict = CloneDecision.verdict(consistentPoint: consistentPoint.rawValue, covered: download.covered.rawValue)
-                if verdict == .usable { break }
-                guard ContinuousClock.now + .seconds(1) < deadline else {
-                    throw CloneError.peerBehind(
-                        checkpoint: "\(download.checkpoint)", covered: "\(download.covered)", consistentPoint: "\(consistentPoint)",
-                        slot: slot.name)
+                let (checkpoint, covered): (String, String)
+                switch try await fetch(into: staging, minLSN: consistentPoint) {
+                case .copy(let received):
+                    download = received
+                    if CloneDecision.verdict(consistentPoint: consistentPoint.rawValue, covered: received.covered.rawValue) == .usable {
+                        break
+                    }
+                    (checkpoint, covered) = ("\(received.checkpoint)", "\(received.covered)")
+                    logger.notice(
+                        "the peer's copy is before the slot's consistent point; asking again",
+                        metadata: ["checkpoint": "\(checkpoint)", "consistent_point": "\(consistentPoint)"])
+                    guard ContinuousClock.now + .seconds(1) < deadline else {
+                        throw CloneError.peerBehind(checkpoint: checkpoint, covered: covered, consistentPoint: "\(consistentPoint)", slot: slot.name)
+                    }
+                    try await Task.sleep(for: .seconds(1))
+                    continue
+                case .behind(let reached):
+                    // The peer waited (its http.min_lsn_max_wait_ms) and did not reach the point.
+                    guard ContinuousClock.now < deadline else {
+                        throw CloneError.peerBehind(checkpoint: reached, covered: reached, consistentPoint: "\(consistentPoint)", slot: slot.name)
+                    }
+                    logger.notice(
+                        "the peer has not reached the slot's consistent point yet; asking again",
+                        metadata: ["peer_lsn": "\(reached)", "consistent_point": "\(consistentPoint)"])
+                    try await Task.sleep(for: .milliseconds(200))
+                    continue
                 }
-                logger.notice(
-                    "the peer's copy is before the slot's consistent point; asking again",
-                    metadata: ["checkpoint": "\(download.checkpoint)", "consistent_point": "\(consistentPoint)"])
-                try await Task.sleep(for: .seconds(1))
+                break
             }
             let epoch = try adopt(download, slot: slot.name)
             if files.fileExists(atPath: storePath) { try files.removeItem(atPath: storePath) }
@@ -110,14 +127,29 @@ public struct StoreClone: Sendable {
         }
     }
 
-    /// Downloads the peer's copy into `directory/data.mdb`, hashing it on the way, and verifies it.
-    func fetch(into directory: String) async throws -> Download {
+    /// What one request to the peer gave.
+    enum Fetched {
+        /// A verified copy.
+        case copy(Download)
+        /// The peer has not reached `min_lsn` within its wait; it has reached this position.
+        case behind(String)
+    }
+
+    /// Downloads the peer's copy into `directory/data.mdb`, hashing it on the way, and verifies it; the peer first
+    /// waits (bounded) until it has reached `minLSN`.
+    func fetch(into directory: String, minLSN: LSN) async throws -> Fetched {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var request = HTTPClientRequest(url: peer + "/v1/admin/store-snapshot")
+        var request = HTTPClientRequest(url: peer + "/v1/admin/store-snapshot?min_lsn=\(minLSN)")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try await HTTPClient.shared.execute(request, timeout: .hours(2))
         guard response.status == .ok else {
             let body = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
+            if response.status == .serviceUnavailable,
+                let problem = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                problem["type"] as? String == "urn:stockd:problem:lsn-not-reached", let reached = problem["lsn"] as? String
+            {
+                return .behind(reached)
+            }
             throw CloneError.peerRefused(status: Int(response.status.code), detail: body.isEmpty ? "\(response.status)" : body)
         }
         func header(_ name: String) throws(CloneError) -> String {
@@ -145,7 +177,7 @@ public struct StoreClone: Sendable {
         }
         let computed = StoreSnapshotExport.hex(hasher.finalize())
         try CloneDecision.verify(expectedBytes: expectedBytes, receivedBytes: received, expectedSHA256: expectedSHA, computedSHA256: computed)
-        return Download(directory: directory, checkpoint: checkpoint, covered: covered, bytes: received, sha256: computed)
+        return .copy(Download(directory: directory, checkpoint: checkpoint, covered: covered, bytes: received, sha256: computed))
     }
 
     /// Opens the downloaded store, checks it against its headers and makes it this instance's own.
