@@ -4,6 +4,8 @@ public enum CloneError: Error, Equatable, CustomStringConvertible {
     case storeNotEmpty(String)
     /// The instance's slot exists already.
     case slotExists(String)
+    /// The peer could not be reached.
+    case peerUnreachable(peer: String, reason: String)
     /// The peer answered something other than the copy.
     case peerRefused(status: Int, detail: String)
     /// The peer's answer lacks a header the copy needs.
@@ -24,6 +26,8 @@ public enum CloneError: Error, Equatable, CustomStringConvertible {
         case .slotExists(let slot):
             "replication slot \(slot) exists already: another instance uses this name (pick another --instance), or run "
                 + "`stockd decommission --slot \(slot)` if its instance is gone"
+        case .peerUnreachable(let peer, let reason):
+            "cannot reach the peer at \(peer): \(reason); the slot this clone created was dropped"
         case .peerRefused(let status, let detail):
             "the peer refused the store copy (HTTP \(status)): \(detail)"
         case .missingHeader(let name):

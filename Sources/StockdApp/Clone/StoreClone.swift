@@ -57,7 +57,8 @@ public struct StoreClone: Sendable {
     /// - Throws: ``CloneError`` for a refusal, or what PostgreSQL, the network or the store failed with.
     public func run(logger: Logger) async throws -> String {
         let started = ContinuousClock.now
-        let storePath = configuration.store.path
+        // Absolute, so that the staging directory beside it is on the same file system (one rename installs it).
+        let storePath = URL(fileURLWithPath: configuration.store.path).standardizedFileURL.path
         let files = FileManager.default
         if files.fileExists(atPath: storePath), !((try? files.contentsOfDirectory(atPath: storePath))?.isEmpty ?? false) {
             throw CloneError.storeNotEmpty(storePath)
@@ -141,7 +142,12 @@ public struct StoreClone: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var request = HTTPClientRequest(url: peer + "/v1/admin/store-snapshot?min_lsn=\(minLSN)")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let response = try await HTTPClient.shared.execute(request, timeout: .hours(2))
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .hours(2))
+        } catch {
+            throw CloneError.peerUnreachable(peer: peer, reason: "\(error)")
+        }
         guard response.status == .ok else {
             let body = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
             if response.status == .serviceUnavailable,
