@@ -77,7 +77,9 @@ import Testing
     }
 
     @Test func theSpecDocumentsEveryRouteAndNoOther() throws {
-        let routes = routeTable(StockHTTPConfiguration(metricsHandler: { "" })).routes
+        var configuration = StockHTTPConfiguration(metricsHandler: { "" })
+        configuration.storeSnapshots = NoStoreSnapshots()  // served by `stockd serve`, always
+        let routes = routeTable(configuration).routes
         let served = Set(routes.flatMap { route in route.methods.filter { $0 != .head }.map { "\($0.rawValue) \(route.template)" } })
         let spec = try Self.specOperations()
         #expect(!spec.isEmpty)
@@ -108,4 +110,11 @@ import Testing
         #expect(Self.matches("/", template: "/"))
         #expect(!Self.matches("/v1/status", template: "/"))
     }
+}
+
+/// A snapshot provider that never makes one: only its presence matters to the route table.
+private struct NoStoreSnapshots: StoreSnapshotProvider {
+    struct Unavailable: Error {}
+    func makeStoreSnapshot() async throws -> StoreSnapshotFile { throw Unavailable() }
+    func discard(_ file: StoreSnapshotFile) {}
 }
