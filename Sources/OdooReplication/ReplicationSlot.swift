@@ -44,6 +44,20 @@ public struct ReplicationSlot: Sendable {
         return Created(consistentPoint: point, snapshotName: snapshot)
     }
 
+    /// Creates the slot on a replication connection without exporting a snapshot (`stockd clone`: the data comes
+    /// from a peer's store, not from a snapshot of the source).
+    ///
+    /// - Parameter connection: A connection opened with `replication: true`.
+    /// - Returns: The slot's consistent point: it streams every transaction that commits after it.
+    /// - Throws: ``PostgresError`` (SQLSTATE `42710` when the slot exists already).
+    public func createWithoutSnapshot(on connection: PostgresConnection) throws -> LSN {
+        let result = try connection.execute("CREATE_REPLICATION_SLOT \(connection.identifier(name)) LOGICAL pgoutput NOEXPORT_SNAPSHOT")
+        guard let point = result.value("consistent_point").flatMap(LSN.init) else {
+            throw PostgresError(kind: .unexpectedResult, message: "CREATE_REPLICATION_SLOT returned no consistent point")
+        }
+        return point
+    }
+
     /// Drops the slot if it exists, so PostgreSQL stops keeping WAL for it.
     public func drop(on connection: PostgresConnection) throws {
         try connection.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = \(connection.literal(name))")

@@ -1,11 +1,11 @@
 /// What a bearer token may do.
 ///
-/// `read` opens every `/v1` read endpoint and `/metrics`; `admin` is reserved for administrative routes
+/// `read` opens every `/v1` read endpoint and `/metrics`; `admin` opens the administrative routes (`GET /v1/admin/store-snapshot`)
 /// and includes `read`. `/healthz` and `/readyz` never need a token.
 public enum AccessScope: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
     /// Read availability, location pulls, the change feed, status and metrics.
     case read
-    /// Administrative operations (none yet); implies ``read``.
+    /// Administrative operations (a copy of the store for `stockd clone`); implies ``read``.
     case admin
 
     public var description: String { rawValue }

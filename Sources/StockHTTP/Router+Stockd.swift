@@ -19,8 +19,10 @@ public typealias StockRequestContext = BasicRequestContext
 ///
 /// Routes: `GET /v1/availability`, `POST /v1/availability/query`, `POST /v1/availability/check`,
 /// `GET /v1/availability/{sku}/schedule`, `GET /v1/kits/{sku}`, `GET /v1/locations/{location}/stock`,
-/// `GET /v1/changes`, `GET /v1/events` (Server-Sent Events), `GET /v1/status`, `GET /metrics` (when a metrics handler is configured; these need the
-/// `read` scope when tokens are configured), and `GET /healthz`, `GET /readyz` and the status page `GET /`
+/// `GET /v1/changes`, `GET /v1/events` (Server-Sent Events), `GET /v1/status`, `GET /metrics` (when a metrics
+/// handler is configured; these need the `read` scope when tokens are configured), `GET /v1/admin/store-snapshot`
+/// (when a snapshot provider is configured; it always needs a token with the `admin` scope), and `GET /healthz`,
+/// `GET /readyz` and the status page `GET /`
 /// (never authenticated).
 /// `HEAD` is answered wherever `GET` is; any other undeclared method on a known path gets 405.
 ///
@@ -91,6 +93,14 @@ public func buildRouter(
         admin.add(middleware: BearerAuthMiddleware(tokens: tokens, required: .admin))
         admin.addRoutes(AdminController(administration: administration, tokens: tokens, maxBodyBytes: limits.maxBodyBytes).endpoints)
     }
+    if let provider = configuration.storeSnapshots {
+        // Always behind a token with the admin scope, even when no token is configured (then nobody may copy).
+        let admin = router.group()
+        admin.add(middleware: BearerAuthMiddleware(tokens: TokenTable(configuration.tokens, names: configuration.tokenNames), required: .admin))
+        admin.addRoutes(
+            StoreSnapshotController(provider: AnyStoreSnapshotProvider(provider), projection: projection, status: status, readYourWrites: gate)
+                .endpoints)
+    }
     return router
 }
 
@@ -125,5 +135,6 @@ func routeTable(_ configuration: StockHTTPConfiguration) -> RouteTable {
             .init("/v1/admin/audit", [.get]),
         ]
     }
+    if configuration.storeSnapshots != nil { routes.append(.init("/v1/admin/store-snapshot", [.get])) }
     return RouteTable(routes: routes)
 }

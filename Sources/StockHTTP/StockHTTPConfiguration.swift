@@ -35,6 +35,9 @@ public struct StockHTTPConfiguration: Sendable {
     public var minLSNMaxWait: Duration = .seconds(2)
     /// The live event stream behind `GET /v1/events`; `nil` answers that route 503 (no outbox).
     public var eventStream: EventStreamHub?
+    /// Makes copies of the store for `GET /v1/admin/store-snapshot` (`admin` scope, so only with an admin token
+    /// configured); `nil` leaves the route unanswered (404).
+    public var storeSnapshots: (any StoreSnapshotProvider)?
 
     /// Creates a configuration.
     ///

@@ -27,8 +27,8 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     public let outboxRetention: OutboxRetention
     /// Outbox records dropped by retention since the store was opened.
     let outboxDroppedCounter = OutboxDropCounter()
-    private let meta: LMDBDatabase
-    private let changes: LMDBDatabase
+    let meta: LMDBDatabase
+    let changes: LMDBDatabase
     private let tables: SourceTableDatabases
     /// The directory of the store.
     public let path: String
@@ -37,7 +37,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     /// How hard commits sync.
     public let durability: StoreDurability
 
-    private enum MetaKey {
+    enum MetaKey {
         static let formatVersion = Array("format_version".utf8)
         static let checkpoint = Array("checkpoint".utf8)
         static let changeCursor = Array("change_cursor".utf8)
@@ -462,7 +462,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         }
     }
 
-    private func readMeta(_ transaction: borrowing LMDBReadTransaction) throws -> (Checkpoint?, UInt64) {
+    func readMeta(_ transaction: borrowing LMDBReadTransaction) throws -> (Checkpoint?, UInt64) {
         let checkpoint: Checkpoint? = try transaction.withValue(forKey: MetaKey.checkpoint, in: meta) { bytes in
             var reader = RowReader(bytes)
             let position: UInt64 = try reader.read()
@@ -480,7 +480,7 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         return (checkpoint, cursor)
     }
 
-    private func readMetaValue<T: FixedWidthInteger>(_ key: [UInt8], _ transaction: borrowing LMDBReadTransaction) throws -> T? {
+    func readMetaValue<T: FixedWidthInteger>(_ key: [UInt8], _ transaction: borrowing LMDBReadTransaction) throws -> T? {
         try transaction.withValue(forKey: key, in: meta) { bytes in
             var reader = RowReader(bytes)
             let value: T = try reader.read()

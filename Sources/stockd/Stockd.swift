@@ -7,7 +7,8 @@ struct Stockd: AsyncParsableCommand {
         commandName: "stockd",
         abstract: "Stock availability for Odoo, projected from PostgreSQL logical replication into memory and LMDB.",
         subcommands: [
-            Setup.self, Serve.self, Resync.self, Decommission.self, Inspect.self, Query.self, Generate.self, Simulate.self, IngestBenchmark.self,
+            Setup.self, Serve.self, Clone.self, Resync.self, Decommission.self, Inspect.self, Query.self, Generate.self, Simulate.self,
+            IngestBenchmark.self,
         ]
     )
 }

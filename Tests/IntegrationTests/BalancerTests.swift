@@ -93,8 +93,9 @@ struct BalancerTests {
 
     /// Per-variant (on hand, reserved) of a warehouse as an instance reports it at `minLSN`, kits left out, zeros
     /// left out; and the snapshot's LSN.
-    static func figures(_ base: String, warehouse: String, minLSN: String) throws -> (lsn: String, figures: [Int: [Double]]) {
-        let answer = try #require(ScaleOutTests.get(base + "/v1/locations/\(warehouse)/stock?limit=5000&min_lsn=\(minLSN)", timeout: 30))
+    static func figures(_ base: String, warehouse: String, minLSN: String, token: String? = nil) throws -> (lsn: String, figures: [Int: [Double]]) {
+        let answer = try #require(
+            ScaleOutTests.get(base + "/v1/locations/\(warehouse)/stock?limit=5000&min_lsn=\(minLSN)", timeout: 30, token: token))
         #expect(answer.status == 200, "\(answer.body)")
         let json = try #require(answer.json)
         let lsn = try #require((json["as_of"] as? [String: Any])?["lsn"] as? String)

@@ -23,11 +23,12 @@ struct ScaleOutTests {
         var json: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] }
     }
 
-    /// A GET with curl: status, headers (names lower-cased) and body; `nil` when nothing answers.
-    static func get(_ url: String, timeout: Double = 10) -> Answer? {
+    /// A GET with curl (with a bearer token when given): status, headers (names lower-cased) and body; `nil` when
+    /// nothing answers.
+    static func get(_ url: String, timeout: Double = 10, token: String? = nil) -> Answer? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-i", "--max-time", String(timeout), url]
+        process.arguments = ["-s", "-i", "--max-time", String(timeout), url] + (token.map { ["-H", "Authorization: Bearer \($0)"] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

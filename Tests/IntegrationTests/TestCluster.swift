@@ -54,9 +54,11 @@ final class StockdProcess {
     let port = ServeProcessTests.freePort()
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(database: TestDatabase, store: String, environment extra: [String: String] = [:]) throws {
+    init(database: TestDatabase, store: String, environment extra: [String: String] = [:], dsn: String? = nil) throws {
         process.executableURL = CrashRecoveryTests.stockdExecutable
-        process.arguments = ["serve", "--dsn", database.dsn, "--store", store, "--port", "\(port)", "--log-level", "error", "--status-every", "0"]
+        process.arguments = [
+            "serve", "--dsn", dsn ?? database.dsn, "--store", store, "--port", "\(port)", "--log-level", "error", "--status-every", "0",
+        ]
         process.environment = ProcessInfo.processInfo.environment.merging(["STOCKD_SOURCE_SLOT": database.slot], uniquingKeysWith: { $1 }).merging(
             extra
         ) { $1 }

@@ -79,6 +79,7 @@ import Testing
     @Test func theSpecDocumentsEveryRouteAndNoOther() throws {
         var configuration = StockHTTPConfiguration(metricsHandler: { "" })
         configuration.administration = RecordingAdministration()
+        configuration.storeSnapshots = NoStoreSnapshots()  // served by `stockd serve`, always
         let routes = routeTable(configuration).routes
         let served = Set(routes.flatMap { route in route.methods.filter { $0 != .head }.map { "\($0.rawValue) \(route.template)" } })
         let spec = try Self.specOperations()
@@ -110,4 +111,11 @@ import Testing
         #expect(Self.matches("/", template: "/"))
         #expect(!Self.matches("/v1/status", template: "/"))
     }
+}
+
+/// A snapshot provider that never makes one: only its presence matters to the route table.
+private struct NoStoreSnapshots: StoreSnapshotProvider {
+    struct Unavailable: Error {}
+    func makeStoreSnapshot() async throws -> StoreSnapshotFile { throw Unavailable() }
+    func discard(_ file: StoreSnapshotFile) {}
 }

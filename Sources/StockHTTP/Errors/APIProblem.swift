@@ -63,6 +63,9 @@ struct APIProblem: Error, HTTPResponseError, CustomStringConvertible {
         static let requestTimeout = Kind(status: .serviceUnavailable, slug: "request-timeout", title: "Request timed out")
         /// 503: a read's `min_lsn` was not reached within `http.min_lsn_max_wait_ms`.
         static let lsnNotReached = Kind(status: .serviceUnavailable, slug: "lsn-not-reached", title: "Position not reached")
+        /// 503: no copy of the store can be made now (`GET /v1/admin/store-snapshot` before the first snapshot).
+        static let storeSnapshotUnavailable = Kind(
+            status: .serviceUnavailable, slug: "store-snapshot-unavailable", title: "Store copy unavailable")
         /// 503: the readiness probe fails.
         static let notReady = Kind(status: .serviceUnavailable, slug: "not-ready", title: "Not ready")
 

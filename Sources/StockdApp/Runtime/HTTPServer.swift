@@ -3,6 +3,7 @@ public import Logging
 public import OdooReplication
 public import StockHTTP
 public import StockProjection
+import StockStorage
 
 #if canImport(Glibc)
 import Glibc
@@ -128,6 +129,7 @@ public enum HTTPServer {
         http.administration = administration
         http.minLSNMaxWait = .milliseconds(configuration.http.minLSNMaxWaitMilliseconds)
         http.eventStream = eventStream
+        http.storeSnapshots = StoreSnapshotExport(store: { feed.store as? LMDBProjectionStore })
         let router = buildRouter(
             projection: projection,
             status: FeedStatusAdapter(feed: feed, maxUnexpectedRows: configuration.readiness.maxUnexpectedRows),
