@@ -8,15 +8,19 @@ public enum CopyTextRow {
     /// - Parameter bytes: The row's bytes, as `PQgetCopyData` returns them.
     /// - Returns: The cells in column order.
     public static func cells(_ bytes: UnsafeRawBufferPointer) -> [SourceCell] {
-        var cells: [SourceCell] = []
-        var field: [UInt8] = []
+        // One buffer holds the row's unescaped bytes; each cell is a slice of it (no String per cell). The cells'
+        // bounds are collected first, since slicing while the buffer still grows would copy it.
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(bytes.count)
+        var bounds: [Int] = []  // per cell: its end in `buffer`, or -1 for NULL
+        var fieldStart = 0
         var isNullMarker = false
         var index = 0
         var end = bytes.count
         if end > 0 && bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
         func finish() {
-            cells.append(isNullMarker && field.isEmpty ? .null : .text(String(decoding: field, as: UTF8.self)))
-            field.removeAll(keepingCapacity: true)
+            bounds.append(isNullMarker && buffer.count == fieldStart ? -1 : buffer.count)
+            fieldStart = buffer.count
             isNullMarker = false
         }
         while index < end {
@@ -27,20 +31,20 @@ public enum CopyTextRow {
                 continue
             }
             guard byte == UInt8(ascii: "\\"), index < end else {
-                field.append(byte)
+                buffer.append(byte)
                 continue
             }
             let escaped = bytes[index]
             index += 1
             switch escaped {
-            case UInt8(ascii: "N") where field.isEmpty && (index == end || bytes[index] == UInt8(ascii: "\t")):
+            case UInt8(ascii: "N") where buffer.count == fieldStart && (index == end || bytes[index] == UInt8(ascii: "\t")):
                 isNullMarker = true
-            case UInt8(ascii: "t"): field.append(9)
-            case UInt8(ascii: "n"): field.append(10)
-            case UInt8(ascii: "r"): field.append(13)
-            case UInt8(ascii: "b"): field.append(8)
-            case UInt8(ascii: "f"): field.append(12)
-            case UInt8(ascii: "v"): field.append(11)
+            case UInt8(ascii: "t"): buffer.append(9)
+            case UInt8(ascii: "n"): buffer.append(10)
+            case UInt8(ascii: "r"): buffer.append(13)
+            case UInt8(ascii: "b"): buffer.append(8)
+            case UInt8(ascii: "f"): buffer.append(12)
+            case UInt8(ascii: "v"): buffer.append(11)
             case UInt8(ascii: "0")...UInt8(ascii: "7"):
                 var value = Int(escaped - UInt8(ascii: "0"))
                 var digits = 1
@@ -49,7 +53,7 @@ public enum CopyTextRow {
                     index += 1
                     digits += 1
                 }
-                field.append(UInt8(truncatingIfNeeded: value))
+                buffer.append(UInt8(truncatingIfNeeded: value))
             case UInt8(ascii: "x"):
                 var value = 0
                 var digits = 0
@@ -58,12 +62,23 @@ public enum CopyTextRow {
                     index += 1
                     digits += 1
                 }
-                if digits == 0 { field.append(UInt8(ascii: "x")) } else { field.append(UInt8(value)) }
+                if digits == 0 { buffer.append(UInt8(ascii: "x")) } else { buffer.append(UInt8(value)) }
             default:
-                field.append(escaped)
+                buffer.append(escaped)
             }
         }
         finish()
+        var cells: [SourceCell] = []
+        cells.reserveCapacity(bounds.count)
+        var start = 0
+        for bound in bounds {
+            if bound < 0 {
+                cells.append(.null)
+            } else {
+                cells.append(.text(SourceText(buffer[start..<bound])))
+                start = bound
+            }
+        }
         return cells
     }
 

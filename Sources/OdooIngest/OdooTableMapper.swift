@@ -8,7 +8,13 @@ public struct OdooTableMapper: Sendable {
     /// The table this mapper reads.
     public let table: SourceTable
     private let index: [String: Int]
-    private let columnCount: Int
+    /// The number of columns of the relation.
+    public let columnCount: Int
+    /// The position of the `id` column, if the table has one.
+    public let idColumn: Int?
+    /// For `stock_move`, the position of the `state` column (`nil` for other tables): what the decode-time move
+    /// filter reads.
+    public let moveStateColumn: Int?
 
     /// The columns stockd reads from a table (those a table lacks in some Odoo version are optional).
     ///
@@ -69,6 +75,8 @@ public struct OdooTableMapper: Sendable {
         }
         self.index = index
         self.columnCount = columns.count
+        self.idColumn = index["id"]
+        self.moveStateColumn = table == .moves ? index["state"] : nil
     }
 
     /// The column list to select for a table, given the columns it has (for the initial `COPY`).
@@ -85,9 +93,7 @@ public struct OdooTableMapper: Sendable {
         switch cells[position] {
         case .null: return true
         case .unchanged: return false
-        case .text(let text):
-            var text = text
-            return text.withUTF8 { !StockMove.State.isOpen(utf8: $0) }
+        case .text(let text): return !StockMove.State.isOpen(utf8: text.bytes)
         }
     }
 
@@ -168,7 +174,7 @@ public struct OdooTableMapper: Sendable {
             if index["is_storable"] != nil {
                 storable = try row.bool("is_storable", default: false)
             } else {
-                storable = try row.text("type", previous: nil) == "product"
+                storable = try row.textEquals("type", "product")
             }
             return .upsertTemplate(
                 ProductTemplate(
@@ -196,7 +202,7 @@ public struct OdooTableMapper: Sendable {
                     id: BoMID(try row.int("id")),
                     templateID: TemplateID(try row.int("product_tmpl_id")),
                     variantID: try row.optionalInt("product_id").map { VariantID($0) },
-                    isKit: try row.text("type", previous: nil) == "phantom",
+                    isKit: try row.textEquals("type", "phantom"),
                     quantity: try row.quantityOrZero("product_qty"),
                     unitID: UnitID(try row.int("product_uom_id")),
                     active: try row.bool("active", default: true),
@@ -228,11 +234,8 @@ public struct OdooTableMapper: Sendable {
             )
         case .moves:
             let id = MoveID(try row.int("id"))
-            guard let state = StockMove.State(rawValue: try row.text("state", previous: nil) ?? "draft"), state.isOpen else {
-                return .closeMove(id)
-            }
-            let dateText = try row.text("date", previous: nil) ?? ""
-            guard let date = TimestampText.microseconds(dateText) else { throw row.error("date = '\(dateText)' is not a timestamp") }
+            guard let state = try row.moveState("state"), state.isOpen else { return .closeMove(id) }
+            let date = try row.timestamp("date")
             return .upsertMove(
                 StockMove(
                     id: id,
@@ -314,7 +317,7 @@ public struct OdooTableMapper: Sendable {
             case .null: return nil
             case .unchanged: throw error("\(column) arrived as unchanged TOAST, which an integer never is")
             case .text(let text):
-                guard let value = Int32(text) else { throw error("\(column) = '\(text)' is not an int4") }
+                guard let value = CellText.int32(text.bytes) else { throw error("\(column) = '\(text)' is not an int4") }
                 return value
             }
         }
@@ -323,16 +326,46 @@ public struct OdooTableMapper: Sendable {
             switch cell(column) {
             case .null: return fallback
             case .unchanged: throw error("\(column) arrived as unchanged TOAST")
-            case .text("t"), .text("true"): return true
-            case .text("f"), .text("false"): return false
-            case .text(let text): throw error("\(column) = '\(text)' is not a boolean")
+            case .text(let text):
+                guard let value = CellText.bool(text.bytes) else { throw error("\(column) = '\(text)' is not a boolean") }
+                return value
+            }
+        }
+
+        /// Whether a text column equals `word` (no `String` is built); `false` for NULL.
+        func textEquals(_ column: String, _ word: StaticString) throws(OdooMappingError) -> Bool {
+            switch cell(column) {
+            case .null: return false
+            case .unchanged: throw error("\(column) arrived as unchanged TOAST and no previous value is known")
+            case .text(let text): return CellText.equals(text.bytes, word)
+            }
+        }
+
+        /// A `stock_move.state` read from its bytes; `nil` for NULL (treated as `draft`) or an unknown state.
+        func moveState(_ column: String) throws(OdooMappingError) -> StockMove.State? {
+            switch cell(column) {
+            case .null: return nil
+            case .unchanged: throw error("\(column) arrived as unchanged TOAST and no previous value is known")
+            // A state stockd does not know (a module's) is not open: the move only closes, as for draft.
+            case .text(let text): return StockMove.State(utf8: text.bytes)
+            }
+        }
+
+        /// A `timestamp` read from its bytes (NULL is refused, as Odoo's `date` is required).
+        func timestamp(_ column: String) throws(OdooMappingError) -> Int64 {
+            switch cell(column) {
+            case .null: throw error("\(column) is NULL")
+            case .unchanged: throw error("\(column) arrived as unchanged TOAST")
+            case .text(let text):
+                guard let value = TimestampText.microseconds(utf8: text.bytes) else { throw error("\(column) = '\(text)' is not a timestamp") }
+                return value
             }
         }
 
         func text(_ column: String, previous: String?) throws(OdooMappingError) -> String? {
             switch cell(column) {
             case .null: return nil
-            case .text(let text): return text
+            case .text(let text): return text.string
             case .unchanged:
                 guard let previous else { throw error("\(column) arrived as unchanged TOAST and no previous value is known") }
                 return previous
@@ -345,7 +378,7 @@ public struct OdooTableMapper: Sendable {
             case .unchanged: throw error("\(column) arrived as unchanged TOAST")
             case .text(let text):
                 do {
-                    return try Quantity(parsing: text)
+                    return try Quantity(parsingUTF8: text.bytes)
                 } catch {
                     throw self.error("\(column): \(error)")
                 }

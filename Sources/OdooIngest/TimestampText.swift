@@ -6,7 +6,16 @@ public enum TimestampText {
     /// - Parameter text: The cell text.
     /// - Returns: Microseconds since 1970-01-01 00:00:00 UTC.
     public static func microseconds(_ text: String) -> Int64? {
-        var utf8 = text.utf8[...]
+        microseconds(utf8: text.utf8)
+    }
+
+    /// Parses a timestamp from the cell's UTF-8 bytes, without building a string; `nil` for text of another shape.
+    ///
+    /// - Parameter bytes: The cell text's bytes.
+    /// - Returns: Microseconds since 1970-01-01 00:00:00 UTC.
+    @inlinable
+    public static func microseconds(utf8 bytes: some Collection<UInt8>) -> Int64? {
+        var utf8 = bytes[...]
         func number(_ digits: Int) -> Int64? {
             var value: Int64 = 0
             for _ in 0..<digits {
@@ -44,6 +53,7 @@ public enum TimestampText {
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    @inlinable
     public static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

@@ -428,6 +428,8 @@ public final class ReplicationFeed: Sendable {
             let current = projection.snapshot().checkpoint?.position ?? 0
             let fresh = pending.filter { $0.checkpoint.position > current }
             let report = try projection.apply(fresh)
+            // The snapshot now holds every move these transactions opened: the decode-time filter can rely on it.
+            stream.transactionsApplied()
             let visibleAt = currentUnixMicroseconds()
             do {
                 let changes = projection.snapshot().changeLogSlice(from: changesEnqueued)

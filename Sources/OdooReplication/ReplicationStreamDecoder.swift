@@ -34,6 +34,13 @@ public struct ReplicationStreamDecoder {
     ///   thrown: they are counted in ``unmappedRows`` (and a mirrored table that cannot be mapped at all stops the
     ///   feed, see `ReplicationFeed`).
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, current: ProjectionSnapshot?) throws -> Output {
+        // The decode-time move filter: a stock_move row that stays outside the open states is read in place and
+        // dropped before any decoding copies or allocates.
+        if let oid = RowPeek.relationID(of: bytes, insideStream: decoder.insideStream), assembler.isMoveRelation(oid),
+            let peek = RowPeek.peek(bytes), assembler.dropsIrrelevantMove(peek, in: bytes, current: current)
+        {
+            return .data(walStart: peek.walStart, walEnd: peek.walEnd, transaction: nil)
+        }
         switch try WireFrame.decode(bytes, with: &decoder) {
         case .keepalive(let walEnd, let replyRequested):
             return .keepalive(walEnd: walEnd, replyRequested: replyRequested)
@@ -50,6 +57,10 @@ public struct ReplicationStreamDecoder {
 
     /// `stock_move` rows outside the open states dropped, or reduced to a close by id, at decode time so far.
     public var droppedMoveRows: Int { assembler.droppedMoveRows }
+
+    /// Tells the decode-time move filter that the projection has applied every transaction returned so far (so
+    /// `current` now holds the moves they opened).
+    public mutating func transactionsApplied() { assembler.transactionsApplied() }
 
     /// Whether a transaction has begun and not yet committed.
     var isInsideTransaction: Bool { assembler.isInsideTransaction }

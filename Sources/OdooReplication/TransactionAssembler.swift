@@ -27,18 +27,72 @@ struct TransactionAssembler {
     private(set) var schemaMismatch: Problem?
     /// Whether a transaction has begun and not yet committed.
     var isInsideTransaction: Bool { open != nil }
+    /// Moves opened (an `upsertMove` emitted) in the transaction in hand.
+    private var movesOpenedInTransaction: Set<MoveID> = []
+    /// Moves opened in committed transactions that the projection may not have applied yet (until
+    /// ``transactionsApplied()``): the snapshot passed to the filter does not hold them, yet a close must reach them.
+    private var movesOpenedUnapplied: Set<MoveID> = []
+
+    /// Whether `oid` is a mirrored `stock_move` relation (whose rows the decode-time filter looks at).
+    func isMoveRelation(_ oid: UInt32) -> Bool {
+        relations[oid]?.mapper?.moveStateColumn != nil
+    }
+
+    /// The decode-time filter: whether a `stock_move` row message, read in place, can be dropped because the move
+    /// stays outside the open states.
+    ///
+    /// An Insert outside the open states is dropped (as ``consume(_:current:)`` does). An Update outside them is
+    /// dropped only when the move cannot be in the forecast: `current` does not hold it and no transaction since
+    /// (applied or not) opened it; otherwise it goes the ordinary way and closes the move. Nothing is allocated.
+    ///
+    /// - Parameters:
+    ///   - peek: The row message, validated in place.
+    ///   - frame: The frame `peek` was taken from.
+    ///   - current: The projection's current snapshot; without one no Update is dropped.
+    /// - Returns: `true` when the message was dropped (and counted in ``droppedMoveRows``).
+    mutating func dropsIrrelevantMove(_ peek: RowPeek, in frame: UnsafeRawBufferPointer, current: ProjectionSnapshot?) -> Bool {
+        guard open != nil, let mapper = relations[peek.relationID]?.mapper, let stateColumn = mapper.moveStateColumn,
+            peek.newColumnCount == mapper.columnCount, let state = peek.newCell(stateColumn, in: frame)
+        else { return false }
+        switch state {
+        case .null: break
+        case .text(let text): if StockMove.State.isOpen(utf8: text) { return false }
+        case .unchangedToast, .binary: return false
+        }
+        if peek.kind == .update {
+            guard !peek.hasOldTuple, let current, let idColumn = mapper.idColumn, case .text(let text)? = peek.newCell(idColumn, in: frame),
+                let id = CellText.int32(text)
+            else { return false }
+            let move = MoveID(id)
+            guard !current.holdsOpenMove(move), !movesOpenedInTransaction.contains(move), !movesOpenedUnapplied.contains(move) else {
+                return false
+            }
+        }
+        droppedMoveRows += 1
+        return true
+    }
+
+    /// Tells the filter that the projection has applied every transaction this assembler has returned.
+    mutating func transactionsApplied() {
+        movesOpenedUnapplied.removeAll(keepingCapacity: true)
+    }
 
     /// Consumes one event; returns a finished transaction at its commit.
     mutating func consume(_ event: ReplicationEvent, current: ProjectionSnapshot?) -> SourceTransaction? {
         switch event {
         case .begin(let finalLSN, let commitTime, _):
             open = SourceTransaction(checkpoint: Checkpoint(position: finalLSN.rawValue, commitTime: commitTime), changes: [])
+            movesOpenedInTransaction.removeAll(keepingCapacity: true)
         case .commit(_, let endLSN, let commitTime):
             guard var transaction = open else {
                 problems.append(Problem(relation: "-", reason: "commit without begin"))
                 return nil
             }
             open = nil
+            if !movesOpenedInTransaction.isEmpty {
+                movesOpenedUnapplied.formUnion(movesOpenedInTransaction)
+                movesOpenedInTransaction.removeAll(keepingCapacity: true)
+            }
             transaction.checkpoint = Checkpoint(position: endLSN.rawValue, commitTime: commitTime)
             return transaction
         case .relation(let oid, let namespace, let name, let columns):
@@ -102,7 +156,9 @@ struct TransactionAssembler {
             return
         }
         do {
-            open!.changes.append(try map(mapper))
+            let change = try map(mapper)
+            if case .upsertMove(let move) = change { movesOpenedInTransaction.insert(move.id) }
+            open!.changes.append(change)
         } catch {
             problems.append(Problem(relation: relation.name, reason: error.reason))
         }

@@ -9,7 +9,8 @@ import Glibc
 ///
 /// `PostgresReplicationWire`'s ``ReplicationDecoder`` (the one `Benchmarks/WireBenchmarks` measures) decodes the
 /// bytes, checking every length and never trapping; this adapter turns its messages into ``ReplicationEvent``
-/// values whose rows are text cells for the Odoo mappers.
+/// values whose rows are text cells for the Odoo mappers (slices of the decoded tuple's bytes, never a `String`
+/// per cell).
 enum WireFrame: Equatable {
     /// `k`: the server's WAL end, and whether it wants a status update now.
     case keepalive(walEnd: LSN, replyRequested: Bool)
@@ -66,7 +67,8 @@ enum WireFrame: Equatable {
             switch cell {
             case .null: cells.append(.null)
             case .unchangedToast: cells.append(.unchanged)
-            case .text(let bytes): cells.append(.text(String(decoding: bytes, as: UTF8.self)))
+            // A slice of the tuple's storage: no copy, no String (the mappers parse the bytes).
+            case .text(let bytes): cells.append(.text(SourceText(bytes)))
             case .binary: throw WireFrameError(reason: "binary column value, which stockd does not request")
             }
         }

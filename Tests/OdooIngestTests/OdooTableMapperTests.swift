@@ -55,7 +55,7 @@ import Testing
                         destinationID: LocationID(5), date: date!, companyID: CompanyID(1))))
         for state in ["done", "cancel", "draft"] {
             var closed = cells
-            closed[9] = .text(state)
+            closed[9] = .text(SourceText(state))
             #expect(odoo16.isClosedMove(closed))
             #expect(try odoo16.upsert(closed) == .closeMove(MoveID(9)))
             #expect(try odoo16.closedMove(closed) == .closeMove(MoveID(9)))

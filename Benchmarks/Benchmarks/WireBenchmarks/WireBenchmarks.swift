@@ -144,6 +144,7 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
+    moveFilterBenchmarks()
     Benchmark(
         "pgoutput-decode-1000-moves-\(bytes)-bytes",
         configuration: .init(thresholds: [.mallocCountTotal: .init(relative: [.p90: 5.0])])

@@ -35,6 +35,10 @@ extension Quantity {
     ///
     /// - Parameter bytes: UTF-8 decimal text.
     /// - Throws: ``ParseError`` saying what is wrong with the text.
+    ///
+    /// Inlinable so that callers in other modules get it specialized to their byte collection (`ArraySlice<UInt8>`,
+    /// a raw buffer): unspecialized, each byte's index went through the heap (about 2 allocations per digit).
+    @inlinable
     public init(parsingUTF8 bytes: some Collection<UInt8>) throws(ParseError) {
         var raw: Int64 = 0
         var negative = false

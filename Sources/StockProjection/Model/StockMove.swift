@@ -32,6 +32,25 @@ public struct StockMove: Hashable, Sendable {
             }
         }
 
+        /// Reads a `state` cell's UTF-8 text without building a string.
+        ///
+        /// - Parameter text: The cell's text.
+        /// - Returns: The state, or `nil` for text that names none of Odoo's move states.
+        @inlinable
+        public init?(utf8 text: some Collection<UInt8>) {
+            func equals(_ name: StaticString) -> Bool { name.withUTF8Buffer { text.elementsEqual($0) } }
+            switch text.count {
+            case 4 where equals("done"): self = .done
+            case 5 where equals("draft"): self = .draft
+            case 6 where equals("cancel"): self = .cancel
+            case 7 where equals("waiting"): self = .waiting
+            case 8 where equals("assigned"): self = .assigned
+            case 9 where equals("confirmed"): self = .confirmed
+            case 19 where equals("partially_available"): self = .partiallyAvailable
+            default: return nil
+            }
+        }
+
         /// Whether a `state` cell's UTF-8 text names an open state, read from the bytes without building a string.
         ///
         /// - Parameter text: The cell's text.

@@ -107,6 +107,13 @@ extension ProjectionSnapshot {
     /// The number of open moves held (those Odoo's forecast counts).
     public var openMoveCount: Int { state.openMoveCount }
 
+    /// Whether the snapshot holds the move `id` as open (a close of any other move changes nothing).
+    ///
+    /// - Parameter id: A `stock_move` id.
+    /// - Returns: Whether the move is in the forecast.
+    /// - Complexity: O(log n) in the moves of one shard; no allocation.
+    public func holdsOpenMove(_ id: MoveID) -> Bool { state.moveOwners[id] != nil }
+
     /// Calls `body` with every open move the snapshot holds, in variant-id order (for storage and tests).
     public func forEachOpenMove(_ body: (VariantID, MoveEntry) -> Void) {
         state.moves.forEachKey(from: 0) { key, entries in
