@@ -93,8 +93,13 @@ struct CloneTests {
         _ = try FeedHarness(database: database)  // publication
         let directory = TemporaryDirectory()
         let suffix = UInt32.random(in: 0...UInt32.max)
+        // A copy left by an export whose client went before the body started: `serve` sweeps it at start.
+        let leftover = directory.path + "/a.exports/00000000-left-over"
+        try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: leftover + "/data.mdb", contents: Data(repeating: 0, count: 4096))
         let a = try Self.serve(database, store: directory.path + "/a", name: "a\(suffix)")
         try Self.waitStreaming(a)
+        #expect(!FileManager.default.fileExists(atPath: leftover), "a store copy left from an earlier export is still there")
         let quants = Int(try database.connect().execute("SELECT count(*) AS n FROM stock_quant").value("n") ?? "0") ?? 0
         #expect(quants > 100)
 

@@ -29,6 +29,20 @@ struct StoreSnapshotExport: StoreSnapshotProvider {
         }
     }
 
+    /// Removes the copies earlier exports of the store at `storePath` left in `<store>.exports/` (a client that went
+    /// before the body started never reached ``discard(_:)``). Called when `stockd serve` starts, before any export
+    /// of its own can be in progress.
+    ///
+    /// - Returns: How many copies were removed.
+    @discardableResult
+    static func removeLeftovers(ofStoreAt storePath: String) -> Int {
+        let folder = storePath + ".exports"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        var removed = 0
+        for entry in entries where (try? FileManager.default.removeItem(atPath: folder + "/" + entry)) != nil { removed += 1 }
+        return removed
+    }
+
     func discard(_ file: StoreSnapshotFile) {
         try? FileManager.default.removeItem(atPath: (file.path as NSString).deletingLastPathComponent)
     }

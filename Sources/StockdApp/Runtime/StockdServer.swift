@@ -64,6 +64,8 @@ public struct StockdServer {
             dimensions: [("instance", configuration.instance.name ?? ""), ("slot", configuration.source.slot)]
         ).record(1)
         let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
+        let leftovers = StoreSnapshotExport.removeLeftovers(ofStoreAt: configuration.store.path)
+        if leftovers > 0 { logger.notice("removed store copies left by earlier exports", metadata: ["count": "\(leftovers)"]) }
         // The live event stream: the feed publishes each commit's outbox records into the hub after the LMDB
         // commit; the hub reads the outbox of the store in use for catch-up. The feed is made after the hub and
         // holds it; the hub reads the feed's store through a box set once the feed exists.
