@@ -66,19 +66,9 @@ struct AdminAPITests {
         let secret = WebhookDeliveryTests.secret
         let directory = TemporaryDirectory()
         let log = directory.path + "/requests.jsonl"
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: WebhookDeliveryTests.python)
-        receiver.arguments = [WebhookDeliveryTests.receiverScript, secret, log]
-        let output = Pipe()
-        receiver.standardOutput = output
-        try receiver.run()
-        defer {
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
-        }
-        let portLine = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let port = try #require(Int(portLine), "receiver did not print its port: \(portLine)")
-        let hooks = "http://127.0.0.1:\(port)"
+        let receiver = try WebhookReceiverProcess(secret: secret, log: log)
+        defer { receiver.stop() }
+        let hooks = receiver.base
 
         // The file: no rules, one subscription to the API's rule-to-be.
         let rulesFile = directory.path + "/events.json"

@@ -45,20 +45,9 @@ struct WebhookDeliveryTests {
         #expect(FileManager.default.isExecutableFile(atPath: Self.python), "no Python with standardwebhooks at \(Self.python); run scripts/test.sh")
         let directory = TemporaryDirectory()
         let log = directory.path + "/requests.jsonl"
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: Self.python)
-        receiver.arguments = [Self.receiverScript, Self.secret, log]
-        let output = Pipe()
-        receiver.standardOutput = output
-        try receiver.run()
-        defer {
-            // SIGTERM does not stop the Python server reliably here; it holds no state worth a clean exit.
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
-        }
-        let portLine = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let port = try #require(Int(portLine), "receiver did not print its port: \(portLine)")
-        let base = "http://127.0.0.1:\(port)"
+        let receiver = try WebhookReceiverProcess(secret: Self.secret, log: log)
+        defer { receiver.stop() }
+        let base = receiver.base
 
         let rules = """
             {"rules": [
@@ -152,5 +141,37 @@ struct WebhookDeliveryTests {
         // gone: one request, then the subscription is disabled.
         #expect(seen.filter { $0.path == "/gone" }.count == 1)
         #expect(try reader.eventStateValue("wh/disabled/gone") != nil)
+    }
+}
+
+/// The tests' webhook receiver (`Support/webhook-receiver.py`: verifies every signature with the standardwebhooks
+/// library and logs each request to `log`). Callers `defer { receiver.stop() }`, which also keeps it alive to the
+/// end of their scope.
+final class WebhookReceiverProcess {
+    let process = Process()
+    /// `http://127.0.0.1:<port>`.
+    let base: String
+
+    init(secret: String, log: String) throws {
+        process.executableURL = URL(fileURLWithPath: WebhookDeliveryTests.python)
+        process.arguments = [WebhookDeliveryTests.receiverScript, secret, log]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let portLine = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let port = Int(portLine) else {
+            Self.stop(process)
+            throw ShellCommand.Failure(description: "receiver did not print its port: \(portLine)")
+        }
+        base = "http://127.0.0.1:\(port)"
+    }
+
+    /// Kills the receiver and reaps it.
+    func stop() { Self.stop(process) }
+
+    // SIGTERM does not stop the Python server reliably here; it holds no state worth a clean exit.
+    private static func stop(_ process: Process) {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }

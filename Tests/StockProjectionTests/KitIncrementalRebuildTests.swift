@@ -6,17 +6,8 @@ import Testing
 /// BoMs, lines, variants, templates, attribute values, units and stock, the kits maintained kit by kit equal those
 /// of a projection that loaded the same rows at once (one build from scratch).
 @Suite struct KitIncrementalRebuildTests {
-    /// SplitMix64: a small deterministic generator, so a failing seed replays.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The suites' seeded generator, so a failing seed replays.
+    typealias Generator = MoveStorageTests.Random
 
     static let templates: ClosedRange<Int32> = 1...12
     static let variants: ClosedRange<Int32> = 100...115
