@@ -87,6 +87,20 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Stock events (issue 13): applying transactions with and without 1,000 rules.
+        .executableTarget(
+            name: "EventBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StockEvents", package: "stockd"),
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+            ],
+            path: "Benchmarks/EventBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "KitBenchmarks",
             dependencies: [

@@ -73,59 +73,158 @@ public final class EventEvaluator: TransactionObserver {
     /// Events fired since the evaluator was created.
     public var firedCount: Int { fired.load(ordering: .relaxed) }
 
+    /// What ``prepare(_:changing:before:)`` read: the rules in force, the products the transaction can change with
+    /// the rules matching each, and the figures before it for every (variant, scope) those rules count in.
+    public struct Prepared: Sendable {
+        let index: RuleIndex
+        /// Ascending by variant.
+        var variants: [MatchedVariant] = []
+        /// Ascending by key once prepared.
+        var figures: [(key: FigureKey, figures: StockFigures)] = []
+        /// Ascending by key once prepared.
+        var forecasts: [(key: FigureKey, figures: ForecastFigures)] = []
+
+        func matched(_ variant: VariantID) -> MatchedVariant? {
+            Self.search(variants, for: variant, key: \.variant).map { variants[$0] }
+        }
+
+        func figures(_ key: FigureKey) -> StockFigures? { Self.search(figures, for: key, key: \.key).map { figures[$0].figures } }
+
+        func forecast(_ key: FigureKey) -> ForecastFigures? { Self.search(forecasts, for: key, key: \.key).map { forecasts[$0].figures } }
+
+        /// Binary search in an ascending array.
+        static func search<Element, Key: Comparable>(_ elements: [Element], for target: Key, key: (Element) -> Key) -> Int? {
+            var low = 0
+            var high = elements.count
+            while low < high {
+                let middle = (low + high) / 2
+                if key(elements[middle]) < target { low = middle + 1 } else { high = middle }
+            }
+            return low < elements.count && key(elements[low]) == target ? low : nil
+        }
+    }
+
+    /// A product and the positions of the rules that match it.
+    struct MatchedVariant: Sendable {
+        var variant: VariantID
+        var product: ProductVariant?
+        var rules: [Int]
+    }
+
+    struct FigureKey: Hashable, Comparable, Sendable {
+        var variant: VariantID
+        var scope: ScopeKey
+
+        static func < (lhs: FigureKey, rhs: FigureKey) -> Bool { (lhs.variant, lhs.scope) < (rhs.variant, rhs.scope) }
+    }
+
+    public func prepare(_ transaction: SourceTransaction, changing pairs: [ChangedFigure], before: ProjectionSnapshot) -> Prepared {
+        var prepared = Prepared(index: current.withLock { $0 })
+        guard !prepared.index.isEmpty, !pairs.isEmpty else { return prepared }
+        Self.forEachVariant(in: pairs) { variant, locations in
+            let product = before.variant(variant)
+            let matching = prepared.index.matching(sku: product?.sku, template: product?.templateID)
+            prepared.variants.append(MatchedVariant(variant: variant, product: product, rules: matching))
+            var warehouses: [Int32]?
+            for position in matching {
+                let rule = prepared.index.rules[position]
+                forEachScope(of: rule, warehouses: { Self.cached(&warehouses) { Self.warehouses(of: locations, in: before, and: nil) } }) { scope in
+                    let key = FigureKey(variant: variant, scope: scope)
+                    if rule.figure.isForecast {
+                        guard !prepared.forecasts.contains(where: { $0.key == key }) else { return }
+                        prepared.forecasts.append(
+                            (key, (try? before.resolve(scope.stockScope)).map { before.forecast(for: variant, in: $0) } ?? .zero))
+                    } else {
+                        guard !prepared.figures.contains(where: { $0.key == key }) else { return }
+                        prepared.figures.append((key, (try? before.resolve(scope.stockScope)).map { before.figures(for: variant, in: $0) } ?? .zero))
+                    }
+                }
+            }
+        }
+        prepared.figures.sort { $0.key < $1.key }
+        prepared.forecasts.sort { $0.key < $1.key }
+        return prepared
+    }
+
     public func transactionApplied(
-        _ transaction: SourceTransaction, before: ProjectionSnapshot, after: ProjectionSnapshot, changed: [ChangedFigure]
+        _ transaction: SourceTransaction, before: StateBefore<Prepared>, after: ProjectionSnapshot, changed: [ChangedFigure]
     ) -> OutboxBatch {
-        let index = current.withLock { $0 }
+        let index: RuleIndex
+        let wholeBefore: ProjectionSnapshot?
+        switch before {
+        case .prepared(let prepared):
+            // The transaction changed quants and moves only: products, locations and kits are as they were.
+            index = prepared.index
+            wholeBefore = nil
+        case .whole(let snapshot):
+            index = current.withLock { $0 }
+            wholeBefore = snapshot
+        }
         guard !index.isEmpty, !changed.isEmpty else { return OutboxBatch() }
-        // Locations changed per variant, variants ascending.
-        var locationsByVariant: [VariantID: [LocationID]] = [:]
-        for pair in changed { locationsByVariant[pair.variant, default: []].append(pair.location) }
         var records: [OutboxRecord] = []
         var stateChanges: [ObserverStateChange] = []
-        var beforeScopes: [ScopeKey: ResolvedScope?] = [:]
-        var afterScopes: [ScopeKey: ResolvedScope?] = [:]
-        for variant in locationsByVariant.keys.sorted() {
-            let product = after.variant(variant) ?? before.variant(variant)
-            let matching = index.matching(sku: product?.sku, template: product?.templateID)
-            guard !matching.isEmpty else { continue }
-            let locations = locationsByVariant[variant] ?? []
-            var figures: [ScopeKey: (StockFigures, StockFigures)] = [:]
-            var forecasts: [ScopeKey: (ForecastFigures, ForecastFigures)] = [:]
+        Self.forEachVariant(in: changed) { variant, locations in
+            let product: ProductVariant?
+            let matching: [Int]
+            switch before {
+            case .prepared(let prepared):
+                // Not prepared: the projection reports the pair as an unforeseen change.
+                guard let matched = prepared.matched(variant) else { return }
+                product = matched.product
+                matching = matched.rules
+            case .whole(let snapshot):
+                product = after.variant(variant) ?? snapshot.variant(variant)
+                matching = index.matching(sku: product?.sku, template: product?.templateID)
+            }
+            guard !matching.isEmpty else { return }
+            // Figures per scope, computed once per variant whatever the number of rules sharing them.
+            var figures: [(scope: ScopeKey, old: StockFigures, new: StockFigures)] = []
+            var forecasts: [(scope: ScopeKey, old: ForecastFigures, new: ForecastFigures)] = []
+            var warehouses: [Int32]?
             for position in matching {
                 let rule = index.rules[position]
-                for scope in scopes(of: rule, locations: locations, before: before, after: after) {
+                forEachScope(of: rule, warehouses: { Self.cached(&warehouses) { Self.warehouses(of: locations, in: after, and: wholeBefore) } }) {
+                    scope in
+                    let key = FigureKey(variant: variant, scope: scope)
                     let old: Quantity
                     let new: Quantity
                     if rule.figure.isForecast {
                         // Computed only for rules on forecast figures: they read the open moves as well.
-                        let pair: (ForecastFigures, ForecastFigures)
-                        if let known = forecasts[scope] {
-                            pair = known
+                        let pair: (old: ForecastFigures, new: ForecastFigures)
+                        if let known = forecasts.first(where: { $0.scope == scope }) {
+                            pair = (known.old, known.new)
                         } else {
-                            pair = (
-                                resolved(scope, in: before, cache: &beforeScopes).map { before.forecast(for: variant, in: $0) } ?? .zero,
-                                resolved(scope, in: after, cache: &afterScopes).map { after.forecast(for: variant, in: $0) } ?? .zero
-                            )
-                            forecasts[scope] = pair
+                            let oldFigures: ForecastFigures?
+                            switch before {
+                            case .prepared(let prepared): oldFigures = prepared.forecast(key)
+                            case .whole(let snapshot):
+                                oldFigures = (try? snapshot.resolve(scope.stockScope)).map { snapshot.forecast(for: variant, in: $0) } ?? .zero
+                            }
+                            guard let oldFigures else { return }
+                            pair = (oldFigures, (try? after.resolve(scope.stockScope)).map { after.forecast(for: variant, in: $0) } ?? .zero)
+                            forecasts.append((scope, pair.old, pair.new))
                         }
-                        old = rule.figure.value(of: pair.0) ?? .zero
-                        new = rule.figure.value(of: pair.1) ?? .zero
+                        old = rule.figure.value(of: pair.old) ?? .zero
+                        new = rule.figure.value(of: pair.new) ?? .zero
                     } else {
-                        let pair: (StockFigures, StockFigures)
-                        if let known = figures[scope] {
-                            pair = known
+                        let pair: (old: StockFigures, new: StockFigures)
+                        if let known = figures.first(where: { $0.scope == scope }) {
+                            pair = (known.old, known.new)
                         } else {
-                            pair = (
-                                resolved(scope, in: before, cache: &beforeScopes).map { before.figures(for: variant, in: $0) } ?? .zero,
-                                resolved(scope, in: after, cache: &afterScopes).map { after.figures(for: variant, in: $0) } ?? .zero
-                            )
-                            figures[scope] = pair
+                            let oldFigures: StockFigures?
+                            switch before {
+                            case .prepared(let prepared): oldFigures = prepared.figures(key)
+                            case .whole(let snapshot):
+                                oldFigures = (try? snapshot.resolve(scope.stockScope)).map { snapshot.figures(for: variant, in: $0) } ?? .zero
+                            }
+                            guard let oldFigures else { return }
+                            pair = (oldFigures, (try? after.resolve(scope.stockScope)).map { after.figures(for: variant, in: $0) } ?? .zero)
+                            figures.append((scope, pair.old, pair.new))
                         }
-                        old = rule.figure.value(of: pair.0) ?? .zero
-                        new = rule.figure.value(of: pair.1) ?? .zero
+                        old = rule.figure.value(of: pair.old) ?? .zero
+                        new = rule.figure.value(of: pair.new) ?? .zero
                     }
-                    guard old != new else { continue }
+                    guard old != new else { return }
                     let fires: Bool
                     if case .lowStock = rule.condition {
                         let key = Self.disarmedKey(rule: rule.id, variant: variant, scope: scope)
@@ -141,11 +240,12 @@ public final class EventEvaluator: TransactionObserver {
                     } else {
                         fires = RuleDecision.evaluate(rule.condition, before: old, after: new, armed: true).fires
                     }
-                    guard fires else { continue }
+                    guard fires else { return }
                     let outboxKey = OutboxKey(position: transaction.checkpoint.position, index: UInt32(records.count))
+                    let isKit = after.isKit(variant) || (wholeBefore?.isKit(variant) ?? false)
                     let event = makeEvent(
-                        key: outboxKey, rule: rule, variant: variant, product: product, isKit: after.isKit(variant) || before.isKit(variant),
-                        scope: scope, snapshot: after, before: old, after: new, transaction: transaction)
+                        key: outboxKey, rule: rule, variant: variant, product: product, isKit: isKit, scope: scope, snapshot: after, before: old,
+                        after: new, transaction: transaction)
                     records.append(OutboxRecord(key: outboxKey, commitTime: transaction.checkpoint.commitTime ?? 0, payload: event.encoded()))
                 }
             }
@@ -154,30 +254,52 @@ public final class EventEvaluator: TransactionObserver {
         return OutboxBatch(records: records, state: stateChanges)
     }
 
-    private func resolved(_ scope: ScopeKey, in snapshot: ProjectionSnapshot, cache: inout [ScopeKey: ResolvedScope?]) -> ResolvedScope? {
-        if let known = cache[scope] { return known }
-        let value = try? snapshot.resolve(scope.stockScope)
-        cache[scope] = value
+    /// The value in `slot`, made by `make` on first use.
+    private static func cached<Value>(_ slot: inout Value?, _ make: () -> Value) -> Value {
+        if let value = slot { return value }
+        let value = make()
+        slot = value
         return value
     }
 
-    /// The scopes of a rule that the changed locations can affect, in a fixed order.
-    private func scopes(of rule: EventRule, locations: [LocationID], before: ProjectionSnapshot, after: ProjectionSnapshot) -> [ScopeKey] {
-        switch rule.scope {
-        case .total:
-            return [.total]
-        case .eachWarehouse:
-            var warehouses = Set<Int32>()
-            for location in locations {
-                if let id = after.warehouse(containing: location) { warehouses.insert(id.rawValue) }
-                if let id = before.warehouse(containing: location) { warehouses.insert(id.rawValue) }
-            }
-            return warehouses.sorted().map { .warehouse($0) }
-        case .warehouses(let ids):
-            return ids.map { .warehouse($0.rawValue) }
-        case .locations(let ids):
-            return ids.map { .location($0.rawValue) }
+    /// Calls `body` once per variant of `pairs`, variants ascending (the order events are numbered in), with that
+    /// variant's pairs.
+    private static func forEachVariant(in pairs: [ChangedFigure], _ body: (VariantID, ArraySlice<ChangedFigure>) -> Void) {
+        let sorted = pairs.sorted { $0.variant < $1.variant }
+        var start = sorted.startIndex
+        while start < sorted.endIndex {
+            let variant = sorted[start].variant
+            var end = start + 1
+            while end < sorted.endIndex, sorted[end].variant == variant { end += 1 }
+            body(variant, sorted[start..<end])
+            start = end
         }
+    }
+
+    /// Calls `body` with each scope of a rule that a variant's changed locations can affect, in a fixed order.
+    ///
+    /// - Parameter warehouses: The warehouses holding the changed locations, ascending (asked for only by rules
+    ///   per warehouse).
+    private func forEachScope(of rule: EventRule, warehouses: () -> [Int32], _ body: (ScopeKey) -> Void) {
+        switch rule.scope {
+        case .total: body(.total)
+        case .eachWarehouse: for id in warehouses() { body(.warehouse(id)) }
+        case .warehouses(let ids): for id in ids { body(.warehouse(id.rawValue)) }
+        case .locations(let ids): for id in ids { body(.location(id.rawValue)) }
+        }
+    }
+
+    /// The warehouses holding the locations (in `snapshot` or `other`), ascending, each once.
+    private static func warehouses(
+        of locations: ArraySlice<ChangedFigure>, in snapshot: ProjectionSnapshot, and other: ProjectionSnapshot?
+    ) -> [Int32] {
+        var warehouses: [Int32] = []
+        for pair in locations {
+            if let id = snapshot.warehouse(containing: pair.location), !warehouses.contains(id.rawValue) { warehouses.append(id.rawValue) }
+            if let other, let id = other.warehouse(containing: pair.location), !warehouses.contains(id.rawValue) { warehouses.append(id.rawValue) }
+        }
+        warehouses.sort()
+        return warehouses
     }
 
     private func makeEvent(

@@ -8,11 +8,17 @@ public enum ApplyAnomaly: Hashable, Sendable, CustomStringConvertible {
     case unknownQuantDeleted(QuantID)
     /// A delete named a row the projection never saw.
     case unknownRowDeleted(SourceTable, Int32)
+    /// A transaction changed a (variant, location) figure that the projection had not foreseen before applying it,
+    /// so the transaction observer (stock events) had no "before" figure for it and evaluated no rule on it. A
+    /// defect in stockd, never expected: reported so that it is loud.
+    case unforeseenChange(VariantID, LocationID)
 
     public var description: String {
         switch self {
         case .unknownQuantDeleted(let id): "delete of unknown stock_quant id \(id)"
         case .unknownRowDeleted(let table, let id): "delete of unknown \(table.rawValue) id \(id)"
+        case .unforeseenChange(let variant, let location):
+            "variant \(variant) at location \(location) changed without being foreseen: no stock event rule was evaluated on it"
         }
     }
 }

@@ -19,9 +19,17 @@ public final class StockProjection: Sendable {
     private let writerLock = Mutex(())
     /// Evaluates each applied transaction (stock events); read under the writer lock.
     private let observer = Mutex<(any TransactionObserver)?>(nil)
+    /// Whether the observer prepares "before" figures for transactions of quants and moves (the default), or always
+    /// gets the whole state before each transaction (tests compare the two).
+    let foreseesObservedChanges: Bool
 
     /// Creates a projection from a state, such as one restored from storage.
-    public init(state: ProjectionState = ProjectionState()) {
+    public convenience init(state: ProjectionState = ProjectionState()) {
+        self.init(state: state, foreseeingObservedChanges: true)
+    }
+
+    init(state: ProjectionState, foreseeingObservedChanges: Bool) {
+        foreseesObservedChanges = foreseeingObservedChanges
         var state = state
         state.refreshLocationIndexIfNeeded()
         state.refreshKitsIfNeeded(recordingChanges: false)
@@ -77,25 +85,29 @@ public final class StockProjection: Sendable {
             var accepted: [SourceTransaction] = []
             accepted.reserveCapacity(transactions.count)
             let observer = observer.withLock { $0 }
+            // The snapshot between two observed transactions (see `ProjectionState.apply(_:observedBy:...)`).
+            var boundary: ProjectionSnapshot?
             for transaction in transactions {
                 if let current = state.checkpoint, transaction.checkpoint.position <= current.position {
                     report.skipped += 1
                     continue
                 }
-                let before = observer == nil ? nil : state
-                let changedFrom = state.changeLog.nextPosition
-                for change in transaction.changes {
-                    if let anomaly = state.apply(change, recordingChanges: true) { report.anomalies.append(anomaly) }
-                }
-                if let observer, let before {
+                if let observer {
                     report.outbox.append(
-                        state.observe(transaction, before: before, changedFrom: changedFrom, by: observer, kitProblems: &report.kitProblems))
+                        state.apply(
+                            transaction, observedBy: observer, foreseeing: foreseesObservedChanges, boundary: &boundary,
+                            anomalies: &report.anomalies, kitProblems: &report.kitProblems))
+                } else {
+                    for change in transaction.changes {
+                        if let anomaly = state.apply(change, recordingChanges: true) { report.anomalies.append(anomaly) }
+                    }
                 }
                 report.rowChanges += transaction.changes.count
                 report.applied += 1
                 state.checkpoint = transaction.checkpoint
                 accepted.append(transaction)
             }
+            boundary = nil
             guard let checkpoint = accepted.last?.checkpoint else {
                 report.checkpoint = state.checkpoint
                 return report
