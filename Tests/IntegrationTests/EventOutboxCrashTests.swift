@@ -6,7 +6,6 @@ import StockCatalogue
 import StockEvents
 import StockProjection
 import StockStorage
-import Synchronization
 import TestSupport
 import Testing
 
@@ -34,49 +33,22 @@ struct EventOutboxCrashTests {
         let rules = try RuleFile.load(path: rulesFile)
 
         // The reference: never killed, on a slot of its own, created (with its snapshot) before any write.
-        let reference = try FeedHarness(database: database) { $0.slot = database.slot + "_ref" }
-        reference.projection.setTransactionObserver(EventEvaluator(rules: rules))
-        reference.feed.start()
+        let reference = try EventCrashHarness.startReference(database: database, rules: rules)
         defer { reference.feed.stop() }
-        try reference.waitUntilCaughtUp()
 
         let store = directory.path + "/store"
-        // The in-process feeds compute with `ProjectionSettings()`: no quarantine, no safety stock. The process must too.
-        let environment = [
-            "STOCKD_EVENTS_RULES_FILE": rulesFile, "STOCKD_QUARANTINE_NAME_PATTERNS": "", "STOCKD_QUARANTINE_WAREHOUSE_QC_LOCATIONS": "false",
-        ]
-        var stockd = try StockdProcess(database: database, store: store, environment: environment)
+        let environment = EventCrashHarness.serveEnvironment(rulesFile: rulesFile)
+        let stockd = try StockdProcess(database: database, store: store, environment: environment)
         try stockd.wait(for: "streaming") { $0.phase == "streaming" && $0.appliedLSN != nil }
 
-        let writer = OperationWriter(catalogue: catalogue, version: .v18, seed: 17)
-        let progress = BackgroundWrites()
-        let background = Thread { [writer] in
-            var writer = writer
-            while !progress.stopped.load(ordering: .acquiring) {
-                if (try? writer.write(3, to: database)) != nil { progress.written.add(3, ordering: .relaxed) }
-                Thread.sleep(forTimeInterval: 0.01)
-            }
+        let writes = BackgroundOperationWriter(OperationWriter(catalogue: catalogue, version: .v18, seed: 17), to: database)
+        defer { writes.stop() }
+        let kills = try EventCrashHarness.killAtRandomMoments(rounds: 8, first: stockd) {
+            try StockdProcess(database: database, store: store, environment: environment)
         }
-        background.start()
-        defer {
-            progress.stopped.store(true, ordering: .releasing)
-            while !background.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        }
-        var kills = 0
-        for round in 0..<8 {
-            if round > 0 { stockd = try StockdProcess(database: database, store: store, environment: environment) }
-            try stockd.wait(for: "streaming") { $0.phase == "streaming" && $0.appliedLSN != nil }
-            let started = stockd.status()?.appliedLSN ?? 0
-            try stockd.wait(for: "stream transactions applied") { ($0.appliedLSN ?? 0) > started }
-            Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.4))
-            stockd.kill()
-            #expect(stockd.process.terminationReason == .uncaughtSignal)
-            kills += 1
-        }
-        progress.stopped.store(true, ordering: .releasing)
-        while !background.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        writes.stop()
         #expect(kills == 8)
-        #expect(progress.written.load(ordering: .relaxed) > 30)
+        #expect(writes.written > 30)
 
         // Restart once more, in process, with the same rules, and let both catch up.
         let restarted = try FeedHarness(database: database, storePath: store)

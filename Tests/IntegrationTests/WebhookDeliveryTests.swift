@@ -145,16 +145,16 @@ struct WebhookDeliveryTests {
 }
 
 /// The tests' webhook receiver (`Support/webhook-receiver.py`: verifies every signature with the standardwebhooks
-/// library and logs each request to `log`). Callers `defer { receiver.stop() }`, which also keeps it alive to the
+/// library and logs each request to `log`; `seed` decides which requests to `/chaos` fail). Callers `defer { receiver.stop() }`, which also keeps it alive to the
 /// end of their scope.
 final class WebhookReceiverProcess {
     let process = Process()
     /// `http://127.0.0.1:<port>`.
     let base: String
 
-    init(secret: String, log: String) throws {
+    init(secret: String, log: String, seed: UInt64 = 0) throws {
         process.executableURL = URL(fileURLWithPath: WebhookDeliveryTests.python)
-        process.arguments = [WebhookDeliveryTests.receiverScript, secret, log]
+        process.arguments = [WebhookDeliveryTests.receiverScript, secret, log, String(seed)]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -9,14 +9,21 @@ answers by path:
   /gone     410
   /hang     sleeps 5 s, then 200 (past a short response time-out)
   /later    500 until a file LOGFILE.later-ok exists, then 200 (dead letters, then redelivery)
+  /chaos    fails a third of all requests, decided by SEED, the event id and the attempt number (so the same
+            seed fails the same attempts): a sixth 500, a sixth closed without an answer (a connection-level
+            failure, logged with status 0); the rest 200
   anything  200
 Each request is appended to the log file (argv[2]) as one JSON line: path, webhook-id, whether the signature
-verified, the status answered. The port it listens on is printed on the first line of standard output.
+verified, the status answered, the event's type and the body (base64, to compare byte for byte). The port it
+listens on is printed on the first line of standard output.
 
-Usage: webhook-receiver.py SECRET LOGFILE
+Usage: webhook-receiver.py SECRET LOGFILE [SEED]
 """
+import base64
+import hashlib
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -26,9 +33,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from standardwebhooks.webhooks import Webhook
 
 secret, log_path = sys.argv[1], sys.argv[2]
+seed = sys.argv[3] if len(sys.argv) > 3 else "0"
 webhook = Webhook(secret)
 lock = threading.Lock()
 attempts = {}
+
+
+def chaos_draw(event_id, attempt):
+    """0 to 5, from the seed, the event id and the attempt number (SHA-256: CRC-32 is linear, and its low bit
+    hardly varies between ids that differ in a few hex digits)."""
+    digest = hashlib.sha256(f"{seed}:{event_id}:{attempt}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % 6
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -62,13 +77,23 @@ class Handler(BaseHTTPRequestHandler):
             status = 500
         elif self.path == "/flaky" and attempt == 1 and zlib.crc32(event_id.encode()) % 3 == 1:
             status, headers = 429, {"Retry-After": "1"}
+        elif self.path == "/chaos" and chaos_draw(event_id, attempt) == 0:
+            status = 500
+        elif self.path == "/chaos" and chaos_draw(event_id, attempt) == 1:
+            status = 0
         else:
             status = 200
         line = json.dumps({"path": self.path, "id": event_id, "verified": verified, "status": status,
-                           "type": json.loads(body).get("type") if body else None})
+                           "type": json.loads(body).get("type") if body else None,
+                           "body": base64.b64encode(body).decode()})
         with lock:
             with open(log_path, "a") as log:
                 log.write(line + "\n")
+        if status == 0:
+            # A connection-level failure: the request was read, the connection closes without an answer.
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         reply = b"nope" if status >= 400 else b""
         self.send_response(status)
         for name, value in headers.items():

@@ -28,7 +28,9 @@ extension HTTPField.Name {
 /// `Last-Event-ID` (header, or the `last_event_id` parameter) the stream starts live: the first event is the first
 /// one committed after the request. With it, the stream first replays the outbox after that id, then follows live
 /// without a gap or a duplicate (see ``EventStreamCursor``). Idle streams get `: keep-alive` comments. A client
-/// that does not read as fast as events come is dropped with a final `event: dropped` naming the last id it got.
+/// that does not read as fast as events come is dropped with a final `event: dropped` naming the last id it got;
+/// a resumed client whose catch-up retention overtakes (events it still needed were dropped) gets a final
+/// `event: dropped` with `reason` `expired`, as its id would now get `410`.
 /// The server ends streams on graceful shutdown, and after ``EventStreamHub/Settings/maxDuration`` when one is set.
 struct EventStreamController: Sendable {
     /// The hub, or `nil` when the server has no outbox (the route answers 503).
@@ -140,7 +142,19 @@ struct EventStreamController: Sendable {
             let pageSize = hub.settings.catchUpPageSize
             while true {
                 let overflows = hub.overflowsWhileCatchingUp(id)
-                let page = try hub.outbox.outboxRecords(after: cursor.position, limit: pageSize).map(StreamedEvent.init(record:))
+                let after = cursor.position
+                let page = try hub.outbox.outboxRecords(after: after, limit: pageSize).map(StreamedEvent.init(record:))
+                // Retention may have dropped events this client still needs since the request checked its id
+                // (a long catch-up near the oldest kept, under heavy volume): end the stream rather than skip them.
+                if let after {
+                    let oldest = try hub.outbox.outboxBounds().oldest
+                    if EventStreamCursor.retentionPassed(after, oldestKept: oldest) {
+                        hub.metrics.expired.increment()
+                        try await writer.write(ByteBuffer(bytes: expiredEvent(after: after, lastDelivered: cursor.lastDelivered, oldest: oldest)))
+                        try await writer.finish(nil)
+                        return
+                    }
+                }
                 try await write(cursor.outboxRead(page), to: &writer, metrics: hub.metrics)
                 if page.count < pageSize && hub.goLive(id, ifNoOverflowSince: overflows) { break }
             }
@@ -171,6 +185,25 @@ struct EventStreamController: Sendable {
             }
         }
         try await writer.finish(nil)
+    }
+
+    /// The final `event: dropped` of a stream that retention overtook: `reason` `expired`, the last id sent (a
+    /// resume from it gets `410`), the oldest id kept, and what to do.
+    static func expiredEvent(after position: OutboxKey, lastDelivered: OutboxKey?, oldest: OutboxKey?) -> [UInt8] {
+        var json = JSONWriter(capacity: 384)
+        json.beginObject()
+        json.key("reason")
+        json.string("expired")
+        json.key("detail")
+        json.string(
+            "events after \(position) were dropped by retention (events.outbox_max_count, events.outbox_max_age_seconds) "
+                + "before this stream sent them; read the figures again, then follow the stream live")
+        json.key("last_event_id")
+        json.string(lastDelivered?.description)
+        json.key("oldest_event_id")
+        json.string(oldest?.description)
+        json.endObject()
+        return ServerSentEvent.event(id: nil, type: "dropped", data: json.bytes)
     }
 
     private static func write(_ events: [StreamedEvent], to writer: inout any ResponseBodyWriter, metrics: EventStreamMetrics) async throws {

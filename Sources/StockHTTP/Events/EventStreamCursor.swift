@@ -55,6 +55,19 @@ struct EventStreamCursor: Sendable {
     }
 
     private func isNew(_ key: OutboxKey) -> Bool { position.map { key > $0 } ?? true }
+
+    /// Whether retention may have dropped events after `position` before an outbox page read after it: judged
+    /// from the oldest key the outbox holds, read *after* the page.
+    ///
+    /// Retention drops the oldest records first, so the oldest key kept only grows: if it is still at or before
+    /// `position` after the read, nothing after `position` was dropped before it, and the page is complete. If it
+    /// is past `position` (or the outbox is empty), the events between may be gone: the same judgement as a
+    /// `Last-Event-ID` of `position` at the request (`410`). It errs on the safe side: when retention passes
+    /// `position` between the read and this check, a complete page is judged incomplete too.
+    static func retentionPassed(_ position: OutboxKey, oldestKept: OutboxKey?) -> Bool {
+        guard let oldestKept else { return true }
+        return oldestKept > position
+    }
 }
 
 /// Whether a `Last-Event-ID` can be resumed from, judged against the outbox.
