@@ -12,6 +12,7 @@ import Synchronization
 /// | `stockd_replication_lag_seconds` | gauge | age of the last applied commit while behind, 0 when caught up |
 /// | `stockd_replication_streaming` | gauge | 1 while streaming, 0 otherwise (snapshot, reconnecting, slot lost) |
 /// | `stockd_replication_ignored_rows_total` | counter | rows of published tables stockd does not mirror |
+/// | `stockd_replication_dropped_move_rows_total` | counter | `stock_move` rows outside the open states dropped (or reduced to a close) at decode time |
 /// | `stockd_replication_reconnects_total` | counter | connections lost or given up and retried |
 /// | `stockd_replication_stalls_total` | counter | connections dropped because the server went silent |
 /// | `stockd_replication_gaps_total` | counter | times the store was found behind its slot (then resynced) |
@@ -28,6 +29,7 @@ final class FeedMetrics: Sendable {
     private let lagSeconds = Gauge(label: "stockd_replication_lag_seconds")
     private let streaming = Gauge(label: "stockd_replication_streaming")
     private let ignoredRows = Counter(label: "stockd_replication_ignored_rows_total")
+    private let droppedMoveRows = Counter(label: "stockd_replication_dropped_move_rows_total")
     private let reconnects = Counter(label: "stockd_replication_reconnects_total")
     private let stalls = Counter(label: "stockd_replication_stalls_total")
     private let gaps = Counter(label: "stockd_replication_gaps_total")
@@ -48,6 +50,7 @@ final class FeedMetrics: Sendable {
         var rowChanges = 0
         var unexpectedRows = 0
         var ignoredRows = 0
+        var droppedMoveRows = 0
         var reconnects = 0
         var stalls = 0
         var gaps = 0
@@ -66,6 +69,7 @@ final class FeedMetrics: Sendable {
             report(rowChanges, status.rowChanges, \.rowChanges)
             report(unexpectedRows, status.unexpectedRows, \.unexpectedRows)
             report(ignoredRows, status.ignoredRows, \.ignoredRows)
+            report(droppedMoveRows, status.droppedMoveRows, \.droppedMoveRows)
             report(reconnects, status.reconnects, \.reconnects)
             report(stalls, status.stalls, \.stalls)
             report(gaps, status.gapsDetected, \.gaps)

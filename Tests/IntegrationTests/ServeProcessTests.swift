@@ -74,14 +74,22 @@ struct ServeProcessTests {
 
         var writer = OperationWriter(catalogue: catalogue, version: .v17, seed: 3)
         try writer.write(5, to: database)
+        // Open moves that are then validated or cancelled: the decode-time filter reduces or drops their rows.
+        writer.operations.moveRate = 1
+        try writer.write(40, to: database)
         var after = ""
         while Date() < deadline {
             after = Self.get(base + "/metrics") ?? ""
-            if (Self.value(of: "stockd_replication_transactions_total", in: after) ?? 0) > transactionsBefore { break }
+            if (Self.value(of: "stockd_replication_transactions_total", in: after) ?? 0) > transactionsBefore,
+                (Self.value(of: "stockd_replication_dropped_move_rows_total", in: after) ?? 0) > 0
+            {
+                break
+            }
             Thread.sleep(forTimeInterval: 0.1)
         }
         #expect((Self.value(of: "stockd_replication_transactions_total", in: after) ?? 0) > transactionsBefore, "\(after.prefix(2_000))")
         #expect((Self.value(of: "stockd_replication_row_changes_total", in: after) ?? 0) > 0)
+        #expect((Self.value(of: "stockd_replication_dropped_move_rows_total", in: after) ?? 0) > 0, "\(after.prefix(3_000))")
         #expect(after.contains("stockd_replication_phase{phase=\"streaming\"} 1"))
     }
 
