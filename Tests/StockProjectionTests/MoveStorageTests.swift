@@ -2,8 +2,8 @@ import Testing
 
 @testable import StockProjection
 
-/// The compact storage of open moves: per-variant lists kept at (nearly) exact capacity, and the sharded
-/// move id → variant index that closes by id, checked against a plain dictionary.
+/// The compact storage of open moves: per-variant lists in a flat table whose pools stay near their contents,
+/// and the move id → variant owner table that closes by id, checked against a plain dictionary.
 @Suite struct MoveStorageTests {
     /// A small deterministic generator (SplitMix64), so a failure replays.
     struct Random: RandomNumberGenerator {
@@ -17,40 +17,8 @@ import Testing
         }
     }
 
-    /// Ids that share a shard (4,096 apart), new owners, re-owned and removed ids, in random order.
-    @Test func ownerIndexMatchesADictionary() {
-        var index = MoveOwnerIndex()
-        var model: [MoveID: VariantID] = [:]
-        var random = Random(state: 14)
-        for _ in 0..<20_000 {
-            let move = MoveID(Int32(Int.random(in: 0..<64, using: &random) * 4_096 + Int.random(in: 0..<8, using: &random)))
-            if Bool.random(using: &random) {
-                let variant = VariantID(Int32.random(in: 0..<1_000, using: &random))
-                index.set(variant, for: move)
-                model[move] = variant
-            } else {
-                #expect(index.remove(move) == model.removeValue(forKey: move))
-            }
-        }
-        for raw in 0..<(64 * 4_096 + 8) { #expect(index[MoveID(Int32(raw))] == model[MoveID(Int32(raw))]) }
-        #expect(index[MoveID(Int32.max)] == nil)
-    }
-
-    /// A copy keeps its owners while the original changes (copy-on-write, as a published snapshot does).
-    @Test func ownerIndexCopiesOnWrite() {
-        var index = MoveOwnerIndex()
-        for raw in Int32(1)...5_000 { index.set(VariantID(raw % 7), for: MoveID(raw)) }
-        let published = index
-        for raw in Int32(1)...5_000 where raw % 2 == 0 { index.remove(MoveID(raw)) }
-        index.set(VariantID(99), for: MoveID(1))
-        #expect(published[MoveID(1)] == VariantID(1))
-        #expect(published[MoveID(2)] == VariantID(2))
-        #expect(index[MoveID(1)] == VariantID(99))
-        #expect(index[MoveID(2)] == nil)
-    }
-
     /// Random opens, re-dates, product changes and closes through the projection: the moves held are exactly the
-    /// model's, a variant's list holds at most a quarter (plus two) of spare capacity, and an emptied list frees its buffer.
+    /// model's, the pool reserves at most about twice what it holds, and the table frees its storage once every move closed.
     @Test func movesFollowARandomStream() throws {
         var state = ProjectionState()
         var model: [MoveID: StockMove] = [:]
@@ -71,10 +39,11 @@ import Testing
         }
         var held: [MoveID: MoveEntry] = [:]
         var owners: [MoveID: VariantID] = [:]
+        let storage = state.moves.storage
+        #expect(storage.entries == model.count)
+        #expect(storage.slots <= 2 * (storage.entries + storage.entries / 8 + 8))
         for variant in 0..<40 {
-            let entries = state.moves[variant]
-            #expect(entries.capacity <= entries.count + entries.count / 4 + 2)
-            for entry in entries {
+            for entry in state.moves[variant] {
                 #expect(held.updateValue(entry, forKey: entry.moveID) == nil)
                 owners[entry.moveID] = VariantID(Int32(variant))
             }
@@ -88,6 +57,7 @@ import Testing
         }
         for (id, _) in model { _ = state.apply(.closeMove(id), recordingChanges: false) }
         #expect(state.openMoveCount == 0)
-        for variant in 0..<40 { #expect(state.moves[variant].capacity == 0) }
+        #expect(state.moves.storage.slots == 0)
+        #expect(state.moveOwners.count == 0)
     }
 }

@@ -7,6 +7,8 @@
 // `mallinfo2`, allocator overhead included) and of the resident set size (`/proc/self/statm`):
 //   * "catalogue": rows loaded from the generated catalogue in memory (long strings are shared with the catalogue),
 //   * "lmdb reload": `LMDBProjectionStore.load()`, every string freshly decoded, as stockd starts up.
+// The heap split then loads the same rows in steps: records, quants alone, and open moves alone (one move on every
+// other variant, issue 14's shape: 500,000 open moves at 1M variants).
 // A level is one (variant, location) key; quant rows also count the few duplicate rows Odoo leaves for one key.
 
 import BenchmarkFixtures
@@ -84,11 +86,16 @@ for size in sizes {
             return state
         }
         let (_, quantsUsed) = measure { for change in quantRows { state.load(change) } }
+        let moves = MoveFixture.moves(of: catalogue, movesPerVariant: 1).filter { $0.variantID.rawValue % 2 == 0 }
+        let (_, movesUsed) = measure { for move in moves { state.load(.upsertMove(move)) } }
+        precondition(state.openMoveCount == moves.count)
         breakdown.append(
             "\(BenchmarkSizes.label(size)): records \(mib(recordsUsed.heap)) MiB heap = \(perLevel(recordsUsed.heap, size)) B/variant "
-                + "(\(perLevel(recordsUsed.heap, levels)) B/level); quants \(mib(quantsUsed.heap)) MiB heap = \(perLevel(quantsUsed.heap, levels)) B/level"
+                + "(\(perLevel(recordsUsed.heap, levels)) B/level); quants \(mib(quantsUsed.heap)) MiB heap = \(perLevel(quantsUsed.heap, levels)) B/level; "
+                + "\(moves.count) open moves (every other variant) \(mib(movesUsed.heap)) MiB heap = \(perLevel(movesUsed.heap, moves.count)) B/move, "
+                + "\(String(format: "%.3f", movesUsed.seconds)) s"
         )
-        withExtendedLifetime((changes, records, quantRows, state)) {}
+        withExtendedLifetime((changes, records, quantRows, moves, state)) {}
     }
 
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stockd-footprint-\(getpid())-\(size)")

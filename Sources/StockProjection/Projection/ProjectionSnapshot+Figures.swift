@@ -24,10 +24,12 @@ extension ProjectionSnapshot {
     func quantFigures(for variant: VariantID, in scope: ResolvedScope) -> StockFigures {
         var figures = StockFigures.zero
         let index = state.locationIndex
-        for entry in state.stock[Int(variant.rawValue)] {
-            let slot = index.slot(entry.locationID)
-            guard slot.preorder >= 0, scope.contains(preorder: slot.preorder) else { continue }
-            figures.add(entry, quarantined: slot.quarantined)
+        state.stock.withEntries(Int(variant.rawValue)) { entries in
+            for entry in entries {
+                let slot = index.slot(entry.locationID)
+                guard slot.preorder >= 0, scope.contains(preorder: slot.preorder) else { continue }
+                figures.add(entry, quarantined: slot.quarantined)
+            }
         }
         figures.safetyStock = safetyStock(for: variant, in: scope)
         return figures
@@ -60,10 +62,12 @@ extension ProjectionSnapshot {
     func quantFiguresByLocation(for variant: VariantID, in scope: ResolvedScope) -> [(location: LocationID, figures: StockFigures)] {
         var byLocation: [LocationID: StockFigures] = [:]
         let index = state.locationIndex
-        for entry in state.stock[Int(variant.rawValue)] {
-            let slot = index.slot(entry.locationID)
-            guard slot.preorder >= 0, scope.contains(preorder: slot.preorder) else { continue }
-            byLocation[entry.locationID, default: .zero].add(entry, quarantined: slot.quarantined)
+        state.stock.withEntries(Int(variant.rawValue)) { entries in
+            for entry in entries {
+                let slot = index.slot(entry.locationID)
+                guard slot.preorder >= 0, scope.contains(preorder: slot.preorder) else { continue }
+                byLocation[entry.locationID, default: .zero].add(entry, quarantined: slot.quarantined)
+            }
         }
         return byLocation.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
@@ -83,10 +87,12 @@ extension ProjectionSnapshot {
     func quantFiguresByWarehouse(for variant: VariantID, in scope: ResolvedScope) -> [(warehouse: WarehouseID, figures: StockFigures)] {
         var byWarehouse: [Int32: StockFigures] = [:]
         let index = state.locationIndex
-        for entry in state.stock[Int(variant.rawValue)] {
-            let slot = index.slot(entry.locationID)
-            guard slot.preorder >= 0, slot.warehouse >= 0, scope.contains(preorder: slot.preorder) else { continue }
-            byWarehouse[slot.warehouse, default: .zero].add(entry, quarantined: slot.quarantined)
+        state.stock.withEntries(Int(variant.rawValue)) { entries in
+            for entry in entries {
+                let slot = index.slot(entry.locationID)
+                guard slot.preorder >= 0, slot.warehouse >= 0, scope.contains(preorder: slot.preorder) else { continue }
+                byWarehouse[slot.warehouse, default: .zero].add(entry, quarantined: slot.quarantined)
+            }
         }
         return byWarehouse.compactMap { (slotIndex, figures) -> (WarehouseID, StockFigures)? in
             guard let id = index.warehouse(at: slotIndex) else { return nil }
@@ -173,8 +179,8 @@ extension StockFigures {
 extension ProjectionSnapshot {
     /// The quants of one variant, in no particular order.
     ///
-    /// - Complexity: O(1) to obtain; the entries are shared with the snapshot.
-    public func entries(for variant: VariantID) -> ContiguousArray<StockEntry> { state.stock[Int(variant.rawValue)] }
+    /// - Complexity: O(1) to obtain, no allocation; the entries are shared with the snapshot.
+    public func entries(for variant: VariantID) -> FlatList<StockEntry> { state.stock[Int(variant.rawValue)] }
 
     /// Calls `body` with every quant the snapshot holds, in variant-id order.
     public func forEachQuant(_ body: (Quant) -> Void) {

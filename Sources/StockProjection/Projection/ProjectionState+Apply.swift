@@ -36,7 +36,7 @@ extension ProjectionState {
             if recordingChanges { recordChange(variant: removed.variant, location: removed.location) }
         case .truncate(.quants):
             stock.removeAll()
-            quantOwners = [:]
+            quantOwners.removeAll()
             quantCount = 0
             changeLog.reset()
         case .upsertLocation(let location):
@@ -173,8 +173,8 @@ extension ProjectionState {
     private mutating func upsertQuant(_ quant: Quant, recordingChanges: Bool) {
         let key = Int(quant.variantID.rawValue)
         // The common case, an update of a row the variant already holds, needs no owner look-up.
-        let heldByVariant = key >= 0 && stock[key].contains { $0.quantID == quant.id }
-        if !heldByVariant, let owner = quantOwners[quant.id], owner != quant.variantID || key < 0 {
+        let heldAt = stock.firstIndex(in: key) { $0.quantID == quant.id }
+        if heldAt == nil, let owner = quantOwners[quant.id], owner != quant.variantID || key < 0 {
             // Odoo never moves a quant to another product, but a row may be rewritten by hand.
             if let removed = removeQuant(quant.id), recordingChanges {
                 recordChange(variant: removed.variant, location: removed.location)
@@ -182,17 +182,14 @@ extension ProjectionState {
         }
         guard key >= 0 else { return }  // Odoo ids are positive; a negative id has nowhere to live.
         let entry = StockEntry(quantID: quant.id, locationID: quant.locationID, quantity: quant.quantity, reserved: quant.reserved)
-        let previousLocation: LocationID? = stock.modify(key) { entries in
-            if let index = entries.firstIndex(where: { $0.quantID == quant.id }) {
-                let previous = entries[index].locationID
-                entries[index] = entry
-                return previous
-            }
-            entries.append(entry)
-            return nil
+        var previousLocation: LocationID?
+        if let heldAt {
+            previousLocation = stock.replace(in: key, at: heldAt, with: entry).locationID
+        } else {
+            stock.append(entry, to: key)
         }
         if previousLocation == nil {
-            quantOwners[quant.id] = quant.variantID
+            quantOwners.set(quant.variantID, for: quant.id)
             quantCount += 1
         }
         if recordingChanges {
@@ -204,14 +201,9 @@ extension ProjectionState {
     }
 
     private mutating func removeQuant(_ id: QuantID) -> (variant: VariantID, location: LocationID)? {
-        guard let owner = quantOwners.removeValue(forKey: id) else { return nil }
-        let location: LocationID? = stock.modify(Int(owner.rawValue)) { entries in
-            guard let index = entries.firstIndex(where: { $0.quantID == id }) else { return nil }
-            let location = entries[index].locationID
-            entries.swapAt(index, entries.count - 1)
-            entries.removeLast()
-            return location
-        }
+        guard let owner = quantOwners.remove(id) else { return nil }
+        let key = Int(owner.rawValue)
+        let location = stock.firstIndex(in: key, where: { $0.quantID == id }).map { stock.remove(from: key, at: $0).locationID }
         guard let location else { return nil }
         quantCount -= 1
         return (owner, location)

@@ -13,14 +13,11 @@ extension ProjectionState {
         let owner = moveOwners[move.id]
         if let owner, owner != move.variantID { removeMove(move.id, recordingChanges: recordingChanges) }
         let entry = MoveEntry(move)
-        let previous: MoveEntry? = moves.modify(key) { entries in
-            if owner == move.variantID, let index = entries.firstIndex(where: { $0.moveID == move.id }) {
-                let previous = entries[index]
-                entries[index] = entry
-                return previous
-            }
-            entries.insertCompactly(entry, at: entries.count)
-            return nil
+        var previous: MoveEntry?
+        if owner == move.variantID, let index = moves.firstIndex(in: key, where: { $0.moveID == move.id }) {
+            previous = moves.replace(in: key, at: index, with: entry)
+        } else {
+            moves.append(entry, to: key)
         }
         if previous == nil {
             moveOwners.set(move.variantID, for: move.id)
@@ -37,14 +34,8 @@ extension ProjectionState {
     /// Forgets an open move; nothing happens for a move not held.
     mutating func removeMove(_ id: MoveID, recordingChanges: Bool = false) {
         guard let owner = moveOwners.remove(id) else { return }
-        let removed: MoveEntry? = moves.modify(Int(owner.rawValue)) { entries in
-            guard let index = entries.firstIndex(where: { $0.moveID == id }) else { return nil }
-            let removed = entries[index]
-            entries.swapAt(index, entries.count - 1)
-            entries.removeLast()
-            entries.shrinkIfSparse()
-            return removed
-        }
+        let key = Int(owner.rawValue)
+        let removed = moves.firstIndex(in: key, where: { $0.moveID == id }).map { moves.remove(from: key, at: $0) }
         guard let removed else { return }
         openMoveCount -= 1
         if recordingChanges { recordMoveChange(variant: owner, removed) }

@@ -1,13 +1,13 @@
 import HashTreeCollections
 
 /// Everything the projection knows at one transaction boundary: an immutable-by-convention value whose copies
-/// share storage (chunked arrays and persistent hash tries), so the writer can change a copy cheaply while
-/// readers keep the published one.
+/// share storage (chunked plain-data tables and persistent hash tries), so the writer can change a copy cheaply
+/// while readers keep the published one.
 public struct ProjectionState: Sendable {
     /// Quants per variant, addressed by variant id.
-    var stock = ChunkedTable<ContiguousArray<StockEntry>>(empty: [])
+    var stock = FlatListTable<StockEntry>()
     /// Which variant owns each quant id (deletes carry only the id).
-    var quantOwners = TreeDictionary<QuantID, VariantID>()
+    var quantOwners = OwnerTable<Quant>()
     var variants = TreeDictionary<VariantID, ProductVariant>()
     var templates = TreeDictionary<TemplateID, ProductTemplate>()
     var variantsBySKU = TreeDictionary<String, [VariantID]>()
@@ -23,9 +23,9 @@ public struct ProjectionState: Sendable {
     /// What changed in the kit inputs since the last refresh.
     var kitStaleness = KitStaleness()
     /// Open moves per variant, addressed by variant id (see ``MoveEntry``).
-    var moves = ChunkedTable<ContiguousArray<MoveEntry>>(empty: [])
+    var moves = FlatListTable<MoveEntry>()
     /// Which variant owns each open move id (a close carries only the id).
-    var moveOwners = MoveOwnerIndex()
+    var moveOwners = OwnerTable<StockMove>()
     var changeLog: ChangeLog
     var settings: ProjectionSettings
 

@@ -1,0 +1,295 @@
+/// A copy-on-write table of short per-key lists of plain-data entries, addressed by a dense integer key.
+///
+/// Keys are grouped in chunks of 512. A chunk keeps every entry of its keys in one contiguous pool, and each key's
+/// list as a span (offset, count) into that pool: no allocation per key, and no reference inside the entries.
+/// Copying the table copies the array of chunk references; changing a key afterwards copies that key's chunk with
+/// two `memcpy`s (or one compacting pass), never retaining or releasing an entry. The projection relies on this to
+/// publish an immutable snapshot after every batch while the writer carries on from a cheap copy.
+///
+/// A list that grows moves to the end of its chunk's pool; the space it leaves is reclaimed when the chunk is
+/// compacted, which happens when the pool is full, on a copy when more than a fifth of it is unused, and after a
+/// removal when less than two thirds is in use. A chunk whose keys are all empty is freed.
+///
+/// - Precondition: `Element` is plain data (no references), as ``StockEntry`` and ``MoveEntry`` are.
+struct FlatListTable<Element: Sendable>: Sendable {
+    static var chunkShift: Int { 9 }
+    static var chunkSize: Int { 1 << chunkShift }
+    static var chunkMask: Int { chunkSize - 1 }
+
+    private(set) var chunks: ContiguousArray<FlatListChunk<Element>?> = []
+
+    init() { precondition(_isPOD(Element.self), "FlatListTable holds plain data only") }
+
+    /// One past the largest key that may hold a non-empty list.
+    var keyLimit: Int { chunks.count << Self.chunkShift }
+
+    /// The entries of `key` (empty for a key never written), as a collection that shares the table's storage.
+    ///
+    /// - Complexity: O(1); one retain of the chunk, no allocation.
+    subscript(key: Int) -> FlatList<Element> {
+        let chunkIndex = key >> Self.chunkShift
+        guard key >= 0, chunkIndex < chunks.count, let chunk = chunks[chunkIndex] else { return FlatList() }
+        let span = chunk.spans[key & Self.chunkMask]
+        return FlatList(chunk: chunk, offset: Int(span.offset), count: Int(span.count))
+    }
+
+    /// Calls `body` with the entries of `key`, without retaining anything.
+    ///
+    /// - Complexity: O(1) plus `body`; no allocation.
+    @inline(__always)
+    func withEntries<R>(_ key: Int, _ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        let chunkIndex = key >> Self.chunkShift
+        guard key >= 0, chunkIndex < chunks.count, let chunk = chunks[chunkIndex] else {
+            return try body(UnsafeBufferPointer(start: nil, count: 0))
+        }
+        return try withExtendedLifetime(chunk) { try body(chunk.entries(of: key & Self.chunkMask)) }
+    }
+
+    /// The position in `key`'s list of the first entry that satisfies `predicate`, or `nil`.
+    func firstIndex(in key: Int, where predicate: (Element) throws -> Bool) rethrows -> Int? {
+        try withEntries(key) { try $0.firstIndex(where: predicate) }
+    }
+
+    /// Replaces the entry at `index` of `key`'s list, returning the entry it held.
+    @discardableResult
+    mutating func replace(in key: Int, at index: Int, with element: Element) -> Element {
+        let chunk = uniqueChunk(key)
+        let entries = chunk.mutableEntries(of: key & Self.chunkMask)
+        let previous = entries[index]
+        entries[index] = element
+        return previous
+    }
+
+    /// Appends `element` to `key`'s list.
+    ///
+    /// - Precondition: `key >= 0`.
+    mutating func append(_ element: Element, to key: Int) {
+        precondition(key >= 0, "FlatListTable keys are non-negative")
+        uniqueChunk(key).append(element, to: key & Self.chunkMask)
+    }
+
+    /// Removes the entry at `index` of `key`'s list by moving the list's last entry into its place, and returns it.
+    @discardableResult
+    mutating func remove(from key: Int, at index: Int) -> Element {
+        let chunkIndex = key >> Self.chunkShift
+        let chunk = uniqueChunk(key)
+        let removed = chunk.remove(from: key & Self.chunkMask, at: index)
+        if chunk.live == 0 { chunks[chunkIndex] = nil }
+        return removed
+    }
+
+    /// Calls `body` with each key from `start` upward whose chunk is allocated, and its entries, until it returns
+    /// `false`.
+    func forEachKey(from start: Int, _ body: (Int, UnsafeBufferPointer<Element>) -> Bool) {
+        var key = max(0, start)
+        while key < keyLimit {
+            let chunkIndex = key >> Self.chunkShift
+            guard let chunk = chunks[chunkIndex] else {
+                key = (chunkIndex + 1) << Self.chunkShift
+                continue
+            }
+            let end = (chunkIndex + 1) << Self.chunkShift
+            let keepGoing = withExtendedLifetime(chunk) { () -> Bool in
+                while key < end {
+                    if !body(key, chunk.entries(of: key & Self.chunkMask)) { return false }
+                    key += 1
+                }
+                return true
+            }
+            if !keepGoing { return }
+        }
+    }
+
+    /// The entries held, and the entry slots the pools reserve (held, spare and left behind by moved lists).
+    var storage: (entries: Int, slots: Int) {
+        chunks.reduce(into: (0, 0)) { sums, chunk in
+            sums.0 += chunk?.live ?? 0
+            sums.1 += chunk?.capacity ?? 0
+        }
+    }
+
+    /// Empties the table.
+    mutating func removeAll() { chunks = [] }
+
+    /// The chunk of `key`, allocated on first use and copied first when a snapshot shares it.
+    private mutating func uniqueChunk(_ key: Int) -> FlatListChunk<Element> {
+        let chunkIndex = key >> Self.chunkShift
+        if chunkIndex >= chunks.count {
+            chunks.append(contentsOf: repeatElement(nil, count: chunkIndex - chunks.count + 1))
+        }
+        if chunks[chunkIndex] == nil {
+            chunks[chunkIndex] = FlatListChunk(keys: Self.chunkSize, capacity: 8)
+        } else if !isKnownUniquelyReferenced(&chunks[chunkIndex]) {
+            chunks[chunkIndex] = chunks[chunkIndex]!.copy()
+        }
+        return chunks[chunkIndex]!
+    }
+}
+
+/// The entries of one key of a ``FlatListTable``, sharing the table's storage: a snapshot's view that stays valid
+/// while the writer changes its own copy.
+public struct FlatList<Element: Sendable>: RandomAccessCollection, Sendable {
+    private let chunk: FlatListChunk<Element>?
+    private let offset: Int
+    public let count: Int
+
+    init() {
+        chunk = nil
+        offset = 0
+        count = 0
+    }
+
+    init(chunk: FlatListChunk<Element>, offset: Int, count: Int) {
+        self.chunk = chunk
+        self.offset = offset
+        self.count = count
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(position: Int) -> Element {
+        precondition(position >= 0 && position < count, "FlatList index out of range")
+        return chunk!.pool[offset + position]
+    }
+}
+
+/// One chunk of a ``FlatListTable``: the spans of its keys and the pool of their entries.
+///
+/// Safe to share between threads (hence `@unchecked Sendable`): the table changes a chunk only while it holds the
+/// sole reference to it (`isKnownUniquelyReferenced`, else it changes a copy), so a chunk that a snapshot or a
+/// ``FlatList`` can see is never written again.
+final class FlatListChunk<Element>: @unchecked Sendable {
+    /// Where a key's list lies in the pool.
+    struct Span {
+        var offset: UInt32
+        var count: UInt32
+    }
+
+    let keys: Int
+    /// The spans, then the pool, in one allocation.
+    private var storage: UnsafeMutableRawPointer
+    private(set) var spans: UnsafeMutablePointer<Span>
+    private(set) var pool: UnsafeMutablePointer<Element>
+    /// Entry slots in the pool.
+    private(set) var capacity: Int
+    /// Slots in use from the start of the pool: lists, and the gaps lists left behind when they moved or shrank.
+    private(set) var end = 0
+    /// Entries held.
+    private(set) var live = 0
+
+    init(keys: Int, capacity: Int) {
+        self.keys = keys
+        self.capacity = capacity
+        (storage, spans, pool) = Self.allocate(keys: keys, capacity: capacity)
+        spans.initialize(repeating: Span(offset: 0, count: 0), count: keys)
+    }
+
+    deinit { storage.deallocate() }  // plain data: nothing to deinitialize
+
+    /// One allocation for `keys` spans followed by a pool of `capacity` entries.
+    private static func allocate(
+        keys: Int, capacity: Int
+    ) -> (UnsafeMutableRawPointer, UnsafeMutablePointer<Span>, UnsafeMutablePointer<Element>) {
+        let alignment = max(MemoryLayout<Span>.alignment, MemoryLayout<Element>.alignment)
+        let stride = MemoryLayout<Element>.stride
+        let poolStart = (keys * MemoryLayout<Span>.stride + alignment - 1) / alignment * alignment
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: poolStart + capacity * stride, alignment: alignment)
+        let spans = storage.bindMemory(to: Span.self, capacity: keys)
+        let pool = (storage + poolStart).bindMemory(to: Element.self, capacity: capacity)
+        return (storage, spans, pool)
+    }
+
+    @inline(__always)
+    func entries(of slot: Int) -> UnsafeBufferPointer<Element> {
+        let span = spans[slot]
+        return UnsafeBufferPointer(start: pool + Int(span.offset), count: Int(span.count))
+    }
+
+    @inline(__always)
+    func mutableEntries(of slot: Int) -> UnsafeMutableBufferPointer<Element> {
+        let span = spans[slot]
+        return UnsafeMutableBufferPointer(start: pool + Int(span.offset), count: Int(span.count))
+    }
+
+    /// A copy to change, compacted when more than a fifth of the pool is not entries, with some room to grow.
+    func copy() -> FlatListChunk {
+        if end - live > end / 5 {
+            let copy = FlatListChunk(keys: keys, capacity: Self.roomy(live))
+            copy.compact(from: self)
+            return copy
+        } else {
+            let copy = FlatListChunk(keys: keys, capacity: end + live / 8 + 8)
+            copy.spans.update(from: spans, count: keys)
+            copy.pool.initialize(from: pool, count: end)
+            copy.end = end
+            copy.live = live
+            return copy
+        }
+    }
+
+    func append(_ element: Element, to slot: Int) {
+        var span = spans[slot]
+        let count = Int(span.count)
+        if count > 0, Int(span.offset) + count == end, end < capacity {
+            // The list is the pool's last: it grows in place.
+        } else {
+            if end + count + 1 > capacity { reorganize(reserving: count + 1) }
+            span = spans[slot]
+            (pool + end).initialize(from: pool + Int(span.offset), count: count)
+            span.offset = UInt32(end)
+            end += count
+        }
+        (pool + end).initialize(to: element)
+        end += 1
+        live += 1
+        span.count += 1
+        spans[slot] = span
+    }
+
+    func remove(from slot: Int, at index: Int) -> Element {
+        var span = spans[slot]
+        let entries = mutableEntries(of: slot)
+        let removed = entries[index]
+        entries[index] = entries[entries.count - 1]
+        if Int(span.offset) + Int(span.count) == end { end -= 1 }
+        span.count -= 1
+        if span.count == 0 { span.offset = 0 }
+        spans[slot] = span
+        live -= 1
+        if live > 0, end - live > live / 2 + 16 || capacity > Self.roomy(live) * 2 { reorganize(reserving: 0) }
+        return removed
+    }
+
+    /// Compacts the pool into a new allocation with room for `extra` more entries and some spare.
+    private func reorganize(reserving extra: Int) {
+        let (oldStorage, oldSpans, oldPool) = (storage, spans, pool)
+        capacity = Self.roomy(live + extra)
+        (storage, spans, pool) = Self.allocate(keys: keys, capacity: capacity)
+        var offset = 0
+        for slot in 0..<keys {
+            let span = oldSpans[slot]
+            (pool + offset).initialize(from: oldPool + Int(span.offset), count: Int(span.count))
+            (spans + slot).initialize(to: Span(offset: span.count == 0 ? 0 : UInt32(offset), count: span.count))
+            offset += Int(span.count)
+        }
+        end = offset
+        oldStorage.deallocate()
+    }
+
+    /// Fills this (empty) chunk with `source`'s lists, in key order and without gaps.
+    private func compact(from source: FlatListChunk) {
+        var offset = 0
+        for slot in 0..<keys {
+            let span = source.spans[slot]
+            (pool + offset).initialize(from: source.pool + Int(span.offset), count: Int(span.count))
+            spans[slot] = Span(offset: span.count == 0 ? 0 : UInt32(offset), count: span.count)
+            offset += Int(span.count)
+        }
+        end = offset
+        live = offset
+    }
+
+    /// A pool size for `entries` entries: an eighth more, plus eight.
+    private static func roomy(_ entries: Int) -> Int { entries + entries / 8 + 8 }
+}
