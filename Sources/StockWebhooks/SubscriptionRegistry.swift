@@ -46,13 +46,16 @@ public final class SubscriptionRegistry: Sendable {
 
     private let state: Mutex<State>
     private let store: any WebhookStore
+    /// Notified after every change, so the dispatcher's tasks take it at once.
+    public let wakeUp: WebhookWakeUp
 
     /// Creates the registry, reading the API's subscriptions and mode overrides from the store.
     ///
     /// - Parameters:
     ///   - file: The events file's subscriptions.
     ///   - store: Where the API's changes are kept.
-    public init(file: [WebhookSubscription], store: any WebhookStore) throws {
+    ///   - wakeUp: What the dispatcher waits on; the writer notifies it too, after commits that add events.
+    public init(file: [WebhookSubscription], store: any WebhookStore, wakeUp: WebhookWakeUp = WebhookWakeUp()) throws {
         var api: [String: WebhookSubscription] = [:]
         let fileIDs = Set(file.map(\.id))
         for (_, value) in try store.eventStateValues(prefix: WebhookStateKey.apiSubscriptions, limit: .max) {
@@ -67,6 +70,7 @@ public final class SubscriptionRegistry: Sendable {
         }
         state = Mutex(State(file: file, api: api, overrides: overrides))
         self.store = store
+        self.wakeUp = wakeUp
     }
 
     /// Every subscription in force, with its effective mode: the file's in file order, then the API's by id.
@@ -95,7 +99,8 @@ public final class SubscriptionRegistry: Sendable {
     ///
     /// - Throws: ``Refusal/exists(_:)``, or the store's error.
     public func create(_ subscription: WebhookSubscription) throws -> WebhookSubscription {
-        try state.withLock { state in
+        defer { wakeUp.notify() }
+        return try state.withLock { state in
             guard !state.file.contains(where: { $0.id == subscription.id }), state.api[subscription.id] == nil else {
                 throw Refusal.exists(subscription.id)
             }
@@ -114,7 +119,8 @@ public final class SubscriptionRegistry: Sendable {
     /// - Returns: The subscription before.
     /// - Throws: ``Refusal``, or the store's error.
     public func replace(_ id: String, with subscription: WebhookSubscription) throws -> WebhookSubscription {
-        try state.withLock { state in
+        defer { wakeUp.notify() }
+        return try state.withLock { state in
             guard subscription.id == id else { throw Refusal.idMismatch(path: id, body: subscription.id) }
             if state.file.contains(where: { $0.id == id }) { throw Refusal.fileSubscription(id) }
             guard let before = state.api[id] else { throw Refusal.notFound(id) }
@@ -134,7 +140,8 @@ public final class SubscriptionRegistry: Sendable {
     /// - Returns: The subscription deleted.
     /// - Throws: ``Refusal``, or the store's error.
     public func delete(_ id: String) throws -> WebhookSubscription {
-        try state.withLock { state in
+        defer { wakeUp.notify() }
+        return try state.withLock { state in
             if state.file.contains(where: { $0.id == id }) { throw Refusal.fileSubscription(id) }
             guard let before = state.api[id] else { throw Refusal.notFound(id) }
             try store.writeEventState([
@@ -167,7 +174,8 @@ public final class SubscriptionRegistry: Sendable {
         _ id: String, clearDisabled: Bool = false,
         _ change: (WebhookSubscription.Mode, WebhookSubscription.Mode) -> WebhookSubscription.Mode?
     ) throws -> (before: WebhookSubscription.Mode, after: WebhookSubscription.Mode) {
-        try state.withLock { state in
+        defer { wakeUp.notify() }
+        return try state.withLock { state in
             guard let own = state.file.first(where: { $0.id == id })?.mode ?? state.api[id]?.mode else { throw Refusal.notFound(id) }
             let current = state.overrides[id] ?? own
             let override = change(own, current)
@@ -201,6 +209,13 @@ struct SubscriptionRecord: Codable {
     var secret: String
     var rules: [String]
     var mode: String
+    /// Absent in records written before batches existed: 1.
+    var batchSize: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id, url, secret, rules, mode
+        case batchSize = "batch_size"
+    }
 
     init(_ subscription: WebhookSubscription) {
         id = subscription.id
@@ -208,10 +223,12 @@ struct SubscriptionRecord: Codable {
         secret = subscription.secret
         rules = subscription.rules
         mode = subscription.mode.rawValue
+        batchSize = subscription.batchSize
     }
 
     var subscription: WebhookSubscription {
-        WebhookSubscription(id: id, url: url, secret: secret, rules: rules, mode: WebhookSubscription.Mode(rawValue: mode) ?? .paused)
+        WebhookSubscription(
+            id: id, url: url, secret: secret, rules: rules, mode: WebhookSubscription.Mode(rawValue: mode) ?? .paused, batchSize: batchSize ?? 1)
     }
 
     func encoded() -> [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }

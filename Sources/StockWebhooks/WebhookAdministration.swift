@@ -61,6 +61,8 @@ public struct WebhookAdministration: Sendable {
         public var rules: [String]
         /// The mode in force (`live`, `shadow`, `paused`).
         public var mode: String
+        /// The most events per request (1: one event per request, its object as the body).
+        public var batchSize: Int
         /// Its own mode (the file's or the API's), before any pause or resume.
         public var ownMode: String
         /// Why it was disabled (a `410`), when it was.
@@ -85,6 +87,7 @@ public struct WebhookAdministration: Sendable {
         enum CodingKeys: String, CodingKey {
             case id, source, url, rules, mode, disabled, cursor
             case ownMode = "own_mode"
+            case batchSize = "batch_size"
             case queueDepth = "queue_depth"
             case queueDepthCapped = "queue_depth_capped"
             case oldestUndeliveredAgeSeconds = "oldest_undelivered_age_seconds"
@@ -137,7 +140,7 @@ public struct WebhookAdministration: Sendable {
         }
         return Status(
             id: id, source: entry.source.rawValue, url: subscription.url, rules: subscription.rules, mode: subscription.mode.rawValue,
-            ownMode: entry.ownMode.rawValue,
+            batchSize: subscription.batchSize, ownMode: entry.ownMode.rawValue,
             disabled: try store.eventStateValue(WebhookStateKey.disabled(id)).map { String(decoding: $0, as: UTF8.self) },
             cursor: cursor?.description, queueDepth: depth, queueDepthCapped: capped,
             oldestUndeliveredAgeSeconds: oldest.map { max(0, now.timeIntervalSince1970 - Double($0) / 1_000_000) },
@@ -179,7 +182,10 @@ public struct WebhookAdministration: Sendable {
             writes.append((key, nil))
             writes.append((WebhookStateKey.redeliveries(id) + event, value))
         }
-        if !writes.isEmpty { try store.writeEventState(writes) }
+        if !writes.isEmpty {
+            try store.writeEventState(writes)
+            registry.wakeUp.notify()
+        }
         return letters.map { String($0.key.dropFirst(prefix.count)) }
     }
 
@@ -233,6 +239,7 @@ public struct WebhookAdministration: Sendable {
             cursor = try newestKey()?.bytes ?? []
         }
         try store.writeEventState([(WebhookStateKey.replay(id), cursor)])
+        registry.wakeUp.notify()
         return first.flatMap { try? StockEvent.decode($0.payload).id } ?? first?.key.description
     }
 

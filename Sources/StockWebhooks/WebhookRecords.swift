@@ -32,8 +32,10 @@ public struct DeadLetter: Codable, Hashable, Sendable {
 public struct DeliveryAudit: Codable, Hashable, Sendable {
     /// When, in seconds since 1970.
     public var time: Double
-    /// The event id.
+    /// The event id, or a batch's `webhook-id` (``WebhookBatch/messageID(first:last:)``).
     public var eventID: String
+    /// How many events the batch carried, for a batch subscription's message (`nil` for a single event).
+    public var eventCount: Int?
     /// `delivered`, `retry`, `dead_letter`, `disabled`, `shadow`, `refused` (4xx), `timeout`, `connection_failed`.
     public var outcome: String
     /// The attempt number (0 for shadow).
@@ -48,6 +50,7 @@ public struct DeliveryAudit: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case time, outcome, attempt, status, error
         case eventID = "event_id"
+        case eventCount = "event_count"
         case latencyMilliseconds = "latency_ms"
     }
 

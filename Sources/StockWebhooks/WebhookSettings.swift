@@ -5,7 +5,7 @@ public import Foundation
 /// ```json
 /// {"rules": [...],
 ///  "subscriptions": [{"id": "shop", "url": "https://shop.example/hooks/stock", "secret": "whsec_...",
-///                     "rules": ["sold-out"], "mode": "live"}],
+///                     "rules": ["sold-out"], "mode": "live", "batch_size": 1}],
 ///  "delivery": {"max_attempts": 8, "max_age_seconds": 86400, "initial_backoff_ms": 500, "max_backoff_ms": 300000,
 ///               "connect_timeout_ms": 2000, "response_timeout_ms": 10000}}
 /// ```
@@ -88,6 +88,16 @@ public struct WebhookSettings: Sendable {
         }
         let rules = fields["rules"] ?? [String]()
         guard let rules = rules as? [String] else { throw Problem(description: "subscription \(id): rules must be a list of rule ids") }
-        return WebhookSubscription(id: id, url: url, secret: secret, rules: rules, mode: mode)
+        var batchSize = 1
+        if let value = fields["batch_size"] {
+            // Whole numbers only: `JSONSerialization` gives booleans as `NSNumber`s too (their type is `c`).
+            guard let number = value as? NSNumber, String(cString: number.objCType) != "c", number.doubleValue.rounded() == number.doubleValue,
+                Double(1)...Double(WebhookSubscription.maxBatchSize) ~= number.doubleValue
+            else {
+                throw Problem(description: "subscription \(id): batch_size must be a whole number from 1 to \(WebhookSubscription.maxBatchSize)")
+            }
+            batchSize = number.intValue
+        }
+        return WebhookSubscription(id: id, url: url, secret: secret, rules: rules, mode: mode, batchSize: batchSize)
     }
 }

@@ -10,6 +10,12 @@ public struct WebhookSubscription: Hashable, Sendable {
     public var rules: [String]
     /// Whether it delivers, records only, or waits.
     public var mode: Mode
+    /// The most events per request: 1 (the default) sends each event alone, its JSON object as the body; more
+    /// sends up to that many events at once, as a JSON array (``WebhookBatch``), whenever several are waiting.
+    public var batchSize: Int
+
+    /// The largest ``batchSize`` accepted.
+    public static let maxBatchSize = 1_000
 
     /// How a subscription treats its events.
     public enum Mode: String, Hashable, Sendable, CaseIterable {
@@ -22,12 +28,13 @@ public struct WebhookSubscription: Hashable, Sendable {
     }
 
     /// Creates a subscription.
-    public init(id: String, url: String, secret: String, rules: [String] = [], mode: Mode = .live) {
+    public init(id: String, url: String, secret: String, rules: [String] = [], mode: Mode = .live, batchSize: Int = 1) {
         self.id = id
         self.url = url
         self.secret = secret
         self.rules = rules
         self.mode = mode
+        self.batchSize = min(max(1, batchSize), Self.maxBatchSize)
     }
 
     /// Whether an id may name a subscription: 1 to 128 letters, digits, `-` and `_` (it is used in state keys,

@@ -11,7 +11,9 @@ import Testing
 /// signature with the Standard Webhooks reference library), Odoo-like writes. Every event is delivered at least
 /// once with a stable id; a receiver failing some requests gets them again; one always failing gets each event
 /// the attempt limit's number of times and the dead-letter queue holds them; shadow sends nothing and records;
-/// `410` disables its subscription after one request.
+/// `410` disables its subscription after one request. Batch subscriptions (`batch_size`), resumed once a backlog
+/// waits, get JSON arrays signed as one message: every event once and in order, failed batches retried whole
+/// under the same `webhook-id`, and each event of a batch that keeps failing dead-lettered.
 @Suite(.serialized, .enabled(if: TestDatabase.isAvailable, "needs STOCKD_TEST_PGPORT (scripts/test.sh starts PostgreSQL)"))
 struct WebhookDeliveryTests {
     static let secret = "whsec_c3RvY2tkLXRlc3Qtc2VjcmV0LTAxMjM0NTY3ODk="
@@ -34,6 +36,10 @@ struct WebhookDeliveryTests {
         var verified: Bool
         var status: Int
         var type: String?
+        /// The event ids the body carried, in order.
+        var events: [String]
+        /// Whether the body was a JSON array (a batch subscription's message).
+        var batch: Bool
     }
 
     static func requests(_ log: String) -> [Request] {
@@ -61,7 +67,12 @@ struct WebhookDeliveryTests {
                {"id": "flaky", "url": "\(base)/flaky", "secret": "\(Self.secret)", "rules": ["out", "back", "low"]},
                {"id": "dead", "url": "\(base)/dead", "secret": "\(Self.secret)", "rules": ["out"]},
                {"id": "shadow", "url": "\(base)/shadow", "secret": "\(Self.secret)", "rules": ["moved"], "mode": "shadow"},
-               {"id": "gone", "url": "\(base)/gone", "secret": "\(Self.secret)", "rules": ["moved"]}
+               {"id": "gone", "url": "\(base)/gone", "secret": "\(Self.secret)", "rules": ["moved"]},
+               {"id": "ok-batch", "url": "\(base)/ok/batch", "secret": "\(Self.secret)", "rules": ["out", "back", "low"],
+                "batch_size": 4, "mode": "paused"},
+               {"id": "flaky-batch", "url": "\(base)/flaky/batch", "secret": "\(Self.secret)", "rules": ["out", "back", "low"],
+                "batch_size": 4, "mode": "paused"},
+               {"id": "dead-batch", "url": "\(base)/dead/batch", "secret": "\(Self.secret)", "rules": ["out"], "batch_size": 3, "mode": "paused"}
              ],
              "delivery": {"max_attempts": 3, "initial_backoff_ms": 20, "max_backoff_ms": 100, "response_timeout_ms": 2000}}
             """
@@ -76,12 +87,20 @@ struct WebhookDeliveryTests {
             database: database, store: store,
             environment: [
                 "STOCKD_EVENTS_RULES_FILE": rulesFile, "STOCKD_QUARANTINE_NAME_PATTERNS": "", "STOCKD_QUARANTINE_WAREHOUSE_QC_LOCATIONS": "false",
+                "STOCKD_HTTP_TOKENS": "\(AdminAPITests.admin):admin:ops;\(AdminAPITests.reader):read",
             ])
-        try stockd.wait(for: "streaming") { $0.phase == "streaming" }
+        // With tokens configured (the admin API resumes the batch subscriptions), the status needs the read token.
+        try AdminAPITests.waitUntil("stockd streaming", timeout: 60) { AdminAPITests.applied(stockd.base) != nil }
         var writer = OperationWriter(catalogue: catalogue, version: .v17, seed: 23)
         try writer.write(150, to: database)
         let target = try database.currentLSN()
-        try stockd.waitUntilCaughtUp(with: database, to: target)
+        try AdminAPITests.waitUntil("the writes applied", timeout: 60) {
+            (AdminAPITests.applied(stockd.base) ?? 0) >= target || database.slotConfirmedLSN() >= target
+        }
+        // The batch subscriptions start paused: resumed now, their backlog goes out in full batches.
+        for id in ["ok-batch", "flaky-batch", "dead-batch"] {
+            #expect(AdminAPITests.call("POST", stockd.base + "/v1/admin/subscriptions/\(id)/resume", token: AdminAPITests.admin).status == 200)
+        }
 
         // Wait until every subscription has worked through the outbox (the store is read while stockd runs).
         let reader = try LMDBProjectionStore(path: store, initialMapSize: 64 << 20)
@@ -102,7 +121,10 @@ struct WebhookDeliveryTests {
             let okDone = Set(seen.filter { $0.path == "/ok" }.map(\.id)).isSuperset(of: outAndBack)
             let flakyDone = Set(seen.filter { $0.path == "/flaky" && $0.status == 200 }.map(\.id)).isSuperset(of: outAndBack)
             let deadDone = try reader.eventStateValues(prefix: "wh/dead/dead/").count >= out.count
-            if okDone && flakyDone && deadDone { break }
+            let okBatchDone = Set(seen.filter { $0.path == "/ok/batch" }.flatMap(\.events)).isSuperset(of: outAndBack)
+            let flakyBatchDone = Set(seen.filter { $0.path == "/flaky/batch" && $0.status == 200 }.flatMap(\.events)).isSuperset(of: outAndBack)
+            let deadBatchDone = try reader.eventStateValues(prefix: "wh/dead/dead-batch/").count >= out.count
+            if okDone && flakyDone && deadDone && okBatchDone && flakyBatchDone && deadBatchDone { break }
             Thread.sleep(forTimeInterval: 0.2)
         }
         stockd.process.terminate()
@@ -141,6 +163,29 @@ struct WebhookDeliveryTests {
         // gone: one request, then the subscription is disabled.
         #expect(seen.filter { $0.path == "/gone" }.count == 1)
         #expect(try reader.eventStateValue("wh/disabled/gone") != nil)
+
+        // Single-event subscriptions get objects, batch subscriptions arrays whose webhook-id is derived from the
+        // first and last event ids.
+        #expect(seen.filter { !$0.path.hasSuffix("/batch") }.allSatisfy { !$0.batch && $0.events == [$0.id] })
+        let batches = seen.filter { $0.path.hasSuffix("/batch") }
+        #expect(!batches.isEmpty && batches.allSatisfy { $0.batch && !$0.events.isEmpty })
+        #expect(batches.allSatisfy { $0.id == "batch_\($0.events.first!.dropFirst(4))_\($0.events.last!.dropFirst(4))" })
+        // ok-batch: every event exactly once, in outbox order, at most 4 a request, and some requests carried several.
+        let okBatch = batches.filter { $0.path == "/ok/batch" }
+        #expect(okBatch.flatMap(\.events) == outAndBack, "a batch subscription gets every event once, in order")
+        #expect(okBatch.allSatisfy { $0.events.count <= 4 } && okBatch.contains { $0.events.count > 1 })
+        // flaky-batch: a refused batch is sent again whole, under the same id, until accepted; in order.
+        let flakyBatch = batches.filter { $0.path == "/flaky/batch" }
+        #expect(flakyBatch.filter { $0.status == 200 }.flatMap(\.events) == outAndBack)
+        let failedBatches = flakyBatch.filter { $0.status != 200 }
+        #expect(!failedBatches.isEmpty || flakyBatch.count < 3, "the flaky receiver refuses some first attempts")
+        #expect(failedBatches.allSatisfy { failed in flakyBatch.contains { $0.id == failed.id && $0.events == failed.events && $0.status == 200 } })
+        // dead-batch: each batch tried max_attempts times, then each of its events is a dead letter of its own.
+        let deadBatch = batches.filter { $0.path == "/dead/batch" }
+        #expect(Set(deadBatch.flatMap(\.events)) == Set(out))
+        #expect(Dictionary(grouping: deadBatch, by: \.id).values.allSatisfy { $0.count == 3 })
+        let batchLetters = try reader.eventStateValues(prefix: "wh/dead/dead-batch/", limit: .max)
+        #expect(Set(batchLetters.map { String($0.key.dropFirst("wh/dead/dead-batch/".count)) }) == Set(out))
     }
 }
 

@@ -2,7 +2,7 @@
 """A webhook receiver for stockd's integration tests.
 
 Verifies every request's signature with the Standard Webhooks reference library (PyPI `standardwebhooks`) and
-answers by path:
+answers by the path's first segment (`/flaky/batch` acts as `/flaky`):
   /ok       200
   /flaky    the first attempt of a third of the events 500, of another third 429 with Retry-After: 1; then 200
   /dead     500 always
@@ -14,8 +14,9 @@ answers by path:
             failure, logged with status 0); the rest 200
   anything  200
 Each request is appended to the log file (argv[2]) as one JSON line: path, webhook-id, whether the signature
-verified, the status answered, the event's type and the body (base64, to compare byte for byte). The port it
-listens on is printed on the first line of standard output.
+verified, the status answered, the (first) event's type, the body (base64, to compare byte for byte), the event
+ids it carried (one for a single event's object, each element's `id` for a batch's JSON array, in order) and
+whether the body was an array. The port it listens on is printed on the first line of standard output.
 
 Usage: webhook-receiver.py SECRET LOGFILE [SEED]
 """
@@ -63,19 +64,20 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             attempt = attempts.get((self.path, event_id), 0) + 1
             attempts[(self.path, event_id)] = attempt
+        kind = "/" + self.path.split("/")[1]
         headers = {}
-        if self.path == "/dead":
+        if kind == "/dead":
             status = 500
-        elif self.path == "/gone":
+        elif kind == "/gone":
             status = 410
-        elif self.path == "/later":
+        elif kind == "/later":
             status = 200 if os.path.exists(log_path + ".later-ok") else 500
-        elif self.path == "/hang":
+        elif kind == "/hang":
             time.sleep(5)
             status = 200
-        elif self.path == "/flaky" and attempt == 1 and zlib.crc32(event_id.encode()) % 3 == 0:
+        elif kind == "/flaky" and attempt == 1 and zlib.crc32(event_id.encode()) % 3 == 0:
             status = 500
-        elif self.path == "/flaky" and attempt == 1 and zlib.crc32(event_id.encode()) % 3 == 1:
+        elif kind == "/flaky" and attempt == 1 and zlib.crc32(event_id.encode()) % 3 == 1:
             status, headers = 429, {"Retry-After": "1"}
         elif self.path == "/chaos" and chaos_draw(event_id, attempt) == 0:
             status = 500
@@ -83,9 +85,15 @@ class Handler(BaseHTTPRequestHandler):
             status = 0
         else:
             status = 200
+        try:
+            parsed = json.loads(body) if body else None
+        except ValueError:
+            parsed = None
+        events = parsed if isinstance(parsed, list) else [parsed] if isinstance(parsed, dict) else []
         line = json.dumps({"path": self.path, "id": event_id, "verified": verified, "status": status,
-                           "type": json.loads(body).get("type") if body else None,
-                           "body": base64.b64encode(body).decode()})
+                           "type": events[0].get("type") if events else None,
+                           "body": base64.b64encode(body).decode(),
+                           "events": [e.get("id") for e in events], "batch": isinstance(parsed, list)})
         with lock:
             with open(log_path, "a") as log:
                 log.write(line + "\n")

@@ -82,8 +82,12 @@ extension StockdConfiguration {
     /// The webhook dispatcher for the subscriptions of `events.rules_file`, or `nil` when it names none.
     ///
     /// - Throws: ``ConfigurationError`` for invalid subscriptions.
-    /// - Parameter store: The store the feed serves now (it changes with a resync).
-    func webhookDispatcher(store: @escaping @Sendable () -> LMDBProjectionStore?, logger: Logger) throws -> WebhookDispatcher? {
+    /// - Parameters:
+    ///   - store: The store the feed serves now (it changes with a resync).
+    ///   - wakeUp: What the writer notifies after commits that add outbox events.
+    func webhookDispatcher(
+        store: @escaping @Sendable () -> LMDBProjectionStore?, wakeUp: WebhookWakeUp = WebhookWakeUp(), logger: Logger
+    ) throws -> WebhookDispatcher? {
         // Made whenever the store is an LMDB store, with or without an events file: subscriptions may be created
         // through the admin API.
         guard store() != nil else { return nil }
@@ -97,7 +101,7 @@ extension StockdConfiguration {
             }
         }
         let webhookStore = LMDBWebhookStore(current: store)
-        let registry = try SubscriptionRegistry(file: settings.subscriptions, store: webhookStore)
+        let registry = try SubscriptionRegistry(file: settings.subscriptions, store: webhookStore, wakeUp: wakeUp)
         return try WebhookDispatcher(registry: registry, policy: settings.policy, store: webhookStore, logger: logger)
     }
 

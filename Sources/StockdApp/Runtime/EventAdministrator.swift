@@ -208,7 +208,10 @@ final class EventAdministrator: EventAdministration {
 
     /// A subscription for the audit log: never its secret.
     private func subscriptionObject(_ subscription: WebhookSubscription) -> [String: Any] {
-        ["id": subscription.id, "url": subscription.url, "rules": subscription.rules, "mode": subscription.mode.rawValue]
+        [
+            "id": subscription.id, "url": subscription.url, "rules": subscription.rules, "mode": subscription.mode.rawValue,
+            "batch_size": subscription.batchSize,
+        ]
     }
 
     // MARK: Audit

@@ -80,12 +80,16 @@ public struct StockdServer {
                     ? .milliseconds(configuration.http.eventsStreamMaxDurationMilliseconds) : nil
             )
         )
+        // Webhook subscriptions wait on this between reads of the outbox; the writer wakes them after each commit
+        // that adds events, so a delivery does not wait for a poll.
+        let webhookWakeUp = WebhookWakeUp()
         let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger) { records in
             events.publish(records)
+            if !records.isEmpty { webhookWakeUp.notify() }
         }
         feedBox.feed = feed
         let currentStore: @Sendable () -> LMDBProjectionStore? = { feed.store as? LMDBProjectionStore }
-        let webhooks = try configuration.webhookDispatcher(store: currentStore, logger: logger)
+        let webhooks = try configuration.webhookDispatcher(store: currentStore, wakeUp: webhookWakeUp, logger: logger)
         let administration = try configuration.eventAdministrator(
             runtime: runtime, store: currentStore, registry: webhooks?.registry, logger: logger)
         let application = try HTTPServer.application(

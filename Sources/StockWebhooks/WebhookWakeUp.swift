@@ -1,0 +1,99 @@
+import Synchronization
+
+/// Wakes the webhook dispatcher's tasks when there may be something to do: the writer calls ``notify()`` after
+/// each LMDB commit that adds outbox events, and the admin API after each change (a new subscription, a pause or
+/// resume, a redelivery, a replay). The tasks still poll slowly as a fallback, but an event is not held back by
+/// the poll interval.
+///
+/// A notification is never lost: each waiting task has a flag that ``notify()`` raises, and a task that was busy
+/// when it came finds the flag raised at its next wait and goes on at once.
+public final class WebhookWakeUp: Sendable {
+    private let flags = Mutex<[Int: Flag]>([:])
+    private let nextNumber = Atomic<Int>(0)
+
+    /// Creates a wake-up with no task waiting.
+    public init() {}
+
+    /// Wakes every task (or makes its next wait return at once).
+    public func notify() {
+        for flag in flags.withLock({ Array($0.values) }) { flag.raise() }
+    }
+
+    /// A flag that ``notify()`` raises, for one task; ``Flag/close()`` it when the task ends.
+    public func flag() -> Flag {
+        let number = nextNumber.add(1, ordering: .relaxed).newValue
+        let flag = Flag(number: number, owner: self)
+        flags.withLock { $0[number] = flag }
+        return flag
+    }
+
+    fileprivate func remove(_ number: Int) { _ = flags.withLock { $0.removeValue(forKey: number) } }
+
+    /// One task's flag: raised by ``WebhookWakeUp/notify()``, lowered by ``wait(timeout:)``.
+    public final class Flag: Sendable {
+        private struct State {
+            var raised = false
+            var waiter: CheckedContinuation<Void, Never>?
+        }
+
+        private let state = Mutex(State())
+        private let number: Int
+        private let owner: WebhookWakeUp
+
+        fileprivate init(number: Int, owner: WebhookWakeUp) {
+            self.number = number
+            self.owner = owner
+        }
+
+        /// Stops notifications to this flag.
+        public func close() { owner.remove(number) }
+
+        fileprivate func raise() {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if let waiter = state.waiter {
+                    state.waiter = nil
+                    return waiter
+                }
+                state.raised = true
+                return nil
+            }
+            waiter?.resume()
+        }
+
+        /// Returns when the flag is raised (lowering it), after `timeout` at the latest, or when the task is cancelled.
+        public func wait(timeout: Duration) async {
+            let raised = state.withLock { state in
+                defer { state.raised = false }
+                return state.raised
+            }
+            if raised { return }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.waitRaised() }
+                group.addTask { try? await Task.sleep(for: timeout) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+
+        private func waitRaised() async {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let now = state.withLock { state -> Bool in
+                        if state.raised || Task.isCancelled {
+                            state.raised = false
+                            return true
+                        }
+                        state.waiter = continuation
+                        return false
+                    }
+                    if now { continuation.resume() }
+                }
+            } onCancel: {
+                state.withLock { state -> CheckedContinuation<Void, Never>? in
+                    defer { state.waiter = nil }
+                    return state.waiter
+                }?.resume()
+            }
+        }
+    }
+}
