@@ -1,26 +1,31 @@
 #!/usr/bin/env bash
 # Webhook delivery benchmark (issue 13; run by hand, never in CI). One `stockd serve` follows a throwaway
-# PostgreSQL with one rule that fires on every change of a variant's on-hand total, and SUBS live subscriptions
-# to a local nginx (Debian's package, installed if missing) that answers 204 and logs each delivery's arrival time
-# (ms) and body. Two phases:
-#   1. latency: pgbench writes RATE single-quant transactions per second for SECONDS (one event each); for every
-#      delivery, arrival time minus the event's `commit_time` (PostgreSQL's commit timestamp): p50, p90, p99, max.
-#   2. backlog: nginx is stopped, BACKLOG events are committed and ingested into the outbox (stockd reads its
-#      own `min_lsn` to know), nginx starts again: the time from its start to the last delivery, and the rate.
-# Usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--debug]
+# PostgreSQL with one rule that fires on every change of a variant's on-hand total. For each batch size of
+# --batch-sizes (default "1 100": side by side in one run) it has SUBS subscriptions of that `batch_size` to a
+# local nginx (Debian's package, installed if missing) that answers 204 and logs each request's arrival time
+# (ms), path and body. All start paused; each group is measured alone, the others paused (admin API):
+#   1. latency: the group skips to the newest event (replay from now) and is resumed; pgbench writes RATE
+#      single-quant transactions per second for SECONDS (one event each); for every event delivered, arrival
+#      time minus its `commit_time` (PostgreSQL's commit timestamp): p50, p90, p99, max. Then it is paused.
+#   2. backlog: with every group paused, BACKLOG events are committed and ingested into the outbox (stockd reads
+#      its own `min_lsn` to know). Then each group in turn replays from the backlog's start and is resumed: the
+#      time from the resume to the last delivery, and the events per second. (The receiver "comes back" as the
+#      resume: a stopped receiver would only add the retry back-off to the figure.)
+# Usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes "1 100"] [--debug]
 # Prints a markdown report to stdout; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-rate=1000; seconds=20; backlog=100000; subscriptions=1; configuration=release
+rate=1000; seconds=20; backlog=100000; subscriptions=1; batch_sizes="1 100"; configuration=release
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --backlog) backlog="$2"; shift 2 ;;
     --subscriptions) subscriptions="$2"; shift 2 ;;
+    --batch-sizes) batch_sizes="$2"; shift 2 ;;
     --debug) configuration=debug; shift ;;
-    *) echo "usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--debug]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes \"1 100\"] [--debug]" >&2; exit 2 ;;
   esac
 done
 log() { echo "bench-webhooks: $*" >&2; }
@@ -75,10 +80,12 @@ http {
   fastcgi_temp_path $work/nginx/fastcgi;
   uwsgi_temp_path $work/nginx/uwsgi;
   scgi_temp_path $work/nginx/scgi;
-  client_body_buffer_size 64k;
+  # Batches of up to 1,000 events (about 0.5 MB) stay in memory, so \$request_body holds them.
+  client_body_buffer_size 2m;
+  client_max_body_size 4m;
   keepalive_requests 1000000;
   # \$request_body is only read when the request is proxied: /hook passes it to /ok over a kept-alive connection.
-  log_format hooks escape=json '\$msec \$http_webhook_id \$request_body';
+  log_format hooks escape=json '\$msec \$uri \$request_body';
   upstream self { server 127.0.0.1:$receiver_port; keepalive 32; }
   server {
     listen 127.0.0.1:$receiver_port;
@@ -89,27 +96,26 @@ http {
 }
 NGINX
 start_receiver() { "$nginx_bin" -c "$work/nginx.conf" -p "$work/nginx" 2>>"$work/nginx/error.log"; }
-stop_receiver() {
-  kill -TERM "$(cat "$work/nginx.pid")"
-  while [ -f "$work/nginx.pid" ] && kill -0 "$(cat "$work/nginx.pid")" 2>/dev/null; do sleep 0.1; done
-}
 
-python3 - "$subscriptions" "$receiver_port" >"$work/events.json" <<'PY'
+token="bench-admin-token-0123456789"
+python3 - "$subscriptions" "$receiver_port" "$batch_sizes" >"$work/events.json" <<'PY'
 import json, sys
-count, port = int(sys.argv[1]), int(sys.argv[2])
+count, port, sizes = int(sys.argv[1]), int(sys.argv[2]), [int(b) for b in sys.argv[3].split()]
 print(json.dumps({
     "rules": [{"id": "on-hand", "products": "all", "figure": "on_hand", "condition": "changed"}],
-    "subscriptions": [{"id": f"s{i}", "url": f"http://127.0.0.1:{port}/hook/s{i}",
-                       "secret": "whsec_YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcms=", "rules": ["on-hand"], "mode": "live"}
-                      for i in range(count)],
-    # The receiver is down on purpose in phase 2: retry soon after it is back.
+    "subscriptions": [{"id": f"b{b}-s{i}", "url": f"http://127.0.0.1:{port}/hook/b{b}-s{i}", "batch_size": b,
+                       "secret": "whsec_YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcms=", "rules": ["on-hand"], "mode": "paused"}
+                      for b in sizes for i in range(count)],
     "delivery": {"max_attempts": 1000000, "max_age_seconds": 86400, "initial_backoff_ms": 50, "max_backoff_ms": 250},
 }))
 PY
 
 start_receiver
-log "starting stockd ($subscriptions subscription(s))"
+touch "$work/hooks.log"
+groups=$(echo $batch_sizes | wc -w)
+log "starting stockd ($groups group(s) of $subscriptions subscription(s): batch sizes $batch_sizes)"
 STOCKD_EVENTS_RULES_FILE="$work/events.json" STOCKD_EVENTS_OUTBOX_MAX_COUNT=$((backlog * 2 + 1000000)) \
+  STOCKD_HTTP_TOKENS="$token:read,admin:bench" \
   "$stockd" serve --dsn "$dsn" --store "$work/store" --port "$http_port" --log-level warning >"$work/stockd.log" 2>&1 &
 stockd_pid=$!
 for _ in $(seq 1 600); do
@@ -118,68 +124,112 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 
-deliveries() { [ -f "$work/hooks.log" ] && wc -l <"$work/hooks.log" || echo 0; }
+api() { # api METHOD PATH: an admin call; fails the script on an error status
+  curl -fsS -X "$1" -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port$2" >/dev/null
+}
+group_ids() { for i in $(seq 0 $((subscriptions - 1))); do echo "b$1-s$i"; done; }
 # Waits until stockd has ingested up to the current WAL position (its own read-your-writes).
 wait_ingested() {
   local lsn; lsn=$(psql -At -d bench -c "SELECT pg_current_wal_lsn()")
-  until curl -fs "http://127.0.0.1:$http_port/v1/availability?sku=$sku&min_lsn=$lsn" >/dev/null; do sleep 0.2; done
-}
-wait_deliveries() { # wait_deliveries N: until N deliveries are logged (or 30 s without progress)
-  local want=$1 last=-1 still=0
-  while true; do
-    local have; have=$(deliveries)
-    [ "$have" -ge "$want" ] && return 0
-    if [ "$have" -eq "$last" ]; then still=$((still + 1)); else still=0; fi
-    [ "$still" -ge 300 ] && { log "stuck at $have of $want deliveries"; return 1; }
-    last=$have
-    sleep 0.1
+  until curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/v1/availability?sku=$sku&min_lsn=$lsn" >/dev/null; do
+    sleep 0.2
   done
 }
+# Waits until every subscription of group B has an empty queue (its cursor, written after each read of the
+# outbox, is at the newest event), or 60 s without progress.
+wait_delivered() {
+  local b=$1 last="" still=0
+  while true; do
+    local depths="" id
+    for id in $(group_ids "$b"); do
+      depths="$depths $(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/v1/admin/subscriptions/$id" |
+        grep -o '"queue_depth":[0-9]*' | cut -d: -f2)"
+    done
+    [ -z "$(echo $depths | tr -d ' 0')" ] && return 0
+    if [ "$depths" = "$last" ]; then still=$((still + 1)); else still=0; fi
+    [ "$still" -ge 300 ] && { log "stuck: queue depths$depths"; return 1; }
+    last=$depths
+    sleep 0.2
+  done
+}
+offset() { stat -c %s "$work/hooks.log"; }
 
-log "phase 1: $rate transactions/s for $seconds s"
-pgbench -n -d bench -f "$work/update.sql" -R "$rate" -T "$seconds" -c 4 -j 2 >"$work/pgbench-latency.log" 2>&1
-committed=$(awk '/number of transactions actually processed/ {print $6}' "$work/pgbench-latency.log" | cut -d/ -f1)
-wait_ingested
-wait_deliveries $((committed * subscriptions))
-cp "$work/hooks.log" "$work/latency.log"
+# Phase 1, per group: latency at RATE transactions/s.
+: >"$work/phases"
+for b in $batch_sizes; do
+  log "phase 1, batch size $b: $rate transactions/s for $seconds s"
+  now=$(date +%s.%N)
+  for id in $(group_ids "$b"); do api POST "/v1/admin/subscriptions/$id/replay?from_time=$now"; api POST "/v1/admin/subscriptions/$id/resume"; done
+  sleep 1
+  from=$(offset)
+  pgbench -n -d bench -f "$work/update.sql" -R "$rate" -T "$seconds" -c 4 -j 2 >"$work/pgbench-latency-$b.log" 2>&1
+  committed=$(awk '/number of transactions actually processed/ {print $6}' "$work/pgbench-latency-$b.log" | cut -d/ -f1)
+  wait_ingested
+  wait_delivered "$b"
+  sleep 0.5
+  for id in $(group_ids "$b"); do api POST "/v1/admin/subscriptions/$id/pause"; done
+  echo "latency $b $from $(offset) $committed" >>"$work/phases"
+done
 
-log "phase 2: a backlog of $backlog events with the receiver down"
-stop_receiver
-before=$(deliveries)
+# Phase 2: one backlog, caught up by each group in turn.
+sleep 1
+backlog_start=$(date +%s.%N)
+log "phase 2: a backlog of $backlog events, every subscription paused"
 clients=4
 pgbench -n -d bench -f "$work/update.sql" -c "$clients" -j 2 -t $((backlog / clients)) >"$work/pgbench-backlog.log" 2>&1
 backlog_events=$(( backlog / clients * clients ))
 started_ingest=$(date +%s.%N)
 wait_ingested
 ingested=$(date +%s.%N)
-receiver_started=$(date +%s.%N)
-start_receiver
-wait_deliveries $((before + backlog_events * subscriptions))
+for b in $batch_sizes; do
+  log "phase 2, batch size $b: catching up $backlog_events events x $subscriptions subscription(s)"
+  for id in $(group_ids "$b"); do api POST "/v1/admin/subscriptions/$id/replay?from_time=$backlog_start"; done
+  sleep 1
+  from=$(offset)
+  resumed=$(date +%s.%N)
+  for id in $(group_ids "$b"); do api POST "/v1/admin/subscriptions/$id/resume"; done
+  wait_delivered "$b"
+  sleep 0.5
+  for id in $(group_ids "$b"); do api POST "/v1/admin/subscriptions/$id/pause"; done
+  echo "backlog $b $from $(offset) $backlog_events $resumed" >>"$work/phases"
+done
 
-python3 - "$work/latency.log" "$work/hooks.log" "$before" "$receiver_started" "$rate" "$seconds" "$committed" \
-  "$subscriptions" "$backlog_events" "$configuration" "$(nproc)" "$started_ingest" "$ingested" <<'PY'
+python3 - "$work/hooks.log" "$work/phases" "$rate" "$seconds" "$subscriptions" "$configuration" "$(nproc)" \
+  "$started_ingest" "$ingested" <<'PY'
 import datetime, re, sys
-(latency_log, hooks_log, before, receiver_started, rate, seconds, committed, subscriptions, backlog, configuration,
- cores, started_ingest, ingested) = sys.argv[1:]
+hooks_log, phases, rate, seconds, subscriptions, configuration, cores, started_ingest, ingested = sys.argv[1:]
+subscriptions = int(subscriptions)
 commit = re.compile(r'commit_time\\?":\\?"([^"\\]+)')
-def parse(line):
-    arrival, _, body = line.split(" ", 2)
-    stamp = commit.search(body).group(1).replace("Z", "+00:00")
-    return float(arrival), datetime.datetime.fromisoformat(stamp).timestamp()
-latencies = sorted((a - c) * 1000 for a, c in map(parse, open(latency_log)))
-def pct(p): return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
-lines = open(hooks_log).read().splitlines()[int(before):]
-arrivals = [float(l.split(" ", 1)[0]) for l in lines]
-elapsed = max(arrivals) - float(receiver_started)
+def lines(start, end):
+    with open(hooks_log, "rb") as log:
+        log.seek(int(start))
+        return log.read(int(end) - int(start)).decode().splitlines()
+def stamp(text): return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 print(f"### Webhook deliveries (scripts/bench-webhooks.sh, {configuration})")
 print()
-print(f"Machine: {cores} cores; {subscriptions} live subscription(s) to a local nginx; one rule firing on every change of a variant's on-hand total.")
+print(f"Machine: {cores} cores; {subscriptions} live subscription(s) per batch size to a local nginx, measured one batch size at a time;"
+      " one rule firing on every change of a variant's on-hand total.")
 print()
-print(f"| commit → received, {rate} tx/s for {seconds} s | deliveries | p50 ms | p90 ms | p99 ms | max ms |")
-print("|---|---|---|---|---|---|")
-print(f"| {committed} transactions | {len(latencies):,} | {pct(50):.1f} | {pct(90):.1f} | {pct(99):.1f} | {latencies[-1]:.1f} |")
+print(f"| batch size | commit → received, {rate} tx/s for {seconds} s | events received | requests | p50 ms | p90 ms | p99 ms | max ms |")
+print("|---|---|---|---|---|---|---|---|")
+backlog_rows = []
+for phase in open(phases):
+    kind, size, start, end, events, *rest = phase.split()
+    chunk = lines(start, end)
+    if kind == "latency":
+        latencies = sorted((float(l.split(" ", 1)[0]) - stamp(c)) * 1000 for l in chunk for c in commit.findall(l))
+        def pct(p): return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
+        print(f"| {size} | {events} transactions | {len(latencies):,} | {len(chunk):,} | {pct(50):.1f} | {pct(90):.1f} | {pct(99):.1f} | {latencies[-1]:.1f} |")
+    else:
+        arrivals = [float(l.split(" ", 1)[0]) for l in chunk]
+        received = sum(l.count("commit_time") for l in chunk)
+        elapsed = max(arrivals) - float(rest[0])
+        backlog_rows.append((size, int(events), received, len(chunk), elapsed))
 print()
-print("| backlog | events | deliveries | ingest tail after the last commit s | catch-up s (receiver start → last delivery) | deliveries/s |")
+print(f"Ingest tail after the backlog's last commit: {float(ingested) - float(started_ingest):.1f} s.")
+print()
+print("| batch size | backlog events × subscriptions | events received | requests | catch-up s (resume → last delivery) | events/s |")
 print("|---|---|---|---|---|---|")
-print(f"| receiver down, then up | {int(backlog):,} | {len(lines):,} | {float(ingested) - float(started_ingest):.1f} | {elapsed:.1f} | {len(lines) / elapsed:,.0f} |")
+for size, events, received, requests, elapsed in backlog_rows:
+    print(f"| {size} | {events:,} × {subscriptions} | {received:,} | {requests:,} | {elapsed:.1f} | {received / elapsed:,.0f} |")
 PY
