@@ -136,19 +136,20 @@ wait_ingested() {
   done
 }
 # Waits until every subscription of group B has an empty queue (its cursor, written after each read of the
-# outbox, is at the newest event), or 60 s without progress.
+# outbox, is at the newest event), or 60 s without its cursors moving (the depth is counted up to 10,000 only).
 wait_delivered() {
   local b=$1 last="" still=0
   while true; do
-    local depths="" id
+    local depths="" cursors="" id status
     for id in $(group_ids "$b"); do
-      depths="$depths $(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/v1/admin/subscriptions/$id" |
-        grep -o '"queue_depth":[0-9]*' | cut -d: -f2)"
+      status=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$http_port/v1/admin/subscriptions/$id")
+      depths="$depths $(echo "$status" | grep -o '"queue_depth":[0-9]*' | cut -d: -f2)"
+      cursors="$cursors $(echo "$status" | grep -o '"cursor":"[^"]*"')"
     done
     [ -z "$(echo $depths | tr -d ' 0')" ] && return 0
-    if [ "$depths" = "$last" ]; then still=$((still + 1)); else still=0; fi
+    if [ "$cursors" = "$last" ]; then still=$((still + 1)); else still=0; fi
     [ "$still" -ge 300 ] && { log "stuck: queue depths$depths"; return 1; }
-    last=$depths
+    last=$cursors
     sleep 0.2
   done
 }
