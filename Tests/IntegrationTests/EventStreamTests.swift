@@ -164,7 +164,7 @@ struct EventStreamTests {
 
         // A client that stops reading: a raw socket with a small receive buffer that never reads.
         let metricsBefore = try #require(ServeProcessTests.get(stockd.base + "/metrics"))
-        let droppedBefore = Self.value("stockd_event_stream_dropped_total", in: metricsBefore) ?? 0
+        let droppedBefore = Self.value("stockd_event_stream_dropped_total{reason=\"buffer_full\"}", in: metricsBefore) ?? 0
         let rssBefore = Self.residentKilobytes(stockd.process.processIdentifier)
         let stalled = try Self.stalledClient(port: stockd.port, path: "/v1/events")
         defer { close(stalled) }
@@ -173,7 +173,10 @@ struct EventStreamTests {
         while Date() < deadline && dropped <= droppedBefore {
             try writer.write(25, to: database)
             #expect(ServeProcessTests.get(stockd.base + "/v1/status") != nil, "the server stays responsive")
-            dropped = ServeProcessTests.get(stockd.base + "/metrics").flatMap { Self.value("stockd_event_stream_dropped_total", in: $0) } ?? dropped
+            dropped =
+                ServeProcessTests.get(stockd.base + "/metrics").flatMap {
+                    Self.value("stockd_event_stream_dropped_total{reason=\"buffer_full\"}", in: $0)
+                } ?? dropped
         }
         #expect(dropped == droppedBefore + 1, "the stalled client is dropped")
         // Its buffer is released at once; its connection ends at the write deadline (2 s).
