@@ -198,7 +198,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "OdooReplication", "OdooFixtures", "OdooIngest", "LibPQ", "StockStorage", "StockProjection", "StockCatalogue",
-                "PostgresReplicationWire", "TestSupport", "StockEvents", .product(name: "Logging", package: "swift-log"),
+                "PostgresReplicationWire", "TestSupport", "StockEvents", "StockWebhooks", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -4,6 +4,7 @@ import OdooFixtures
 import StockCatalogue
 import StockProjection
 import StockStorage
+import StockWebhooks
 import TestSupport
 import Testing
 
@@ -72,7 +73,9 @@ struct WebhookDeliveryTests {
                 "batch_size": 4, "mode": "paused"},
                {"id": "flaky-batch", "url": "\(base)/flaky/batch", "secret": "\(Self.secret)", "rules": ["out", "back", "low"],
                 "batch_size": 4, "mode": "paused"},
-               {"id": "dead-batch", "url": "\(base)/dead/batch", "secret": "\(Self.secret)", "rules": ["out"], "batch_size": 3, "mode": "paused"}
+               {"id": "dead-batch", "url": "\(base)/dead/batch", "secret": "\(Self.secret)", "rules": ["out"], "batch_size": 3, "mode": "paused"},
+               {"id": "hang", "url": "\(base)/hang/batch", "secret": "\(Self.secret)", "rules": ["out"], "batch_size": 1000, "mode": "paused"},
+               {"id": "refused", "url": "\(Self.closedPortBase())/ok/batch", "secret": "\(Self.secret)", "rules": ["out"], "batch_size": 1000, "mode": "paused"}
              ],
              "delivery": {"max_attempts": 3, "initial_backoff_ms": 20, "max_backoff_ms": 100, "response_timeout_ms": 2000}}
             """
@@ -98,7 +101,7 @@ struct WebhookDeliveryTests {
             (AdminAPITests.applied(stockd.base) ?? 0) >= target || database.slotConfirmedLSN() >= target
         }
         // The batch subscriptions start paused: resumed now, their backlog goes out in full batches.
-        for id in ["ok-batch", "flaky-batch", "dead-batch"] {
+        for id in ["ok-batch", "flaky-batch", "dead-batch", "hang", "refused"] {
             #expect(AdminAPITests.call("POST", stockd.base + "/v1/admin/subscriptions/\(id)/resume", token: AdminAPITests.admin).status == 200)
         }
 
@@ -124,7 +127,9 @@ struct WebhookDeliveryTests {
             let okBatchDone = Set(seen.filter { $0.path == "/ok/batch" }.flatMap(\.events)).isSuperset(of: outAndBack)
             let flakyBatchDone = Set(seen.filter { $0.path == "/flaky/batch" && $0.status == 200 }.flatMap(\.events)).isSuperset(of: outAndBack)
             let deadBatchDone = try reader.eventStateValues(prefix: "wh/dead/dead-batch/").count >= out.count
-            if okDone && flakyDone && deadDone && okBatchDone && flakyBatchDone && deadBatchDone { break }
+            let hangDone = try reader.eventStateValues(prefix: "wh/dead/hang/").count >= out.count
+            let refusedDone = try reader.eventStateValues(prefix: "wh/dead/refused/").count >= out.count
+            if okDone && flakyDone && deadDone && okBatchDone && flakyBatchDone && deadBatchDone && hangDone && refusedDone { break }
             Thread.sleep(forTimeInterval: 0.2)
         }
         stockd.process.terminate()
@@ -186,6 +191,36 @@ struct WebhookDeliveryTests {
         #expect(Dictionary(grouping: deadBatch, by: \.id).values.allSatisfy { $0.count == 3 })
         let batchLetters = try reader.eventStateValues(prefix: "wh/dead/dead-batch/", limit: .max)
         #expect(Set(batchLetters.map { String($0.key.dropFirst("wh/dead/dead-batch/".count)) }) == Set(out))
+
+        // A receiver that hangs past the response time-out (2 s), and a port nobody listens on: each attempt is
+        // audited as such, retried up to the attempt limit, then every event is dead-lettered.
+        for (id, outcome) in [("hang", "timeout"), ("refused", "connection_failed")] {
+            let letters = try reader.eventStateValues(prefix: "wh/dead/\(id)/", limit: .max)
+            #expect(Set(letters.map { String($0.key.dropFirst("wh/dead/\(id)/".count)) }) == Set(out), "\(id): every event dead-lettered")
+            let audit = try reader.eventStateValues(prefix: "wh/audit/\(id)/", limit: .max).compactMap {
+                try? JSONDecoder().decode(DeliveryAudit.self, from: Data($0.value))
+            }
+            let attempts = audit.filter { $0.outcome == outcome }
+            #expect(attempts.count == 3, "\(id): three attempts audited as \(outcome): \(audit.map(\.outcome))")
+            #expect(attempts.allSatisfy { $0.status == nil && $0.error != nil }, "\(id): no status, an error text")
+            if id == "hang" {
+                #expect(attempts.allSatisfy { ($0.latencyMilliseconds ?? 0) >= 1_900 }, "given up at the response time-out")
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:<port>` of a port that was free a moment ago (bound, then closed): connections are refused.
+    static func closedPortBase() -> String {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
     }
 }
 
