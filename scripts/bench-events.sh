@@ -3,19 +3,23 @@
 # N rules (default 1,000: SKU rules of the four conditions, a few "all" and pattern rules, each-warehouse scopes),
 # on stores snapshotted at the same point (one slot each), run in the order A B B A after a warm-up reader; the
 # rate ratio is the figure (aim >= 0.9).
-# Usage: scripts/bench-events.sh [--variants N] [--operations N] [--rules N] [--debug]
+# With --subscriptions N (default 10; 0 for none) the runs with rules also deliver their events as webhooks to
+# N live subscriptions of --batch-size B (default 1) on a local nginx answering 204, during the measurement.
+# Usage: scripts/bench-events.sh [--variants N] [--operations N] [--rules N] [--subscriptions N] [--batch-size B] [--debug]
 # Prints a markdown report to stdout; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-variants=20000; operations=20000; rules=1000; configuration=release
+variants=20000; operations=20000; rules=1000; subscriptions=10; batch_size=1; configuration=release
 while [ $# -gt 0 ]; do
   case "$1" in
     --variants) variants="$2"; shift 2 ;;
     --operations) operations="$2"; shift 2 ;;
     --rules) rules="$2"; shift 2 ;;
+    --subscriptions) subscriptions="$2"; shift 2 ;;
+    --batch-size) batch_size="$2"; shift 2 ;;
     --debug) configuration=debug; shift ;;
-    *) echo "usage: scripts/bench-events.sh [--variants N] [--operations N] [--rules N] [--debug]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench-events.sh [--variants N] [--operations N] [--rules N] [--subscriptions N] [--batch-size B] [--debug]" >&2; exit 2 ;;
   esac
 done
 log() { echo "bench-events: $*" >&2; }
@@ -26,10 +30,32 @@ work=$(mktemp -d /tmp/stockd-bench-events.XXXXXX)
 chmod 755 "$work"
 export PGTEST_DIR="$work/pg"
 cleanup() {
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   scripts/pg-test.sh destroy >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+receiver_port=0
+if [ "$subscriptions" -gt 0 ]; then
+  ensure_nginx
+  receiver_port=$(free_port)
+  mkdir -p "$work/nginx"
+  cat >"$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  client_body_temp_path $work/nginx/body;
+  client_body_buffer_size 2m;
+  client_max_body_size 4m;
+  keepalive_requests 1000000;
+  access_log off;
+  server { listen 127.0.0.1:$receiver_port; location / { return 204; } }
+}
+NGINX
+  "$nginx_bin" -c "$work/nginx.conf" -p "$work/nginx"
+fi
 scripts/pg-test.sh start >&2
 eval "$(scripts/pg-test.sh env)"
 dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=bench"
@@ -41,9 +67,10 @@ log "loading a catalogue of $variants variants"
 
 # N rules over the catalogue's SKUs.
 psql -d bench -Atc "SELECT default_code FROM product_product WHERE default_code IS NOT NULL ORDER BY id LIMIT $rules" >"$work/skus"
-python3 - "$rules" "$work/skus" >"$work/rules.json" <<'PY'
+python3 - "$rules" "$work/skus" "$subscriptions" "$batch_size" "$receiver_port" >"$work/rules.json" <<'PY'
 import json, sys
 count, skus = int(sys.argv[1]), [line.strip() for line in open(sys.argv[2]) if line.strip()]
+subscriptions, batch_size, port = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 conditions = [{"condition": "out_of_stock"}, {"condition": "back_in_stock"}, {"condition": "changed", "figure": "on_hand"},
               {"condition": "low_stock", "threshold": 5, "rearm": 8}]
 rules = [{"id": "all-out", "products": "all", "condition": "out_of_stock"},
@@ -55,7 +82,9 @@ for i in range(max(0, count - len(rules))):
     if i % 3 == 0:
         rule["scope"] = "each_warehouse"
     rules.append(rule)
-print(json.dumps({"rules": rules[:count]}))
+hooks = [{"id": f"s{i}", "url": f"http://127.0.0.1:{port}/hook/s{i}", "secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+          "batch_size": batch_size} for i in range(subscriptions)]
+print(json.dumps({"rules": rules[:count], "subscriptions": hooks}))
 PY
 
 log "five initial snapshots at the same point (slots warm, plain_a, rules_a, rules_b, plain_b)"
@@ -85,7 +114,7 @@ plain_b=$(snapshot plain_b "" --stop-at-lsn "$end")
 events=$(du -sk "$work/rules_a" | cut -f1)
 echo "### Ingest with $rules rules vs none (scripts/bench-events.sh, $configuration)"
 echo
-echo "Machine: $(nproc) cores; catalogue $variants variants; backlog $operations Odoo-style transactions; store with rules ${events} KiB; runs in the order no rules, rules, rules, no rules."
+echo "Machine: $(nproc) cores; catalogue $variants variants; backlog $operations Odoo-style transactions; store with rules ${events} KiB; $subscriptions live subscription(s) of batch size $batch_size delivering during the runs with rules (local nginx); runs in the order no rules, rules, rules, no rules."
 echo
 python3 - "$plain_a" "$rules_a" "$rules_b" "$plain_b" <<'PY'
 import json, sys

@@ -29,14 +29,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 log() { echo "bench-webhooks: $*" >&2; }
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
-  log "installing nginx (the local receiver)"
-  if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
-  "${SUDO[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends nginx-light >/dev/null ||
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends nginx >/dev/null
-fi
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+ensure_nginx
 log "building $configuration binaries"
 build_binaries "$configuration"
 

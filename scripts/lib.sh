@@ -61,3 +61,18 @@ PY
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# ensure_nginx
+#   Installs Debian's nginx (light build when available) if it is missing, the benchmarks' local webhook receiver,
+#   and sets $nginx_bin to its path. Progress goes to standard error.
+ensure_nginx() {
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    echo "installing nginx (the local webhook receiver)" >&2
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends nginx-light >/dev/null ||
+      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends nginx >/dev/null
+  fi
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+}

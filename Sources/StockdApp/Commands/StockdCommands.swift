@@ -4,6 +4,7 @@ import OdooReplication
 public import StockCatalogue
 import StockProjection
 import StockStorage
+import StockWebhooks
 
 /// What each `stockd` subcommand does once its flags are parsed: the executable only parses arguments, loads
 /// the configuration and prints what these return.
@@ -139,9 +140,21 @@ public enum StockdCommands {
     }
 
     /// `stockd ingest-benchmark`: runs the feed from the configured store until `stop`, then prints one JSON line.
+    ///
+    /// With an events file that has subscriptions, their webhook deliveries run during the measurement as under
+    /// `stockd serve` (woken by the writer after each commit that adds events), so the ingest rate includes the
+    /// CPU they take.
     public static func ingestBenchmark(configuration: StockdConfiguration, stop: IngestMeasurement.Stop, logger: Logger) async throws -> String {
         let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
-        let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger)
+        let wakeUp = WebhookWakeUp()
+        let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger) { records in
+            if !records.isEmpty { wakeUp.notify() }
+        }
+        let dispatcher =
+            configuration.events.rulesFile == nil
+            ? nil : try configuration.webhookDispatcher(store: { feed.store as? LMDBProjectionStore }, wakeUp: wakeUp, logger: logger)
+        let deliveries = dispatcher.map { dispatcher in Task { try await dispatcher.run() } }
+        defer { deliveries?.cancel() }
         return try await IngestMeasurement.run(feed: feed, until: stop)
     }
 }
