@@ -16,6 +16,10 @@ var zeroAllocations: [BenchmarkMetric: BenchmarkThresholds] { [.mallocCountTotal
 var fewAllocations: [BenchmarkMetric: BenchmarkThresholds] { [.mallocCountTotal: .init(relative: [.p90: 5.0])] }
 /// Writes allocate in proportion to the data they touch (copied chunks, hash-trie paths): allow 10 % at p90.
 var writeAllocations: [BenchmarkMetric: BenchmarkThresholds] { [.mallocCountTotal: .init(relative: [.p90: 10.0])] }
+/// A few hundred allocations per sample (the flat tables copy each chunk a group first touches, and which chunks a
+/// sample touches is random): ±10% is ±35 allocations, inside the sample-to-sample spread (p90 342 to 382 in CI-like
+/// runs), so these get an absolute tolerance.
+var fewWriteAllocations: [BenchmarkMetric: BenchmarkThresholds] { [.mallocCountTotal: .init(absolute: [.p90: 100])] }
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -195,7 +199,7 @@ let benchmarks: @Sendable () -> Void = {
         // Transactions come from one stream with growing positions, so no sample re-applies (skips) anything.
         Benchmark(
             "apply-10000-changes-5000-txns-one-call-\(label)",
-            configuration: .init(maxDuration: .seconds(3), maxIterations: 30, thresholds: writeAllocations),
+            configuration: .init(maxDuration: .seconds(3), maxIterations: 30, thresholds: fewWriteAllocations),
             closure: { benchmark in
                 let projection = CatalogueFixture.shared(size).projection
                 let batch = stream.value!.next(5_000)
