@@ -125,18 +125,20 @@ public final class EventEvaluator: TransactionObserver {
             let product = before.variant(variant)
             let matching = prepared.index.matching(sku: product?.sku, template: product?.templateID)
             prepared.variants.append(MatchedVariant(variant: variant, product: product, rules: matching))
+            // Keys are unique across variants: only this variant's own entries can repeat (rules sharing a scope).
+            let figuresStart = prepared.figures.count
+            let forecastsStart = prepared.forecasts.count
             var warehouses: [Int32]?
             for position in matching {
                 let rule = prepared.index.rules[position]
                 forEachScope(of: rule, warehouses: { Self.cached(&warehouses) { Self.warehouses(of: locations, in: before, and: nil) } }) { scope in
                     let key = FigureKey(variant: variant, scope: scope)
                     if rule.figure.isForecast {
-                        guard !prepared.forecasts.contains(where: { $0.key == key }) else { return }
-                        prepared.forecasts.append(
-                            (key, (try? before.resolve(scope.stockScope)).map { before.forecast(for: variant, in: $0) } ?? .zero))
+                        guard !prepared.forecasts[forecastsStart...].contains(where: { $0.key == key }) else { return }
+                        prepared.forecasts.append((key, Self.forecast(of: variant, in: scope, at: before)))
                     } else {
-                        guard !prepared.figures.contains(where: { $0.key == key }) else { return }
-                        prepared.figures.append((key, (try? before.resolve(scope.stockScope)).map { before.figures(for: variant, in: $0) } ?? .zero))
+                        guard !prepared.figures[figuresStart...].contains(where: { $0.key == key }) else { return }
+                        prepared.figures.append((key, Self.figures(of: variant, in: scope, at: before)))
                     }
                 }
             }
@@ -186,44 +188,33 @@ public final class EventEvaluator: TransactionObserver {
                 forEachScope(of: rule, warehouses: { Self.cached(&warehouses) { Self.warehouses(of: locations, in: after, and: wholeBefore) } }) {
                     scope in
                     let key = FigureKey(variant: variant, scope: scope)
-                    let old: Quantity
-                    let new: Quantity
+                    let values: (old: Quantity, new: Quantity)?
                     if rule.figure.isForecast {
                         // Computed only for rules on forecast figures: they read the open moves as well.
-                        let pair: (old: ForecastFigures, new: ForecastFigures)
-                        if let known = forecasts.first(where: { $0.scope == scope }) {
-                            pair = (known.old, known.new)
-                        } else {
-                            let oldFigures: ForecastFigures?
-                            switch before {
-                            case .prepared(let prepared): oldFigures = prepared.forecast(key)
-                            case .whole(let snapshot):
-                                oldFigures = (try? snapshot.resolve(scope.stockScope)).map { snapshot.forecast(for: variant, in: $0) } ?? .zero
-                            }
-                            guard let oldFigures else { return }
-                            pair = (oldFigures, (try? after.resolve(scope.stockScope)).map { after.forecast(for: variant, in: $0) } ?? .zero)
-                            forecasts.append((scope, pair.old, pair.new))
-                        }
-                        old = rule.figure.value(of: pair.old) ?? .zero
-                        new = rule.figure.value(of: pair.new) ?? .zero
+                        values = Self.pair(
+                            scope, known: &forecasts,
+                            before: {
+                                switch before {
+                                case .prepared(let prepared): prepared.forecast(key)
+                                case .whole(let snapshot): Self.forecast(of: variant, in: scope, at: snapshot)
+                                }
+                            },
+                            after: { Self.forecast(of: variant, in: scope, at: after) }
+                        ).map { (rule.figure.value(of: $0.old) ?? .zero, rule.figure.value(of: $0.new) ?? .zero) }
                     } else {
-                        let pair: (old: StockFigures, new: StockFigures)
-                        if let known = figures.first(where: { $0.scope == scope }) {
-                            pair = (known.old, known.new)
-                        } else {
-                            let oldFigures: StockFigures?
-                            switch before {
-                            case .prepared(let prepared): oldFigures = prepared.figures(key)
-                            case .whole(let snapshot):
-                                oldFigures = (try? snapshot.resolve(scope.stockScope)).map { snapshot.figures(for: variant, in: $0) } ?? .zero
-                            }
-                            guard let oldFigures else { return }
-                            pair = (oldFigures, (try? after.resolve(scope.stockScope)).map { after.figures(for: variant, in: $0) } ?? .zero)
-                            figures.append((scope, pair.old, pair.new))
-                        }
-                        old = rule.figure.value(of: pair.old) ?? .zero
-                        new = rule.figure.value(of: pair.new) ?? .zero
+                        values = Self.pair(
+                            scope, known: &figures,
+                            before: {
+                                switch before {
+                                case .prepared(let prepared): prepared.figures(key)
+                                case .whole(let snapshot): Self.figures(of: variant, in: scope, at: snapshot)
+                                }
+                            },
+                            after: { Self.figures(of: variant, in: scope, at: after) }
+                        ).map { (rule.figure.value(of: $0.old) ?? .zero, rule.figure.value(of: $0.new) ?? .zero) }
                     }
+                    // Not prepared: the projection reports the pair as an unforeseen change.
+                    guard let (old, new) = values else { return }
                     guard old != new else { return }
                     let fires: Bool
                     if case .lowStock = rule.condition {
@@ -252,6 +243,28 @@ public final class EventEvaluator: TransactionObserver {
         }
         if !records.isEmpty { fired.add(records.count, ordering: .relaxed) }
         return OutboxBatch(records: records, state: stateChanges)
+    }
+
+    /// A variant's figures in a scope of a snapshot (zero for a scope the snapshot does not know).
+    private static func figures(of variant: VariantID, in scope: ScopeKey, at snapshot: ProjectionSnapshot) -> StockFigures {
+        (try? snapshot.resolve(scope.stockScope)).map { snapshot.figures(for: variant, in: $0) } ?? .zero
+    }
+
+    /// A variant's forecast figures in a scope of a snapshot (zero for a scope the snapshot does not know).
+    private static func forecast(of variant: VariantID, in scope: ScopeKey, at snapshot: ProjectionSnapshot) -> ForecastFigures {
+        (try? snapshot.resolve(scope.stockScope)).map { snapshot.forecast(for: variant, in: $0) } ?? .zero
+    }
+
+    /// A scope's figures before and after, from `known` or computed once and added to it; `nil` when `before` has
+    /// none.
+    private static func pair<Figures>(
+        _ scope: ScopeKey, known: inout [(scope: ScopeKey, old: Figures, new: Figures)], before: () -> Figures?, after: () -> Figures
+    ) -> (old: Figures, new: Figures)? {
+        if let entry = known.first(where: { $0.scope == scope }) { return (entry.old, entry.new) }
+        guard let old = before() else { return nil }
+        let new = after()
+        known.append((scope, old, new))
+        return (old, new)
     }
 
     /// The value in `slot`, made by `make` on first use.
