@@ -39,21 +39,8 @@ receiver_port=0
 if [ "$subscriptions" -gt 0 ]; then
   ensure_nginx
   receiver_port=$(free_port)
-  mkdir -p "$work/nginx"
-  cat >"$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  client_body_temp_path $work/nginx/body;
-  client_body_buffer_size 2m;
-  client_max_body_size 4m;
-  keepalive_requests 1000000;
-  access_log off;
-  server { listen 127.0.0.1:$receiver_port; location / { return 204; } }
-}
-NGINX
+  write_nginx_conf "$work" "  access_log off;
+  server { listen 127.0.0.1:$receiver_port; location / { return 204; } }"
   "$nginx_bin" -c "$work/nginx.conf" -p "$work/nginx"
 fi
 scripts/pg-test.sh start >&2

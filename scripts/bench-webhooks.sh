@@ -61,33 +61,15 @@ SQL
 
 receiver_port=$(free_port)
 http_port=$(free_port)
-mkdir -p "$work/nginx"
-cat >"$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  # Batches of up to 1,000 events (about 0.5 MB) stay in memory, so \$request_body holds them.
-  client_body_buffer_size 2m;
-  client_max_body_size 4m;
-  keepalive_requests 1000000;
-  # \$request_body is only read when the request is proxied: /hook passes it to /ok over a kept-alive connection.
-  log_format hooks escape=json '\$msec \$uri \$request_body';
+# $request_body is only read when the request is proxied: /hook passes it to /ok over a kept-alive connection.
+write_nginx_conf "$work" "  log_format hooks escape=json '\$msec \$uri \$request_body';
   upstream self { server 127.0.0.1:$receiver_port; keepalive 32; }
   server {
     listen 127.0.0.1:$receiver_port;
     access_log off;
-    location /hook/ { access_log $work/hooks.log hooks; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://self/ok; }
+    location /hook/ { access_log $work/hooks.log hooks; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_pass http://self/ok; }
     location = /ok { return 204; }
-  }
-}
-NGINX
+  }"
 start_receiver() { "$nginx_bin" -c "$work/nginx.conf" -p "$work/nginx" 2>>"$work/nginx/error.log"; }
 
 token="bench-admin-token-0123456789"

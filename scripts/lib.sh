@@ -76,3 +76,29 @@ ensure_nginx() {
   fi
   nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 }
+
+# write_nginx_conf DIR HTTP_BLOCK
+#   Writes DIR/nginx.conf for a one-worker nginx whose pid, logs and temporary files stay under DIR (run it with
+#   `"$nginx_bin" -c DIR/nginx.conf -p DIR/nginx`), accepting bodies of up to 4 MB held in memory (batches of up to
+#   1,000 events), with kept-alive connections; HTTP_BLOCK goes inside `http { }` (servers, logs, upstreams).
+write_nginx_conf() {
+  local dir=$1 block=$2
+  mkdir -p "$dir/nginx"
+  cat >"$dir/nginx.conf" <<NGINX
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  client_body_temp_path $dir/nginx/body;
+  proxy_temp_path $dir/nginx/proxy;
+  fastcgi_temp_path $dir/nginx/fastcgi;
+  uwsgi_temp_path $dir/nginx/uwsgi;
+  scgi_temp_path $dir/nginx/scgi;
+  client_body_buffer_size 2m;
+  client_max_body_size 4m;
+  keepalive_requests 1000000;
+$block
+}
+NGINX
+}
