@@ -37,7 +37,9 @@ psql -q -c "CREATE DATABASE $db"
 log "loading a catalogue of $variants variants"
 "$fixtures" catalogue --odoo 17.0 --variants "$variants" | psql -q -v ON_ERROR_STOP=1 -d $db
 "$stockd" setup --dsn "$dsn" --log-level warning >/dev/null 2>&1 || true
-psql -d $db -Atc "SELECT DISTINCT default_code FROM product_product WHERE default_code IS NOT NULL AND active" \
+# A random sample of 20,000 SKUs: wrk reads the file in each thread's Lua init, and runs the second thread's while
+# the first already sends (scripts/bench-http.sh --latency-check shows what a large file does to the figures).
+psql -d $db -Atc "SELECT sku FROM (SELECT DISTINCT default_code AS sku FROM product_product WHERE default_code IS NOT NULL AND active) s ORDER BY random() LIMIT 20000" \
   | python3 -c 'import sys, urllib.parse; [print(urllib.parse.quote(l.strip(), safe="")) for l in sys.stdin if l.strip()]' >"$work/skus.url"
 
 ports=()

@@ -2,14 +2,29 @@
 # End-to-end serving benchmarks against a throwaway PostgreSQL and a release `stockd serve`, side by side in one run
 # on this machine (wrk, pgbench, stockd and PostgreSQL share its cores):
 #   1. start: time from `stockd serve` on an empty store (initial snapshot) to /readyz 200, and the RSS then;
-#   2. HTTP, at 1, 16 and 64 connections (wrk, random SKUs per request): the HTTP floor (GET /healthz of the same
-#      server), single-SKU GET /v1/availability, and a 100-SKU POST /v1/availability/query scoped to warehouse WH;
+#   2. HTTP, at 1, 16 and 64 connections (wrk, random SKUs per request): the HTTP floor (GET /healthz?sku=… of the
+#      same server, built per request in Lua like the reads, so both cost the client the same), single-SKU GET
+#      /v1/availability, and a 100-SKU POST /v1/availability/query scoped to warehouse WH;
 #   3. PostgreSQL answering the same two questions (pgbench -M prepared, 1, 16 and 64 clients): the aggregation over
 #      stock_quant joined to stock_location, scoped by parent_path as Odoo's location context does;
 #   4. a full NDJSON pull of warehouse WH (latency, items/s, MB/s), vs psql COPY of the same aggregation;
 #   5. reads under write load: single-SKU GET at 16 connections while pgbench writes stock moves at full speed
 #      (stockd ingesting them), with the write rate reached and stockd's lag afterwards;
 #   6. restart: time from `stockd serve` on the filled LMDB store to /readyz 200, and the RSS then.
+# Every wrk run also reads stockd's own request histogram (`stockd_http_request_duration_seconds` in /metrics)
+# before and after, so the report can hold wrk's latencies against the server's and against Little's law (the
+# mean latency of a closed loop of C connections at R req/s is C / R).
+# --latency-check runs sections 1 and 2, then checks how the single-SKU latencies are measured (issue 12):
+#   * wrk reading every SKU in its Lua `init` (what this script did before), against the 20,000-SKU sample the
+#     runs now use: wrk runs the second thread's `init` while the first thread already sends;
+#   * the floor as one static request (what it was before) against the floor built in Lua per request;
+#   * hey (Debian's package), one URL per run, which keeps every request's own latency: as a closed loop like wrk
+#     (Little's law must hold for it), and at a fixed rate of half what wrk reached (an open loop, which a slow
+#     answer cannot hold back);
+# and skips sections 3 to 6. wrk's own percentiles are not those of the requests it sent: before it reports, wrk
+# "corrects" its histogram for coordinated omission (stats_correct in wrk.c), adding for every request slower
+# than twice the mean interval per connection (C / R) a phantom sample per interval it waited, so one stall of
+# 200 ms at 16 connections and 14,000 req/s adds about 2,800 phantom samples of up to 200 ms.
 #
 # Usage: scripts/bench-http.sh [--variants N] [--warehouses W] [--shelves S] [--duration SECONDS] [--quick]
 #                              [--json PATH] [--kits N]
@@ -19,11 +34,12 @@
 #   --duration S     seconds per wrk/pgbench run (default 10; --quick: 3 and 5,000 variants)
 #   --json PATH      also write every figure as JSON there
 #   --kits N         passed to `odoo-fixtures catalogue --kits N` (default: its default, about 1% of the variants)
+#   --latency-check  sections 1 and 2 plus the latency check above (no PostgreSQL runs, pulls, writes or restart)
 # Prints a markdown report to stdout; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-variants=50000; warehouses=3; shelves=2; duration=10; json=""; kits=""; quick=0
+variants=50000; warehouses=3; shelves=2; duration=10; json=""; kits=""; quick=0; latency_check=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --variants) variants="$2"; shift 2 ;;
@@ -33,7 +49,8 @@ while [ $# -gt 0 ]; do
     --json) json="$2"; shift 2 ;;
     --kits) kits="$2"; shift 2 ;;
     --quick) quick=1; variants=5000; duration=3; shift ;;
-    *) echo "usage: scripts/bench-http.sh [--variants N] [--warehouses W] [--shelves S] [--duration S] [--quick] [--json PATH] [--kits N]" >&2; exit 2 ;;
+    --latency-check) latency_check=1; shift ;;
+    *) echo "usage: scripts/bench-http.sh [--variants N] [--warehouses W] [--shelves S] [--duration S] [--quick] [--json PATH] [--kits N] [--latency-check]" >&2; exit 2 ;;
   esac
 done
 [ -n "$json" ] && json=$(realpath -m "$json")
@@ -53,6 +70,7 @@ stop_serve() {
 }
 cleanup() { stop_serve; scripts/pg-test.sh destroy >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
+status_json='{}'
 results="$work/results.jsonl"
 : >"$results"
 record() { echo "$1" >>"$results"; }
@@ -89,6 +107,12 @@ skus = [line.rstrip("\n") for line in open(sys.argv[1]) if line.strip()]
 open(sys.argv[2], "w").write("".join(urllib.parse.quote(s, safe="") + "\n" for s in skus))
 open(sys.argv[3], "w").write("".join(json.dumps(s) + "\n" for s in skus))
 PY
+# wrk runs the Lua `init` of its second thread (which reads the SKU file) while its first thread already sends,
+# counting those requests against a clock that starts later: with a million SKUs that inflated req/s by a third
+# and p99 twenty-fold (--latency-check shows it). The runs therefore read a sample of 20,000 SKUs; the list is in
+# random order already, so its head is a random sample.
+head -n 20000 "$work/skus.url" >"$work/sample.url"
+head -n 20000 "$work/skus.json" >"$work/sample.json"
 wh_path=$(psql -d $db -Atc "SELECT v.parent_path FROM stock_warehouse w JOIN stock_location v ON v.id = w.view_location_id WHERE w.code = 'WH'")
 
 port=$(free_port)
@@ -117,23 +141,106 @@ sleep 1
 record "{\"section\":\"start\",\"name\":\"fresh snapshot\",\"ready_ms\":$ready_ms,\"rss_mib\":$(rss_mib),\"peak_rss_mib\":$(hwm_mib)}"
 
 # 2. HTTP, side by side per connection count.
+# The request histogram of stockd's /metrics summed over statuses and methods for one route: JSON
+# {"count":..,"sum_s":..,"buckets":{"0.005":n,...}} (cumulative counts per upper bound, Prometheus style).
+server_histogram() {  # route
+  curl -s "$api/metrics" | python3 -c '
+import json, re, sys
+route = sys.argv[1]
+count, total, buckets = 0, 0.0, {}
+for line in sys.stdin:
+    if not line.startswith("stockd_http_request_duration_seconds") or "route=\"" + route + "\"" not in line:
+        continue
+    name, value = line.rsplit(" ", 1)
+    if name.startswith("stockd_http_request_duration_seconds_bucket"):
+        le = re.search(r"le=\"([^\"]+)\"", name).group(1)
+        buckets[le] = buckets.get(le, 0) + int(float(value))
+    elif name.startswith("stockd_http_request_duration_seconds_count"):
+        count += int(float(value))
+    elif name.startswith("stockd_http_request_duration_seconds_sum"):
+        total += float(value)
+print(json.dumps({"count": count, "sum_s": total, "buckets": buckets}))' "$1"
+}
+# The difference of two server_histogram answers: requests, mean and the share slower than each bound.
+server_delta() {  # before after
+  python3 -c '
+import json, sys
+a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+n = b["count"] - a["count"]
+over = {le: round((n - (b["buckets"].get(le, 0) - a["buckets"].get(le, 0))) / n, 5) if n else 0
+        for le in b["buckets"] if le != "+Inf"}
+print(json.dumps({"requests": n, "mean_us": round((b["sum_s"] - a["sum_s"]) / n * 1e6, 1) if n else 0, "share_over": over}))' "$1" "$2"
+}
+route_of() {  # script name -> the route label stockd's metrics use
+  case "$1" in
+    floor.lua) echo "/healthz" ;;
+    query.lua) echo "/v1/availability/query" ;;
+    *) echo "/v1/availability" ;;
+  esac
+}
 wrk_run() {  # name connections script url [args...]
   local name=$1 connections=$2 script=$3 url=$4
   shift 4
   local threads=2
   [ "$connections" = 1 ] && threads=1
-  local line
+  local line route before after
+  route=$(route_of "$(basename "$script")")
+  before=$(server_histogram "$route")
   line=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s -s "$script" "$url" -- "$@" | grep '^WRK_JSON ' | sed 's/^WRK_JSON //') \
     || { log "wrk failed for $name at $connections connections"; exit 1; }
-  record "{\"section\":\"http\",\"name\":\"$name\",\"connections\":$connections,\"wrk\":$line}"
+  after=$(server_histogram "$route")
+  record "{\"section\":\"http\",\"name\":\"$name\",\"connections\":$connections,\"wrk\":$line,\"server\":$(server_delta "$before" "$after")}"
   log "$name, $connections connections: $line"
 }
 for connections in 1 16 64; do
-  wrk_run "floor" "$connections" "$lua/floor.lua" "$api/healthz"
-  wrk_run "sku" "$connections" "$lua/availability.lua" "$api" "$work/skus.url"
-  wrk_run "query100" "$connections" "$lua/query.lua" "$api" "$work/skus.json" 100 WH
+  wrk_run "floor" "$connections" "$lua/floor.lua" "$api/healthz" "$work/sample.url"
+  wrk_run "sku" "$connections" "$lua/availability.lua" "$api" "$work/sample.url"
+  wrk_run "query100" "$connections" "$lua/query.lua" "$api" "$work/sample.json" 100 WH
 done
 
+# 2b. (--latency-check) The same single-SKU question measured three ways, per connection count.
+hey_run() {  # name connections rate_per_s url   (rate 0: a closed loop, each worker sends as soon as answered)
+  local name=$1 connections=$2 rate=$3 url=$4 before after pace=()
+  [ "$rate" -gt 0 ] && pace=(-q "$(( (rate + connections - 1) / connections ))")
+  before=$(server_histogram "/v1/availability")
+  hey -z "${duration}s" -c "$connections" "${pace[@]}" -t 10 -o csv "$url" >"$work/hey.csv"
+  after=$(server_histogram "/v1/availability")
+  local line
+  line=$(python3 - "$work/hey.csv" "$duration" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+lat = sorted(float(r["response-time"]) * 1e6 for r in rows)
+ok = sum(1 for r in rows if r["status-code"] == "200")
+# hey's clock runs from its start to the last answer: the rate over the span the requests really covered.
+span = max((float(r["offset"]) + float(r["response-time"]) for r in rows), default=float(sys.argv[2]))
+pick = lambda p: int(lat[min(len(lat) - 1, int(len(lat) * p / 100))]) if lat else 0
+print(json.dumps({"requests": len(lat), "rps": round(len(lat) / span, 1), "p50_us": pick(50),
+                  "p90_us": pick(90), "p99_us": pick(99), "max_us": int(lat[-1]) if lat else 0,
+                  "mean_us": round(sum(lat) / len(lat), 1) if lat else 0, "over_25ms": sum(1 for v in lat if v > 25000),
+                  "non_2xx": len(lat) - ok}))
+PY
+)
+  record "{\"section\":\"latency\",\"name\":\"$name\",\"connections\":$connections,\"target_rps\":$rate,\"hey\":$line,\"server\":$(server_delta "$before" "$after")}"
+  log "$name, $connections connections at $rate req/s: $line"
+}
+if [ "$latency_check" = 1 ]; then
+  command -v hey >/dev/null || { echo "bench-http: hey is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
+  one_sku=$(head -1 "$work/sample.url")
+  for connections in 16 64; do
+    wrk_run "floor, one static request" "$connections" "$lua/floor.lua" "$api/healthz"
+    wrk_run "sku, every SKU read in init" "$connections" "$lua/availability.lua" "$api" "$work/skus.url"
+    wrk_run "sku, 20,000-SKU sample" "$connections" "$lua/availability.lua" "$api" "$work/sample.url"
+    reached=$(python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(int([r for r in rows if r["name"] == "sku, 20,000-SKU sample" and r["connections"] == int(sys.argv[2])][-1]["wrk"]["rps"]))' \
+      "$results" "$connections")
+    hey_run "sku, closed loop" "$connections" 0 "$api/v1/availability?sku=$one_sku"
+    hey_run "sku, fixed rate" "$connections" $(( reached / 2 )) "$api/v1/availability?sku=$one_sku"
+  done
+fi
+
+if [ "$latency_check" = 0 ]; then
 # 3. PostgreSQL answering the same questions. on_hand, reserved and quarantined (QC and Damaged locations) per
 # variant; the scope is every warehouse (one SKU) or WH (100 SKUs), by parent_path under the view location.
 cat >"$work/pg-sku.sql" <<SQL
@@ -243,7 +350,7 @@ log "reads under write load"
 pgbench -n -c 4 -j 2 -T "$duration" -f "$work/move.sql" $db >"$work/writes.txt" 2>&1 &
 writer=$!
 sleep 0.5
-load_line=$(wrk -t2 -c16 -d"$(( duration > 2 ? duration - 1 : duration ))s" --timeout 10s -s "$lua/availability.lua" "$api" -- "$work/skus.url" \
+load_line=$(wrk -t2 -c16 -d"$(( duration > 2 ? duration - 1 : duration ))s" --timeout 10s -s "$lua/availability.lua" "$api" -- "$work/sample.url" \
   | grep '^WRK_JSON ' | sed 's/^WRK_JSON //')
 wait "$writer" || true
 write_tps=$(grep -Eo 'tps = [0-9.]+' "$work/writes.txt" | head -1 | awk '{print $3}')
@@ -270,6 +377,9 @@ log "restart from LMDB"
 start_serve
 sleep 1
 record "{\"section\":\"start\",\"name\":\"restart from LMDB\",\"ready_ms\":$ready_ms,\"rss_mib\":$(rss_mib),\"peak_rss_mib\":$(hwm_mib),\"store_mib\":$store_mib}"
+stop_serve
+
+fi
 stop_serve
 
 # The report: JSON (--json) and markdown.
@@ -347,6 +457,27 @@ for r in rows:
         print(f"\n{r['name'][0].upper() + r['name'][1:]}: ready in {r['ready_ms']:,} ms, RSS {r['rss_mib']} MiB (peak {r['peak_rss_mib']} MiB, "
               f"{r['rss_mib'] * 2**20 / max(1, int(levels)):.0f} bytes per level){extra}.", end="")
 print()
+checked = [r for r in rows if r["section"] in ("http", "latency") and "server" in r]
+if checked:
+    print("\n### Latency as measured by wrk, by Little's law and by stockd\n")
+    print("Closed loop (wrk): C connections always busy at R req/s have a mean latency of C / R; a client mean well "
+          "above it means the client counted requests outside its clock or waited itself. Open loop (hey at a fixed "
+          "rate): the client's latencies cannot be held back by slow answers. The server columns are stockd's own "
+          "`stockd_http_request_duration_seconds` for the route over the same run (handler time, not queueing in "
+          "the kernel or the client).\n")
+    print("| run | conn. | client req/s | C / R ms | client mean ms | client p50 ms | client p99 ms | server requests | "
+          "server mean ms | server > 5 ms | server > 25 ms | server > 100 ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in checked:
+        c, srv = r["connections"], r["server"]
+        client = r.get("wrk") or r.get("hey")
+        closed = "wrk" in r or r["target_rps"] == 0
+        little = f"{c / client['rps'] * 1000:.2f}" if closed and client["rps"] else "(open loop)"
+        label = r["name"] + (" (wrk)" if "wrk" in r else " (hey)" if closed else f" (hey, {r['target_rps']:,} req/s asked)")
+        share = lambda le: f"{srv['share_over'].get(le, 0) * 100:.2f}%"
+        print(f"| {label} | {c} | {client['rps']:,.0f} | {little} | {client.get('mean_us', 0) / 1000:.2f} | "
+              f"{ms(client['p50_us'])} | {ms(client['p99_us'])} | {srv['requests']:,} | {srv['mean_us'] / 1000:.3f} | "
+              f"{share('0.005')} | {share('0.025')} | {share('0.1')} |")
 errors = [r for r in rows if r.get("wrk", {}).get("non_2xx", 0) or r.get("wrk", {}).get("errors", 0)]
 if errors:
     print("\n**Warning: some runs had errors or non-2xx answers:** " + ", ".join(f"{r['name']}@{r.get('connections')}" for r in errors))

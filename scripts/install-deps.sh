@@ -2,7 +2,7 @@
 # Installs the Debian packages stockd builds, tests and demos with, once: skips what is already there.
 # Needs root (or sudo). Swift itself (6.2 or later) must already be installed.
 set -euo pipefail
-packages=(liblmdb-dev libpq-dev postgresql postgresql-contrib pkg-config wrk bc time curl haproxy)
+packages=(liblmdb-dev libpq-dev postgresql postgresql-contrib pkg-config wrk hey bc time curl haproxy)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
