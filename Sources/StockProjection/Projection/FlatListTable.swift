@@ -1,7 +1,9 @@
 /// A copy-on-write table of short per-key lists of plain-data entries, addressed by a dense integer key.
 ///
 /// Keys are grouped in chunks of 512. A chunk keeps every entry of its keys in one contiguous pool, and each key's
-/// list as a span (offset, count) into that pool: no allocation per key, and no reference inside the entries.
+/// list as a span (offset, count) into that pool: no allocation per key, and no reference inside the entries. A
+/// span takes 4 bytes (8 in a chunk whose pool outgrows 16-bit offsets, see ``FlatListChunk``), so a key costs
+/// 4 bytes whether it holds entries or not.
 /// Copying the table copies the array of chunk references; changing a key afterwards copies that key's chunk with
 /// two `memcpy`s (or one compacting pass), never retaining or releasing an entry. The projection relies on this to
 /// publish an immutable snapshot after every batch while the writer carries on from a cheap copy.
@@ -29,8 +31,8 @@ struct FlatListTable<Element: Sendable>: Sendable {
     subscript(key: Int) -> FlatList<Element> {
         let chunkIndex = key >> Self.chunkShift
         guard key >= 0, chunkIndex < chunks.count, let chunk = chunks[chunkIndex] else { return FlatList() }
-        let span = chunk.spans[key & Self.chunkMask]
-        return FlatList(chunk: chunk, offset: Int(span.offset), count: Int(span.count))
+        let span = chunk.span(of: key & Self.chunkMask)
+        return FlatList(chunk: chunk, offset: span.offset, count: span.count)
     }
 
     /// Calls `body` with the entries of `key`, without retaining anything.
@@ -156,21 +158,25 @@ public struct FlatList<Element: Sendable>: RandomAccessCollection, Sendable {
 
 /// One chunk of a ``FlatListTable``: the spans of its keys and the pool of their entries.
 ///
+/// A span (where a key's list lies in the pool) takes 4 bytes while the pool holds at most 65,535 entry slots
+/// (16-bit offset and count: the narrow form) and 8 bytes in a chunk whose pool is larger (32-bit offset and
+/// count: the wide form). A chunk picks its form whenever it allocates its storage (created, reorganized or
+/// copied), from the capacity of the new pool, so lists of any length work and common chunks pay 2 KiB of spans.
+///
 /// Safe to share between threads (hence `@unchecked Sendable`): the table changes a chunk only while it holds the
 /// sole reference to it (`isKnownUniquelyReferenced`, else it changes a copy), so a chunk that a snapshot or a
 /// ``FlatList`` can see is never written again.
 final class FlatListChunk<Element>: @unchecked Sendable {
-    /// Where a key's list lies in the pool.
-    struct Span {
-        var offset: UInt32
-        var count: UInt32
-    }
+    /// The largest pool (in entry slots) whose spans fit the narrow form.
+    static var narrowCapacityLimit: Int { Int(UInt16.max) }
 
     let keys: Int
     /// The spans, then the pool, in one allocation.
     private var storage: UnsafeMutableRawPointer
-    private(set) var spans: UnsafeMutablePointer<Span>
     private(set) var pool: UnsafeMutablePointer<Element>
+    /// Whether the spans are 8-byte (32-bit offset and count) rather than 4-byte: the pool has more than
+    /// ``narrowCapacityLimit`` slots.
+    private(set) var isWide: Bool
     /// Entry slots in the pool.
     private(set) var capacity: Int
     /// Slots in use from the start of the pool: lists, and the gaps lists left behind when they moved or shrank.
@@ -181,35 +187,70 @@ final class FlatListChunk<Element>: @unchecked Sendable {
     init(keys: Int, capacity: Int) {
         self.keys = keys
         self.capacity = capacity
-        (storage, spans, pool) = Self.allocate(keys: keys, capacity: capacity)
-        spans.initialize(repeating: Span(offset: 0, count: 0), count: keys)
+        (storage, pool, isWide) = Self.allocate(keys: keys, capacity: capacity)
     }
 
     deinit { storage.deallocate() }  // plain data: nothing to deinitialize
 
-    /// One allocation for `keys` spans followed by a pool of `capacity` entries.
+    /// One allocation for `keys` spans, all empty, followed by a pool of `capacity` entries, and the span form the
+    /// capacity calls for.
     private static func allocate(
         keys: Int, capacity: Int
-    ) -> (UnsafeMutableRawPointer, UnsafeMutablePointer<Span>, UnsafeMutablePointer<Element>) {
-        let alignment = max(MemoryLayout<Span>.alignment, MemoryLayout<Element>.alignment)
-        let stride = MemoryLayout<Element>.stride
-        let poolStart = (keys * MemoryLayout<Span>.stride + alignment - 1) / alignment * alignment
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: poolStart + capacity * stride, alignment: alignment)
-        let spans = storage.bindMemory(to: Span.self, capacity: keys)
+    ) -> (UnsafeMutableRawPointer, UnsafeMutablePointer<Element>, Bool) {
+        let isWide = capacity > narrowCapacityLimit
+        let spanBytes = keys * (isWide ? MemoryLayout<UInt64>.stride : MemoryLayout<UInt32>.stride)
+        let alignment = max(MemoryLayout<UInt64>.alignment, MemoryLayout<Element>.alignment)
+        let poolStart = (spanBytes + alignment - 1) / alignment * alignment
+        let storage = UnsafeMutableRawPointer.allocate(
+            byteCount: poolStart + capacity * MemoryLayout<Element>.stride, alignment: alignment)
+        if isWide {
+            storage.initializeMemory(as: UInt64.self, repeating: 0, count: keys)
+        } else {
+            storage.initializeMemory(as: UInt32.self, repeating: 0, count: keys)
+        }
         let pool = (storage + poolStart).bindMemory(to: Element.self, capacity: capacity)
-        return (storage, spans, pool)
+        return (storage, pool, isWide)
+    }
+
+    /// The span of `slot` in spans at `base` of the given form.
+    @inline(__always)
+    private static func span(at base: UnsafeRawPointer, wide: Bool, _ slot: Int) -> (offset: Int, count: Int) {
+        if wide {
+            let packed = base.load(fromByteOffset: slot &* 8, as: UInt64.self)
+            return (Int(truncatingIfNeeded: packed & 0xFFFF_FFFF), Int(truncatingIfNeeded: packed &>> 32))
+        }
+        let packed = base.load(fromByteOffset: slot &* 4, as: UInt32.self)
+        return (Int(truncatingIfNeeded: packed & 0xFFFF), Int(truncatingIfNeeded: packed &>> 16))
+    }
+
+    /// Where `slot`'s list lies in the pool.
+    @inline(__always)
+    func span(of slot: Int) -> (offset: Int, count: Int) { Self.span(at: storage, wide: isWide, slot) }
+
+    /// Sets `slot`'s span; an empty list is stored at offset 0.
+    @inline(__always)
+    private func setSpan(of slot: Int, offset: Int, count: Int) {
+        let offset = count == 0 ? 0 : offset
+        if isWide {
+            let packed = UInt64(truncatingIfNeeded: offset) | UInt64(truncatingIfNeeded: count) &<< 32
+            storage.storeBytes(of: packed, toByteOffset: slot &* 8, as: UInt64.self)
+        } else {
+            assert(offset <= 0xFFFF && count <= 0xFFFF, "a narrow span holds 16-bit offsets and counts")
+            let packed = UInt32(truncatingIfNeeded: offset) | UInt32(truncatingIfNeeded: count) &<< 16
+            storage.storeBytes(of: packed, toByteOffset: slot &* 4, as: UInt32.self)
+        }
     }
 
     @inline(__always)
     func entries(of slot: Int) -> UnsafeBufferPointer<Element> {
-        let span = spans[slot]
-        return UnsafeBufferPointer(start: pool + Int(span.offset), count: Int(span.count))
+        let span = span(of: slot)
+        return UnsafeBufferPointer(start: pool + span.offset, count: span.count)
     }
 
     @inline(__always)
     func mutableEntries(of slot: Int) -> UnsafeMutableBufferPointer<Element> {
-        let span = spans[slot]
-        return UnsafeMutableBufferPointer(start: pool + Int(span.offset), count: Int(span.count))
+        let span = span(of: slot)
+        return UnsafeMutableBufferPointer(start: pool + span.offset, count: span.count)
     }
 
     /// A copy to change, compacted when more than a fifth of the pool is not entries, with some room to grow.
@@ -218,44 +259,46 @@ final class FlatListChunk<Element>: @unchecked Sendable {
             let copy = FlatListChunk(keys: keys, capacity: Self.roomy(live))
             copy.compact(from: self)
             return copy
-        } else {
-            let copy = FlatListChunk(keys: keys, capacity: end + live / 8 + 8)
-            copy.spans.update(from: spans, count: keys)
-            copy.pool.initialize(from: pool, count: end)
-            copy.end = end
-            copy.live = live
-            return copy
         }
+        let copy = FlatListChunk(keys: keys, capacity: end + live / 8 + 8)
+        if copy.isWide == isWide {
+            copy.storage.copyMemory(from: storage, byteCount: keys * (isWide ? 8 : 4))
+        } else {
+            for slot in 0..<keys {
+                let span = span(of: slot)
+                copy.setSpan(of: slot, offset: span.offset, count: span.count)
+            }
+        }
+        copy.pool.initialize(from: pool, count: end)
+        copy.end = end
+        copy.live = live
+        return copy
     }
 
     func append(_ element: Element, to slot: Int) {
-        var span = spans[slot]
-        let count = Int(span.count)
-        if count > 0, Int(span.offset) + count == end, end < capacity {
+        var (offset, count) = span(of: slot)
+        if count > 0, offset + count == end, end < capacity {
             // The list is the pool's last: it grows in place.
         } else {
             if end + count + 1 > capacity { reorganize(reserving: count + 1) }
-            span = spans[slot]
-            (pool + end).initialize(from: pool + Int(span.offset), count: count)
-            span.offset = UInt32(end)
+            let moved = span(of: slot).offset
+            (pool + end).initialize(from: pool + moved, count: count)
+            offset = end
             end += count
         }
         (pool + end).initialize(to: element)
         end += 1
         live += 1
-        span.count += 1
-        spans[slot] = span
+        setSpan(of: slot, offset: offset, count: count + 1)
     }
 
     func remove(from slot: Int, at index: Int) -> Element {
-        var span = spans[slot]
+        let (offset, count) = span(of: slot)
         let entries = mutableEntries(of: slot)
         let removed = entries[index]
-        entries[index] = entries[entries.count - 1]
-        if Int(span.offset) + Int(span.count) == end { end -= 1 }
-        span.count -= 1
-        if span.count == 0 { span.offset = 0 }
-        spans[slot] = span
+        entries[index] = entries[count - 1]
+        if offset + count == end { end -= 1 }
+        setSpan(of: slot, offset: offset, count: count - 1)
         live -= 1
         if live > 0, end - live > live / 2 + 16 || capacity > Self.roomy(live) * 2 { reorganize(reserving: 0) }
         return removed
@@ -263,15 +306,15 @@ final class FlatListChunk<Element>: @unchecked Sendable {
 
     /// Compacts the pool into a new allocation with room for `extra` more entries and some spare.
     private func reorganize(reserving extra: Int) {
-        let (oldStorage, oldSpans, oldPool) = (storage, spans, pool)
+        let (oldStorage, oldPool, oldIsWide) = (storage, pool, isWide)
         capacity = Self.roomy(live + extra)
-        (storage, spans, pool) = Self.allocate(keys: keys, capacity: capacity)
+        (storage, pool, isWide) = Self.allocate(keys: keys, capacity: capacity)
         var offset = 0
         for slot in 0..<keys {
-            let span = oldSpans[slot]
-            (pool + offset).initialize(from: oldPool + Int(span.offset), count: Int(span.count))
-            (spans + slot).initialize(to: Span(offset: span.count == 0 ? 0 : UInt32(offset), count: span.count))
-            offset += Int(span.count)
+            let span = Self.span(at: oldStorage, wide: oldIsWide, slot)
+            (pool + offset).initialize(from: oldPool + span.offset, count: span.count)
+            setSpan(of: slot, offset: offset, count: span.count)
+            offset += span.count
         }
         end = offset
         oldStorage.deallocate()
@@ -281,10 +324,10 @@ final class FlatListChunk<Element>: @unchecked Sendable {
     private func compact(from source: FlatListChunk) {
         var offset = 0
         for slot in 0..<keys {
-            let span = source.spans[slot]
-            (pool + offset).initialize(from: source.pool + Int(span.offset), count: Int(span.count))
-            spans[slot] = Span(offset: span.count == 0 ? 0 : UInt32(offset), count: span.count)
-            offset += Int(span.count)
+            let span = source.span(of: slot)
+            (pool + offset).initialize(from: source.pool + span.offset, count: span.count)
+            setSpan(of: slot, offset: offset, count: span.count)
+            offset += span.count
         }
         end = offset
         live = offset

@@ -2,9 +2,9 @@
 /// record's id: plain data addressed by the Odoo id, about 4 bytes per record where ids are dense.
 ///
 /// Odoo ids are serials, so the records held crowd into ranges. Ids are split into pages of 4,096; a page where
-/// more than a quarter of the ids are held is a dense array of variant ids (16 KiB), a page with fewer a sorted
-/// array of packed (id, variant) pairs (8 bytes each), so ids that are sparse (quants deleted and created anew,
-/// moves long done) cost what they hold. Ids beyond the page directory's reach (2^28 and up) and negative ids go
+/// more than 2,560 of the ids are held is a dense array of variant ids (16 KiB), a page with fewer a sorted array
+/// of packed (id, variant) entries (6 bytes each), so ids that are sparse (quants deleted and created anew, moves
+/// long done) cost what they hold. Ids beyond the page directory's reach (2^28 and up) and negative ids go
 /// to a dictionary. Copying the table copies the page directory; a change afterwards copies the one page it
 /// touches, as ``FlatListTable`` does with its chunks.
 struct OwnerTable<Record>: Sendable {
@@ -13,7 +13,7 @@ struct OwnerTable<Record>: Sendable {
     /// Pages the directory may address (ids below 2^28).
     static var pageLimit: Int { 1 << 16 }
 
-    private var pages: ContiguousArray<OwnerPage> = []
+    private(set) var pages: ContiguousArray<OwnerPage> = []
     private var overflow: [Int32: VariantID] = [:]
 
     /// The records held.
@@ -58,7 +58,7 @@ struct OwnerTable<Record>: Sendable {
     }
 
     /// Bytes the pages hold (dense slots and sparse pairs, spare capacity included), for the footprint figures.
-    var pageBytes: Int { pages.reduce(0) { $0 + $1.slots.capacity * 4 + $1.pairs.capacity * 8 } }
+    var pageBytes: Int { pages.reduce(0) { $0 + $1.slots.capacity * 4 + $1.triples.capacity * 2 } }
 
     /// Empties the table.
     mutating func removeAll() {
@@ -69,35 +69,46 @@ struct OwnerTable<Record>: Sendable {
 }
 
 /// 4,096 ids of an ``OwnerTable``: dense (`slots`, ``OwnerPage/none`` where no variant holds the id) or sparse
-/// (`pairs`, sorted, id within the page in the high half and variant in the low half).
+/// (`triples`: for each held id, in id order, three 16-bit words: the id within the page, then the variant id's
+/// low and high halves; 6 bytes per held id).
+///
+/// A dense page costs 16 KiB whatever it holds, a sparse one 6 bytes per held id: the page turns dense only above
+/// 2,560 held ids (where the two cost about the same) and sparse again below 2,048, so every other id held (the
+/// shape of open moves among done ones) costs 6 bytes, not 8.
 struct OwnerPage: Sendable {
     static var none: Int32 { .min }
     /// A sparse page becomes dense above this many ids ...
-    static var denseAbove: Int { 1_024 }
+    static var denseAbove: Int { 2_560 }
     /// ... and a dense page sparse again below this many.
-    static var sparseBelow: Int { 256 }
+    static var sparseBelow: Int { 2_048 }
 
     private(set) var slots = ContiguousArray<Int32>()
-    private(set) var pairs = ContiguousArray<UInt64>()
+    private(set) var triples = ContiguousArray<UInt16>()
     private var held = 0
 
-    @inline(__always)
-    private static func pack(_ slot: Int, _ owner: Int32) -> UInt64 { UInt64(slot) << 32 | UInt64(UInt32(bitPattern: owner)) }
+    /// Whether the page is a dense array of owners.
+    var isDense: Bool { !slots.isEmpty }
 
-    /// The first position in `pairs` whose slot is not below `slot`.
+    /// The owner stored at triple `index`.
+    @inline(__always)
+    private func owner(atTriple index: Int) -> Int32 {
+        Int32(bitPattern: UInt32(triples[3 &* index &+ 1]) | UInt32(triples[3 &* index &+ 2]) &<< 16)
+    }
+
+    /// The first triple whose slot is not below `slot`.
     private func lowerBound(_ slot: Int) -> Int {
-        let key = UInt64(slot) << 32
+        let key = UInt16(truncatingIfNeeded: slot)
         var low = 0
-        var high = pairs.count
+        var high = triples.count / 3
         while low < high {
             let middle = (low + high) >> 1
-            if pairs[middle] < key { low = middle + 1 } else { high = middle }
+            if triples[3 &* middle] < key { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
     @inline(__always)
-    private func pairMatches(_ index: Int, _ slot: Int) -> Bool { index < pairs.count && Int(pairs[index] >> 32) == slot }
+    private func tripleMatches(_ index: Int, _ slot: Int) -> Bool { 3 * index < triples.count && Int(triples[3 &* index]) == slot }
 
     func owner(of slot: Int) -> Int32? {
         if !slots.isEmpty {
@@ -105,7 +116,7 @@ struct OwnerPage: Sendable {
             return owner == Self.none ? nil : owner
         }
         let index = lowerBound(slot)
-        return pairMatches(index, slot) ? Int32(bitPattern: UInt32(truncatingIfNeeded: pairs[index])) : nil
+        return tripleMatches(index, slot) ? owner(atTriple: index) : nil
     }
 
     /// Sets the owner of `slot`; returns whether the slot was free.
@@ -118,11 +129,14 @@ struct OwnerPage: Sendable {
             return wasFree
         }
         let index = lowerBound(slot)
-        if pairMatches(index, slot) {
-            pairs[index] = Self.pack(slot, owner)
+        let low = UInt16(truncatingIfNeeded: UInt32(bitPattern: owner))
+        let high = UInt16(truncatingIfNeeded: UInt32(bitPattern: owner) >> 16)
+        if tripleMatches(index, slot) {
+            triples[3 * index + 1] = low
+            triples[3 * index + 2] = high
             return false
         }
-        pairs.insertCompactly(Self.pack(slot, owner), at: index)
+        triples.insertCompactly(UInt16(truncatingIfNeeded: slot), low, high, at: 3 * index)
         held += 1
         if held > Self.denseAbove { makeDense() }
         return true
@@ -139,45 +153,66 @@ struct OwnerPage: Sendable {
             return owner
         }
         let index = lowerBound(slot)
-        guard pairMatches(index, slot) else { return nil }
-        let owner = Int32(bitPattern: UInt32(truncatingIfNeeded: pairs[index]))
-        pairs.remove(at: index)
-        pairs.shrinkIfSparse()
+        guard tripleMatches(index, slot) else { return nil }
+        let owner = owner(atTriple: index)
+        triples.removeSubrange((3 * index)..<(3 * index + 3))
+        triples.shrinkIfSparse()
         held -= 1
         return owner
     }
 
     private mutating func makeDense() {
         var dense = ContiguousArray(repeating: Self.none, count: OwnerTable<Never>.pageSize)
-        for pair in pairs { dense[Int(pair >> 32)] = Int32(bitPattern: UInt32(truncatingIfNeeded: pair)) }
+        for index in 0..<(triples.count / 3) { dense[Int(triples[3 * index])] = owner(atTriple: index) }
         slots = dense
-        pairs = []
+        triples = []
     }
 
     private mutating func makeSparse() {
-        var sparse = ContiguousArray<UInt64>()
-        sparse.reserveCapacity(held)
-        for (slot, owner) in slots.enumerated() where owner != Self.none { sparse.append(Self.pack(slot, owner)) }
-        pairs = sparse
+        var sparse = ContiguousArray<UInt16>()
+        sparse.reserveCapacity(3 * held)
+        for (slot, owner) in slots.enumerated() where owner != Self.none {
+            let bits = UInt32(bitPattern: owner)
+            sparse.append(UInt16(truncatingIfNeeded: slot))
+            sparse.append(UInt16(truncatingIfNeeded: bits))
+            sparse.append(UInt16(truncatingIfNeeded: bits >> 16))
+        }
+        triples = sparse
         slots = []
     }
 }
 
 extension ContiguousArray {
-    /// Inserts `element`, growing the buffer by one element up to 8 and by an eighth beyond, instead of doubling:
+    /// Inserts three elements at `index`, growing the buffer by an eighth (at least the three) instead of doubling:
     /// sparse owner pages are many small arrays whose spare capacity would otherwise cost as much as their contents.
     ///
     /// A buffer shared with a published snapshot is copied anyway on change, so the slower growth costs little.
-    mutating func insertCompactly(_ element: Element, at index: Int) {
-        if count == capacity {
+    mutating func insertCompactly(_ first: Element, _ second: Element, _ third: Element, at index: Int) {
+        if count + 3 > capacity {
             var grown = ContiguousArray()
-            grown.reserveCapacity(count + count / 8 + 1)
+            grown.reserveCapacity(count + count / 8 + 3)
             grown.append(contentsOf: self[..<index])
-            grown.append(element)
+            grown.append(first)
+            grown.append(second)
+            grown.append(third)
             grown.append(contentsOf: self[index...])
             self = grown
         } else {
-            insert(element, at: index)
+            // Room for three more: append, then shift the tail up by three and write the new elements in its place.
+            let tail = count - index
+            append(first)
+            append(second)
+            append(third)
+            withUnsafeMutableBufferPointer { buffer in
+                var position = index + tail - 1
+                while position >= index {
+                    buffer[position + 3] = buffer[position]
+                    position -= 1
+                }
+                buffer[index] = first
+                buffer[index + 1] = second
+                buffer[index + 2] = third
+            }
         }
     }
 
