@@ -8,7 +8,9 @@
 //   * "catalogue": rows loaded from the generated catalogue in memory (long strings are shared with the catalogue),
 //   * "lmdb reload": `LMDBProjectionStore.load()`, every string freshly decoded, as stockd starts up.
 // The heap split then loads the same rows in steps: records, quants alone, and open moves alone (one move on every
-// other variant, issue 14's shape: 500,000 open moves at 1M variants).
+// other variant, issue 14's shape: 500,000 open moves at 1M variants). The records themselves load in two steps:
+// everything but the variants (templates, units, locations, warehouses, BoMs), then the variants with their SKU,
+// barcode and template indexes.
 // A level is one (variant, location) key; quant rows also count the few duplicate rows Odoo leaves for one key.
 
 import BenchmarkFixtures
@@ -51,6 +53,7 @@ var sizes = CommandLine.arguments.dropFirst().compactMap { Int($0.replacingOccur
 if sizes.isEmpty { sizes = BenchmarkSizes.catalogues }
 
 var breakdown: [String] = []
+var recordSplit: [String] = []
 print(row(["variants", "source", "quants", "levels", "heap MiB", "RSS MiB", "heap B/level", "RSS B/level", "B/quant", "seconds"]))
 for size in sizes {
     let catalogue = OdooCatalogue(shape: .benchmark(variants: size))
@@ -79,12 +82,25 @@ for size in sizes {
         let changes = catalogue.allChanges
         let records = changes.filter { if case .upsertQuant = $0 { false } else { true } }
         let quantRows = changes.filter { if case .upsertQuant = $0 { true } else { false } }
-        var (state, recordsUsed) = measure { () -> ProjectionState in
+        let variantRows = records.filter { if case .upsertVariant = $0 { true } else { false } }
+        let otherRecords = records.filter { if case .upsertVariant = $0 { false } else { true } }
+        var (state, otherUsed) = measure { () -> ProjectionState in
             var state = ProjectionState(checkpoint: Checkpoint(position: 1))
-            for change in records { state.load(change) }
-            state.finishLoading()
+            for change in otherRecords { state.load(change) }
             return state
         }
+        let (_, variantsUsed) = measure {
+            for change in variantRows { state.load(change) }
+            state.finishLoading()
+        }
+        let recordsUsed = Footprint(heap: otherUsed.heap + variantsUsed.heap, resident: 0, seconds: 0)
+        let templates = otherRecords.count { if case .upsertTemplate = $0 { true } else { false } }
+        recordSplit.append(
+            "\(BenchmarkSizes.label(size)): templates, units, locations, warehouses, BoMs \(mib(otherUsed.heap)) MiB heap "
+                + "(\(templates) templates, \(perLevel(otherUsed.heap, templates)) B/template); "
+                + "variants with their SKU, barcode and template indexes \(mib(variantsUsed.heap)) MiB heap = "
+                + "\(perLevel(variantsUsed.heap, variantRows.count)) B/variant (\(variantRows.count) variants)"
+        )
         let (_, quantsUsed) = measure { for change in quantRows { state.load(change) } }
         let moves = MoveFixture.moves(of: catalogue, movesPerVariant: 1).filter { $0.variantID.rawValue % 2 == 0 }
         let (_, movesUsed) = measure { for move in moves { state.load(.upsertMove(move)) } }
@@ -118,3 +134,6 @@ for size in sizes {
 print("")
 print("heap split (catalogue rows loaded in two steps):")
 for line in breakdown { print("  " + line) }
+print("")
+print("records split (everything but variants first, then the variants):")
+for line in recordSplit { print("  " + line) }
