@@ -4,9 +4,9 @@ extension SnapshotReader {
     /// The variants a path segment names: those with it as SKU, or the variant with it as numeric id.
     ///
     /// - Throws: 404 when nothing matches.
-    func variants(named text: String) throws(APIProblem) -> [VariantID] {
+    func variants(named text: String) throws(APIProblem) -> VariantMatches {
         var variants = snapshot.variants(sku: text)
-        if variants.isEmpty, let raw = Int32(text), raw > 0, snapshot.variant(VariantID(raw)) != nil {
+        if variants.isEmpty, let raw = Int32(text), raw > 0, snapshot.containsVariant(VariantID(raw)) {
             variants = [VariantID(raw)]
         }
         guard !variants.isEmpty else {

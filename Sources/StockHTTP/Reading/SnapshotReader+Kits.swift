@@ -8,7 +8,7 @@ extension SnapshotReader {
     /// - Throws: 404 when nothing has that SKU or id, 422 when what it names is not a kit.
     func kitVariants(named text: String) throws(APIProblem) -> [VariantID] {
         var variants = snapshot.variants(sku: text)
-        if variants.isEmpty, let raw = Int32(text), raw > 0, snapshot.variant(VariantID(raw)) != nil {
+        if variants.isEmpty, let raw = Int32(text), raw > 0, snapshot.containsVariant(VariantID(raw)) {
             variants = [VariantID(raw)]
         }
         guard !variants.isEmpty else {
@@ -108,7 +108,7 @@ extension SnapshotReader {
                     resolved.append((index, variants[0], line.quantity))
                 }
             case .variantID(let id):
-                if let raw = id.value, snapshot.variant(VariantID(raw)) != nil {
+                if let raw = id.value, snapshot.containsVariant(VariantID(raw)) {
                     resolved.append((index, VariantID(raw), line.quantity))
                 } else {
                     missing.append(id.text)

@@ -134,14 +134,14 @@ struct SnapshotReader {
         var missing: [String] = []
         items.reserveCapacity(query.identifierCount)
 
-        func add(_ variants: [VariantID], identifier: String) {
+        func add(_ variants: VariantMatches, identifier: String, isSKU: Bool = false) {
             guard !variants.isEmpty else {
                 missing.append(identifier)
                 return
             }
             // One identifier cannot name a variant twice, so only several need the set (which then allocates).
             for id in variants where !deduplicate || seen.insert(id).inserted {
-                guard var item = item(for: id, in: scope, grouping: query.grouping) else { continue }
+                guard var item = item(for: id, in: scope, grouping: query.grouping, knownSKU: isSKU ? identifier : nil) else { continue }
                 if query.forecast.isRequested {
                     item.forecast = (snapshot.forecast(for: id, in: scope, toDate: query.forecast.toDate), query.forecast.fields)
                 }
@@ -149,14 +149,14 @@ struct SnapshotReader {
                 items.append(item)
             }
         }
-        for sku in query.skus { add(snapshot.variants(sku: sku), identifier: sku) }
+        for sku in query.skus { add(snapshot.variants(sku: sku), identifier: sku, isSKU: true) }
         for barcode in query.barcodes { add(snapshot.variants(barcode: barcode), identifier: barcode) }
         for id in query.variantIDs {
             let variant = id.value.map { VariantID($0) }
-            add(variant.flatMap { snapshot.variant($0) == nil ? nil : [$0] } ?? [], identifier: id.text)
+            add(variant.flatMap { snapshot.containsVariant($0) ? VariantMatches($0) : nil } ?? VariantMatches(), identifier: id.text)
         }
         for id in query.templateIDs {
-            add(id.value.map { snapshot.variants(template: TemplateID($0)) } ?? [], identifier: id.text)
+            add(id.value.map { snapshot.variants(template: TemplateID($0)) } ?? VariantMatches(), identifier: id.text)
         }
         return AvailabilityResponse(asOf: asOf, items: items, missing: missing)
     }
@@ -166,9 +166,13 @@ struct SnapshotReader {
     /// A kit's figures (total and breakdowns) come from the projection, computed from its components as Odoo
     /// does; every endpoint builds its items through this function or ``item(for:figures:)``, which mark kits.
     ///
+    /// - Parameter knownSKU: The SKU the variant was looked up by, if it was: the item reuses that text instead of
+    ///   decoding the variant's SKU anew (no allocation).
     /// - Returns: `nil` when the variant is unknown.
-    func item(for id: VariantID, in scope: ResolvedScope, grouping: AvailabilityQuery.Grouping) -> AvailabilityItem? {
-        guard var item = item(for: id, figures: snapshot.figures(for: id, in: scope)) else { return nil }
+    func item(
+        for id: VariantID, in scope: ResolvedScope, grouping: AvailabilityQuery.Grouping, knownSKU: String? = nil
+    ) -> AvailabilityItem? {
+        guard var item = item(for: id, figures: snapshot.figures(for: id, in: scope), knownSKU: knownSKU) else { return nil }
         switch grouping {
         case .total:
             break
@@ -193,9 +197,11 @@ struct SnapshotReader {
 
     /// An item with figures already computed (the location pull gets them from the scan).
     ///
+    /// - Parameter knownSKU: The SKU the variant was looked up by, if it was (see
+    ///   ``item(for:in:grouping:knownSKU:)``).
     /// - Returns: `nil` when the variant is unknown.
-    func item(for id: VariantID, figures: StockFigures) -> AvailabilityItem? {
-        guard let variant = snapshot.variant(id) else { return nil }
+    func item(for id: VariantID, figures: StockFigures, knownSKU: String? = nil) -> AvailabilityItem? {
+        guard let variant = knownSKU.map({ snapshot.variant(id, knownSKU: $0) }) ?? snapshot.variant(id) else { return nil }
         return AvailabilityItem(
             variantID: id,
             sku: variant.sku,

@@ -74,7 +74,7 @@ extension ProjectionSnapshot {
     private func safetyStockForCart(_ variant: VariantID, _ scope: ResolvedScope) -> Quantity {
         let policy = state.settings.safetyStock
         if policy.isZero { return .zero }
-        return policy.quantity(sku: state.variants[variant]?.sku, warehouseCode: scope.warehouseCode)
+        return policy.quantity(sku: state.safetyStockSKU(variant), warehouseCode: scope.warehouseCode)
     }
 
     /// A consumption as a quantity, rounded up to the millionth so a cart never takes less than it needs.

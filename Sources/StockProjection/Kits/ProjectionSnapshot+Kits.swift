@@ -58,7 +58,7 @@ extension ProjectionSnapshot {
         let rules = state.settings.kitRules
         return perWarehouse.map { warehouse, components in
             let code = state.warehouses[warehouse]?.code
-            let safety = state.settings.safetyStock.quantity(sku: state.variants[kit.kitID]?.sku, warehouseCode: code)
+            let safety = state.settings.safetyStock.quantity(sku: state.safetyStockSKU(kit.kitID), warehouseCode: code)
             return (warehouse, KitFigures.figures(of: kit, rules: rules, safetyStock: safety) { components[$0] ?? .zero })
         }.sorted { $0.0 < $1.0 }
     }

@@ -88,7 +88,7 @@ extension ProjectionState {
                 if let variant = bom.variantID {
                     affected.insert(variant)
                 } else {
-                    affected.formUnion(variantsByTemplate[template] ?? [])
+                    affected.formUnion(catalogue.variants(template: template))
                 }
             }
         }
@@ -110,7 +110,7 @@ extension ProjectionState {
             if let variant = bom.variantID {
                 candidates.insert(variant)
             } else {
-                candidates.formUnion(variantsByTemplate[bom.templateID] ?? [])
+                candidates.formUnion(catalogue.variants(template: bom.templateID))
             }
         }
         for kit in candidates.sorted() {
@@ -125,7 +125,7 @@ extension ProjectionState {
     /// not a kit: active phantom BoMs of the variant or of its template (without a variant), lowest `sequence`
     /// first (NULL last), then by `product_id` (16 and 17 put a template-level BoM, whose `product_id` is NULL,
     /// first; 18 puts the variant's own BoM first), then `id`.
-    func kitBoM(for variant: ProductVariant, company: CompanyID?) -> BillOfMaterials? {
+    func kitBoM(for variant: CatalogueVariant, company: CompanyID?) -> BillOfMaterials? {
         guard let ids = kitSource.bomsByTemplate[variant.templateID] else { return nil }
         var best: BillOfMaterials?
         for id in ids {
@@ -167,7 +167,7 @@ extension ProjectionState {
     /// - Parameter inputs: Set to the kit's template and its visited components' templates (ascending), and the
     ///   components it names that the projection does not hold.
     func explodeKit(_ kitID: VariantID, recordingNodes: Bool, inputs: inout KitIndex.Inputs) -> (KitDefinition, [KitExpansionNode])? {
-        guard let kit = variants[kitID], let bom = kitBoM(for: kit, company: nil) else { return nil }
+        guard let kit = catalogue.catalogueVariant(kitID), let bom = kitBoM(for: kit, company: nil) else { return nil }
         let rules = settings.kitRules
         var definition = KitDefinition(kitID: kitID, bomID: bom.id, batchQuantity: OdooFloat.double(bom.quantity), needs: [])
         var nodes: [KitExpansionNode] = []
@@ -187,7 +187,7 @@ extension ProjectionState {
             var templates: Set<TemplateID> = [kit.templateID]
             var unknown = Set<VariantID>()
             for item in queue {
-                if let component = variants[item.line.componentID] {
+                if let component = catalogue.catalogueVariant(item.line.componentID) {
                     templates.insert(component.templateID)
                 } else {
                     unknown.insert(item.line.componentID)
@@ -215,7 +215,7 @@ extension ProjectionState {
                 continue
             }
             let lineQuantity = item.factor * OdooFloat.double(line.quantity)
-            if let component = variants[line.componentID], let subBoM = kitBoM(for: component, company: bom.companyID) {
+            if let component = catalogue.catalogueVariant(line.componentID), let subBoM = kitBoM(for: component, company: bom.companyID) {
                 if item.path.contains(component.id) {
                     definition.problem = .cycle(item.path + [component.id])
                     return (definition, nodes)
@@ -255,7 +255,7 @@ extension ProjectionState {
         for leaf in leaves {
             let line = leaf.line
             func ignore(_ reason: KitExpansionNode.IgnoredReason) { if recordingNodes { nodes[leaf.node].ignored = reason } }
-            guard let component = variants[line.componentID], let template = templates[component.templateID] else {
+            guard let component = catalogue.catalogueVariant(line.componentID), let template = catalogue.template(component.templateID) else {
                 ignore(.unknownComponent)
                 continue
             }

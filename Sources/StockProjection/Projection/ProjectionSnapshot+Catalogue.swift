@@ -1,22 +1,35 @@
-import HashTreeCollections
-
 extension ProjectionSnapshot {
     /// The variant with this id.
     ///
-    /// - Complexity: O(1) expected (hash trie look-up).
-    public func variant(_ id: VariantID) -> ProductVariant? { state.variants[id] }
+    /// - Complexity: O(1) (a page look-up); allocates only for a SKU or barcode longer than 15 bytes.
+    public func variant(_ id: VariantID) -> ProductVariant? { state.catalogue.variant(id) }
+
+    /// The variant with this id, when the caller already holds the text of its SKU (it looked the variant up by
+    /// it): the answer then carries `knownSKU` itself instead of a string decoded anew, which allocates nothing.
+    ///
+    /// - Parameters:
+    ///   - id: The variant.
+    ///   - knownSKU: The text the caller believes is the variant's SKU; ignored when it is not.
+    public func variant(_ id: VariantID, knownSKU: String) -> ProductVariant? { state.catalogue.variant(id, knownSKU: knownSKU) }
+
+    /// Whether the projection holds a variant with this id.
+    ///
+    /// - Complexity: O(1); no allocation.
+    public func containsVariant(_ id: VariantID) -> Bool { state.catalogue.containsVariant(id) }
 
     /// The template with this id.
-    public func template(_ id: TemplateID) -> ProductTemplate? { state.templates[id] }
+    public func template(_ id: TemplateID) -> ProductTemplate? { state.catalogue.template(id) }
 
     /// Every variant with this SKU (`default_code`), in id order; SKUs may be shared.
-    public func variants(sku: String) -> [VariantID] { Self.inOrder(state.variantsBySKU[sku]) }
+    ///
+    /// - Complexity: O(1) expected (one probe of a hash index); allocates only when several variants match.
+    public func variants(sku: String) -> VariantMatches { state.catalogue.variants(sku: sku) }
 
     /// Every variant with this barcode, in id order.
-    public func variants(barcode: String) -> [VariantID] { Self.inOrder(state.variantsByBarcode[barcode]) }
+    public func variants(barcode: String) -> VariantMatches { state.catalogue.variants(barcode: barcode) }
 
     /// Every variant of this template, in id order.
-    public func variants(template: TemplateID) -> [VariantID] { Self.inOrder(state.variantsByTemplate[template]) }
+    public func variants(template: TemplateID) -> VariantMatches { state.catalogue.variants(template: template) }
 
     /// `ids` sorted; the stored array itself (no copy) when it has fewer than two elements, the usual case of a
     /// SKU or a barcode.

@@ -98,7 +98,7 @@ extension ProjectionSnapshot {
             guard let id = index.warehouse(at: slotIndex) else { return nil }
             var figures = figures
             let code = state.warehouses[id]?.code
-            figures.safetyStock = state.settings.safetyStock.quantity(sku: state.variants[variant]?.sku, warehouseCode: code)
+            figures.safetyStock = state.settings.safetyStock.quantity(sku: state.safetyStockSKU(variant), warehouseCode: code)
             return (id, figures)
         }.sorted { $0.0 < $1.0 }
     }
@@ -159,7 +159,7 @@ extension ProjectionSnapshot {
     private func safetyStock(for variant: VariantID, in scope: ResolvedScope) -> Quantity {
         let policy = state.settings.safetyStock
         if policy.isZero { return .zero }
-        return policy.quantity(sku: state.variants[variant]?.sku, warehouseCode: scope.warehouseCode)
+        return policy.quantity(sku: state.safetyStockSKU(variant), warehouseCode: scope.warehouseCode)
     }
 }
 

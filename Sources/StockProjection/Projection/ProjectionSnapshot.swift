@@ -32,8 +32,8 @@ public final class ProjectionSnapshot: Sendable {
     /// Counts of what the snapshot holds.
     public var counts: ProjectionCounts {
         ProjectionCounts(
-            variants: state.variants.count,
-            templates: state.templates.count,
+            variants: state.catalogue.variantCount,
+            templates: state.catalogue.templateCount,
             locations: state.locations.count,
             warehouses: state.warehouses.count,
             units: state.units.count,

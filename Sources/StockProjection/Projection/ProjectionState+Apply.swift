@@ -58,27 +58,22 @@ extension ProjectionState {
             warehouses = [:]
             locationIndexIsStale = true
         case .upsertVariant(let variant):
-            if let old = variants[variant.id] { noteKitInput(template: old.templateID) }
-            upsertVariant(variant)
+            if let previousTemplate = catalogue.upsert(variant).previousTemplate { noteKitInput(template: previousTemplate) }
             noteKitInput(template: variant.templateID)
             noteKitComponentArrived(variant.id)
         case .deleteVariant(let id):
-            guard let old = variants.removeValue(forKey: id) else { return .unknownRowDeleted(.variants, id.rawValue) }
-            unindex(old)
-            noteKitInput(template: old.templateID)
+            guard let template = catalogue.removeVariant(id) else { return .unknownRowDeleted(.variants, id.rawValue) }
+            noteKitInput(template: template)
         case .truncate(.variants):
-            variants = [:]
-            variantsBySKU = [:]
-            variantsByBarcode = [:]
-            variantsByTemplate = [:]
+            catalogue.removeAllVariants()
             noteEveryKitInput()
         case .upsertTemplate(let template):
-            if templates.updateValue(template, forKey: template.id) != template { noteKitInput(template: template.id) }
+            if catalogue.upsert(template) { noteKitInput(template: template.id) }
         case .deleteTemplate(let id):
-            guard templates.removeValue(forKey: id) != nil else { return .unknownRowDeleted(.templates, id.rawValue) }
+            guard catalogue.removeTemplate(id) else { return .unknownRowDeleted(.templates, id.rawValue) }
             noteKitInput(template: id)
         case .truncate(.templates):
-            templates = [:]
+            catalogue.removeAllTemplates()
             noteEveryKitInput()
         case .upsertUnit(let unit):
             if units.updateValue(unit, forKey: unit.id) != unit { noteEveryKitInput() }
@@ -151,10 +146,10 @@ extension ProjectionState {
             kitStaleness.all = true
         case .linkVariantValue(let link):
             kitSource.link(link)
-            if let template = variants[link.ownerID]?.templateID { noteKitInput(template: template) }
+            if let template = catalogue.catalogueVariant(link.ownerID)?.templateID { noteKitInput(template: template) }
         case .unlinkVariantValue(let link):
             guard kitSource.unlink(link) else { return .unknownRowDeleted(.variantValues, link.ownerID.rawValue) }
-            if let template = variants[link.ownerID]?.templateID { noteKitInput(template: template) }
+            if let template = catalogue.catalogueVariant(link.ownerID)?.templateID { noteKitInput(template: template) }
         case .truncate(.variantValues):
             kitSource.variantValues = [:]
             kitStaleness.all = true
@@ -207,27 +202,5 @@ extension ProjectionState {
         guard let location else { return nil }
         quantCount -= 1
         return (owner, location)
-    }
-
-    private mutating func upsertVariant(_ variant: ProductVariant) {
-        if let old = variants[variant.id] {
-            if old == variant { return }
-            unindex(old)
-        }
-        variants[variant.id] = variant
-        if let sku = variant.sku { variantsBySKU[sku, default: []].append(variant.id) }
-        if let barcode = variant.barcode { variantsByBarcode[barcode, default: []].append(variant.id) }
-        variantsByTemplate[variant.templateID, default: []].append(variant.id)
-    }
-
-    private mutating func unindex(_ variant: ProductVariant) {
-        func remove<Key: Hashable>(_ id: VariantID, from index: inout TreeDictionary<Key, [VariantID]>, key: Key) {
-            guard var list = index[key] else { return }
-            list.removeAll { $0 == id }
-            index[key] = list.isEmpty ? nil : list
-        }
-        if let sku = variant.sku { remove(variant.id, from: &variantsBySKU, key: sku) }
-        if let barcode = variant.barcode { remove(variant.id, from: &variantsByBarcode, key: barcode) }
-        remove(variant.id, from: &variantsByTemplate, key: variant.templateID)
     }
 }

@@ -1,18 +1,16 @@
 import HashTreeCollections
 
 /// Everything the projection knows at one transaction boundary: an immutable-by-convention value whose copies
-/// share storage (chunked plain-data tables and persistent hash tries), so the writer can change a copy cheaply
+/// share storage (paged plain-data tables, and hash tries for the small tables), so the writer can change a copy cheaply
 /// while readers keep the published one.
 public struct ProjectionState: Sendable {
     /// Quants per variant, addressed by variant id.
     var stock = FlatListTable<StockEntry>()
     /// Which variant owns each quant id (deletes carry only the id).
     var quantOwners = OwnerTable<Quant>()
-    var variants = TreeDictionary<VariantID, ProductVariant>()
-    var templates = TreeDictionary<TemplateID, ProductTemplate>()
-    var variantsBySKU = TreeDictionary<String, [VariantID]>()
-    var variantsByBarcode = TreeDictionary<String, [VariantID]>()
-    var variantsByTemplate = TreeDictionary<TemplateID, [VariantID]>()
+    /// Variants and templates, and the SKU, barcode and template indexes (plain-data pages, see
+    /// ``CatalogueRecords``).
+    var catalogue = CatalogueRecords()
     var units: [UnitID: UnitOfMeasure] = [:]
     var locations: [LocationID: Location] = [:]
     var warehouses: [WarehouseID: Warehouse] = [:]
@@ -95,5 +93,13 @@ public struct ProjectionState: Sendable {
             kitStaleness.all = !kitSource.isEmpty
             refreshKitsIfNeeded(recordingChanges: false)
         }
+    }
+}
+
+extension ProjectionState {
+    /// The variant's SKU for the safety-stock policy: `nil` without decoding it when the policy has no per-SKU rule,
+    /// so figures allocate no string.
+    func safetyStockSKU(_ variant: VariantID) -> String? {
+        settings.safetyStock.perSKU.isEmpty ? nil : catalogue.sku(of: variant)
     }
 }

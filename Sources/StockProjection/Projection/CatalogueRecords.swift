@@ -1,0 +1,261 @@
+/// A variant as the catalogue stores it: 16 bytes of plain data, its SKU and barcode as references into the
+/// catalogue's ``StringArena``.
+struct VariantRecord: TableRecord {
+    var templateID: Int32
+    var sku: ArenaString
+    var barcode: ArenaString
+    var flags: UInt8
+
+    static var presentFlag: UInt8 { 1 }
+    static var activeFlag: UInt8 { 2 }
+    static var absent: VariantRecord { VariantRecord(templateID: 0, sku: .none, barcode: .none, flags: 0) }
+    var isPresent: Bool { flags & Self.presentFlag != 0 }
+    var active: Bool { flags & Self.activeFlag != 0 }
+}
+
+/// A template as the catalogue stores it: 8 bytes of plain data.
+struct TemplateRecord: TableRecord {
+    var unitID: Int32
+    var flags: UInt8
+
+    static var presentFlag: UInt8 { 1 }
+    static var activeFlag: UInt8 { 2 }
+    static var storableFlag: UInt8 { 4 }
+    static var absent: TemplateRecord { TemplateRecord(unitID: 0, flags: 0) }
+    var isPresent: Bool { flags & Self.presentFlag != 0 }
+
+    init(unitID: Int32, flags: UInt8) {
+        self.unitID = unitID
+        self.flags = flags
+    }
+
+    init(_ template: ProductTemplate) {
+        unitID = template.unitID.rawValue
+        flags = Self.presentFlag | (template.active ? Self.activeFlag : 0) | (template.storable ? Self.storableFlag : 0)
+    }
+
+    func template(id: TemplateID) -> ProductTemplate {
+        ProductTemplate(id: id, storable: flags & Self.storableFlag != 0, unitID: UnitID(unitID), active: flags & Self.activeFlag != 0)
+    }
+}
+
+/// What the projection needs of a variant on its own paths (kits, figures): its template and flag, without
+/// building its SKU and barcode strings.
+struct CatalogueVariant: Sendable {
+    var id: VariantID
+    var templateID: TemplateID
+    var active: Bool
+}
+
+/// The product catalogue of a projection: variants and templates as plain-data records addressed by id, SKUs and
+/// barcodes in a byte arena, and hash indexes from SKU, barcode and template to variants.
+///
+/// Every part copies on write by pages (``RecordTable``, ``StringArena``, ``VariantHashIndex``): copying the
+/// catalogue copies a few page directories, and a change afterwards copies the pages it touches.
+struct CatalogueRecords: Sendable {
+    private var variantRecords = RecordTable<VariantRecord>()
+    private var templateRecords = RecordTable<TemplateRecord>()
+    private var strings = StringArena()
+    private var bySKU = VariantHashIndex()
+    private var byBarcode = VariantHashIndex()
+    private var byTemplate = VariantHashIndex()
+
+    /// The arena is rebuilt when its garbage passes this many bytes and the bytes in use.
+    static var arenaGarbageLimit: Int { 1 << 20 }
+
+    /// The variants held.
+    var variantCount: Int { variantRecords.count }
+    /// The templates held.
+    var templateCount: Int { templateRecords.count }
+
+    // MARK: Reading
+
+    /// The variant with this id, its SKU and barcode decoded from the arena (allocating only for a string longer
+    /// than 15 bytes).
+    func variant(_ id: VariantID) -> ProductVariant? {
+        guard let record = variantRecords[id.rawValue] else { return nil }
+        return ProductVariant(
+            id: id, templateID: TemplateID(record.templateID), sku: strings.string(record.sku), barcode: strings.string(record.barcode),
+            active: record.active)
+    }
+
+    /// The variant with this id, its SKU given as `knownSKU` when that is what it holds (no string is decoded then).
+    func variant(_ id: VariantID, knownSKU: String) -> ProductVariant? {
+        guard let record = variantRecords[id.rawValue] else { return nil }
+        var known = knownSKU
+        let matches = known.withUTF8 { strings.equals(record.sku, $0) } && !record.sku.isNone
+        return ProductVariant(
+            id: id, templateID: TemplateID(record.templateID), sku: matches ? knownSKU : strings.string(record.sku),
+            barcode: strings.string(record.barcode), active: record.active)
+    }
+
+    /// The variant's template and flag, without its strings.
+    @inline(__always)
+    func catalogueVariant(_ id: VariantID) -> CatalogueVariant? {
+        guard let record = variantRecords[id.rawValue] else { return nil }
+        return CatalogueVariant(id: id, templateID: TemplateID(record.templateID), active: record.active)
+    }
+
+    /// Whether a variant with this id is held.
+    func containsVariant(_ id: VariantID) -> Bool { variantRecords[id.rawValue] != nil }
+
+    /// The variant's SKU, or `nil` when it has none or is unknown.
+    func sku(of id: VariantID) -> String? { variantRecords[id.rawValue].flatMap { strings.string($0.sku) } }
+
+    /// The template with this id.
+    func template(_ id: TemplateID) -> ProductTemplate? { templateRecords[id.rawValue].map { $0.template(id: id) } }
+
+    /// Every variant with this SKU, in id order.
+    func variants(sku: String) -> VariantMatches {
+        var sku = sku
+        return sku.withUTF8 { bytes in
+            var matches = MatchCollector()
+            bySKU.forEach(hash: CatalogueHash.bytes(bytes)) { id in
+                if let record = variantRecords[id], !record.sku.isNone, strings.equals(record.sku, bytes) { matches.add(id) }
+            }
+            return matches.result
+        }
+    }
+
+    /// Every variant with this barcode, in id order.
+    func variants(barcode: String) -> VariantMatches {
+        var barcode = barcode
+        return barcode.withUTF8 { bytes in
+            var matches = MatchCollector()
+            byBarcode.forEach(hash: CatalogueHash.bytes(bytes)) { id in
+                if let record = variantRecords[id], !record.barcode.isNone, strings.equals(record.barcode, bytes) { matches.add(id) }
+            }
+            return matches.result
+        }
+    }
+
+    /// Every variant of this template, in id order.
+    func variants(template: TemplateID) -> VariantMatches {
+        var matches = MatchCollector()
+        byTemplate.forEach(hash: CatalogueHash.id(template.rawValue)) { id in
+            if variantRecords[id]?.templateID == template.rawValue { matches.add(id) }
+        }
+        return matches.result
+    }
+
+    // MARK: Changing
+
+    /// Stores `variant`, replacing the record with its id; returns the template of the record it replaced and
+    /// whether anything changed.
+    mutating func upsert(_ variant: ProductVariant) -> (previousTemplate: TemplateID?, changed: Bool) {
+        let id = variant.id.rawValue
+        let old = variantRecords[id]
+        if let old {
+            if old.templateID == variant.templateID.rawValue, old.active == variant.active, same(old.sku, variant.sku),
+                same(old.barcode, variant.barcode)
+            {
+                return (TemplateID(old.templateID), false)
+            }
+            unindex(old, id: id)
+        }
+        let record = VariantRecord(
+            templateID: variant.templateID.rawValue,
+            sku: variant.sku.map { strings.append($0) } ?? .none,
+            barcode: variant.barcode.map { strings.append($0) } ?? .none,
+            flags: VariantRecord.presentFlag | (variant.active ? VariantRecord.activeFlag : 0)
+        )
+        variantRecords.set(record, for: id)
+        if !record.sku.isNone { bySKU.insert(hash: hash(record.sku), variant: id) }
+        if !record.barcode.isNone { byBarcode.insert(hash: hash(record.barcode), variant: id) }
+        byTemplate.insert(hash: CatalogueHash.id(record.templateID), variant: id)
+        if old != nil { compactStringsIfNeeded() }
+        return (old.map { TemplateID($0.templateID) }, true)
+    }
+
+    /// Forgets the variant with this id; returns its template, or `nil` when it was not held.
+    mutating func removeVariant(_ id: VariantID) -> TemplateID? {
+        guard let old = variantRecords.remove(id.rawValue) else { return nil }
+        unindex(old, id: id.rawValue)
+        compactStringsIfNeeded()
+        return TemplateID(old.templateID)
+    }
+
+    /// Forgets every variant.
+    mutating func removeAllVariants() {
+        variantRecords.removeAll()
+        strings.removeAll()
+        bySKU.removeAll()
+        byBarcode.removeAll()
+        byTemplate.removeAll()
+    }
+
+    /// Stores `template`; returns whether it differs from the record it replaces.
+    mutating func upsert(_ template: ProductTemplate) -> Bool {
+        let record = TemplateRecord(template)
+        let previous = templateRecords.set(record, for: template.id.rawValue)
+        return previous.map { $0.template(id: template.id) } != template
+    }
+
+    /// Forgets the template with this id; returns whether it was held.
+    mutating func removeTemplate(_ id: TemplateID) -> Bool { templateRecords.remove(id.rawValue) != nil }
+
+    /// Forgets every template.
+    mutating func removeAllTemplates() { templateRecords.removeAll() }
+
+    /// Bytes held by the record pages, the arena and the indexes, for the footprint figures.
+    var storageBytes: (variants: Int, templates: Int, strings: Int, indexes: Int) {
+        (variantRecords.pageBytes, templateRecords.pageBytes, strings.pageBytes, bySKU.slotBytes + byBarcode.slotBytes + byTemplate.slotBytes)
+    }
+
+    // MARK: Helpers
+
+    private func hash(_ string: ArenaString) -> UInt32 { strings.withBytes(string) { CatalogueHash.bytes($0) } }
+
+    private func same(_ stored: ArenaString, _ text: String?) -> Bool {
+        guard var text else { return stored.isNone }
+        return !stored.isNone && text.withUTF8 { strings.equals(stored, $0) }
+    }
+
+    private mutating func unindex(_ record: VariantRecord, id: Int32) {
+        if !record.sku.isNone {
+            bySKU.remove(hash: hash(record.sku), variant: id)
+            strings.release(record.sku)
+        }
+        if !record.barcode.isNone {
+            byBarcode.remove(hash: hash(record.barcode), variant: id)
+            strings.release(record.barcode)
+        }
+        byTemplate.remove(hash: CatalogueHash.id(record.templateID), variant: id)
+    }
+
+    /// Rebuilds the arena with only the strings in use, once garbage outweighs them (and passes a mebibyte).
+    private mutating func compactStringsIfNeeded() {
+        guard strings.garbage > Self.arenaGarbageLimit, strings.garbage * 2 > strings.used else { return }
+        let old = strings
+        var fresh = StringArena()
+        variantRecords.updateAll { record in
+            if !record.sku.isNone { record.sku = old.withBytes(record.sku) { fresh.append($0) } }
+            if !record.barcode.isNone { record.barcode = old.withBytes(record.barcode) { fresh.append($0) } }
+        }
+        strings = fresh
+    }
+}
+
+/// Gathers the variants a probe finds, inline while there is one, and returns them in id order.
+private struct MatchCollector {
+    private var first: Int32 = 0
+    private var all: [VariantID] = []
+    private var count = 0
+
+    mutating func add(_ id: Int32) {
+        switch count {
+        case 0: first = id
+        case 1: all = [VariantID(first), VariantID(id)]
+        default: all.append(VariantID(id))
+        }
+        count += 1
+    }
+
+    var result: VariantMatches {
+        switch count {
+        case 0: VariantMatches()
+        case 1: VariantMatches(VariantID(first))
+        default: VariantMatches(all.sorted())
+        }
+    }
+}
