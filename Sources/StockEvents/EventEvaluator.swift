@@ -122,8 +122,11 @@ public final class EventEvaluator: TransactionObserver {
         var prepared = Prepared(index: current.withLock { $0 })
         guard !prepared.index.isEmpty, !pairs.isEmpty else { return prepared }
         Self.forEachVariant(in: pairs) { variant, locations in
-            let product = before.variant(variant)
-            let matching = prepared.index.matching(sku: product?.sku, template: product?.templateID)
+            // The SKU and barcode are decoded only when a rule matches by SKU; otherwise an event that fires reads
+            // them later (the transaction does not change products), so a changed variant costs no string here.
+            let product = prepared.index.matchesSKUs ? before.variant(variant) : nil
+            let template = product?.templateID ?? before.templateID(of: variant)
+            let matching = prepared.index.matching(sku: product?.sku, template: template)
             prepared.variants.append(MatchedVariant(variant: variant, product: product, rules: matching))
             // Keys are unique across variants: only this variant's own entries can repeat (rules sharing a scope).
             let figuresStart = prepared.figures.count
@@ -172,6 +175,8 @@ public final class EventEvaluator: TransactionObserver {
             case .prepared(let prepared):
                 // Not prepared: the projection reports the pair as an unforeseen change.
                 guard let matched = prepared.matched(variant) else { return }
+                // `nil` when matching did not need the product: an event that fires reads it from `after` (the
+                // transaction changed no product).
                 product = matched.product
                 matching = matched.rules
             case .whole(let snapshot):
@@ -235,7 +240,8 @@ public final class EventEvaluator: TransactionObserver {
                     let outboxKey = OutboxKey(position: transaction.checkpoint.position, index: UInt32(records.count))
                     let isKit = after.isKit(variant) || (wholeBefore?.isKit(variant) ?? false)
                     let event = makeEvent(
-                        key: outboxKey, rule: rule, variant: variant, product: product, isKit: isKit, scope: scope, snapshot: after, before: old,
+                        key: outboxKey, rule: rule, variant: variant, product: product ?? after.variant(variant), isKit: isKit, scope: scope,
+                        snapshot: after, before: old,
                         after: new, transaction: transaction)
                     records.append(OutboxRecord(key: outboxKey, commitTime: transaction.checkpoint.commitTime ?? 0, payload: event.encoded()))
                 }

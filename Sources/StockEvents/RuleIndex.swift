@@ -31,6 +31,9 @@ public struct RuleIndex: Sendable {
     /// Whether there are no rules.
     public var isEmpty: Bool { rules.isEmpty }
 
+    /// Whether some rule matches by SKU (exactly or by pattern): only then does matching need a variant's SKU.
+    public var matchesSKUs: Bool { !bySKU.isEmpty || !patterns.isEmpty }
+
     /// The positions of the rules that match a variant, ascending, without repeats.
     public func matching(sku: String?, template: TemplateID?) -> [Int] {
         var result = all

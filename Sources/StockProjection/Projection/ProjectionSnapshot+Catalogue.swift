@@ -17,6 +17,9 @@ extension ProjectionSnapshot {
     /// - Complexity: O(1); no allocation.
     public func containsVariant(_ id: VariantID) -> Bool { state.catalogue.containsVariant(id) }
 
+    /// The template of a variant, or `nil` when the variant is unknown; reads no string (no allocation).
+    public func templateID(of id: VariantID) -> TemplateID? { state.catalogue.catalogueVariant(id)?.templateID }
+
     /// The template with this id.
     public func template(_ id: TemplateID) -> ProductTemplate? { state.catalogue.template(id) }
 
