@@ -48,6 +48,7 @@ public final class SubscriptionRegistry: Sendable {
     private let store: any WebhookStore
     /// Notified after every change, so the dispatcher's tasks take it at once.
     public let wakeUp: WebhookWakeUp
+    private let controlChanges = Atomic<UInt64>(0)
 
     /// Creates the registry, reading the API's subscriptions and mode overrides from the store.
     ///
@@ -71,6 +72,19 @@ public final class SubscriptionRegistry: Sendable {
         state = Mutex(State(file: file, api: api, overrides: overrides))
         self.store = store
         self.wakeUp = wakeUp
+    }
+
+    /// How many changes of the subscriptions' control state there have been: subscriptions created, changed,
+    /// deleted, paused or resumed, and (through ``WebhookAdministration``) redeliveries and replays queued. A
+    /// subscription's task reads its replay request, `410` disable and queued redeliveries from the store again only
+    /// when this number has moved since its last look (or when it wrote them itself), not before every read of
+    /// the outbox.
+    public var controlGeneration: UInt64 { controlChanges.load(ordering: .acquiring) }
+
+    /// Records a change of control state written to the store (after the write), and wakes the dispatcher.
+    public func controlChanged() {
+        controlChanges.add(1, ordering: .releasing)
+        wakeUp.notify()
     }
 
     /// Every subscription in force, with its effective mode: the file's in file order, then the API's by id.
@@ -99,7 +113,7 @@ public final class SubscriptionRegistry: Sendable {
     ///
     /// - Throws: ``Refusal/exists(_:)``, or the store's error.
     public func create(_ subscription: WebhookSubscription) throws -> WebhookSubscription {
-        defer { wakeUp.notify() }
+        defer { controlChanged() }
         return try state.withLock { state in
             guard !state.file.contains(where: { $0.id == subscription.id }), state.api[subscription.id] == nil else {
                 throw Refusal.exists(subscription.id)
@@ -119,7 +133,7 @@ public final class SubscriptionRegistry: Sendable {
     /// - Returns: The subscription before.
     /// - Throws: ``Refusal``, or the store's error.
     public func replace(_ id: String, with subscription: WebhookSubscription) throws -> WebhookSubscription {
-        defer { wakeUp.notify() }
+        defer { controlChanged() }
         return try state.withLock { state in
             guard subscription.id == id else { throw Refusal.idMismatch(path: id, body: subscription.id) }
             if state.file.contains(where: { $0.id == id }) { throw Refusal.fileSubscription(id) }
@@ -140,7 +154,7 @@ public final class SubscriptionRegistry: Sendable {
     /// - Returns: The subscription deleted.
     /// - Throws: ``Refusal``, or the store's error.
     public func delete(_ id: String) throws -> WebhookSubscription {
-        defer { wakeUp.notify() }
+        defer { controlChanged() }
         return try state.withLock { state in
             if state.file.contains(where: { $0.id == id }) { throw Refusal.fileSubscription(id) }
             guard let before = state.api[id] else { throw Refusal.notFound(id) }
@@ -174,7 +188,7 @@ public final class SubscriptionRegistry: Sendable {
         _ id: String, clearDisabled: Bool = false,
         _ change: (WebhookSubscription.Mode, WebhookSubscription.Mode) -> WebhookSubscription.Mode?
     ) throws -> (before: WebhookSubscription.Mode, after: WebhookSubscription.Mode) {
-        defer { wakeUp.notify() }
+        defer { controlChanged() }
         return try state.withLock { state in
             guard let own = state.file.first(where: { $0.id == id })?.mode ?? state.api[id]?.mode else { throw Refusal.notFound(id) }
             let current = state.overrides[id] ?? own

@@ -9,21 +9,43 @@ import StockProjection
 
 /// One subscription's delivery loop state.
 ///
-/// Per read of the outbox it writes one LMDB commit (the cursor, the audit entries, the audit log's trim), plus one
-/// per dead-lettered message (the dead letters with the cursor past them). The audit log's keys are read once and
-/// then kept in memory, so trimming it to its limit costs no read.
+/// Per read of the outbox it hands one set of writes to the ``WebhookStateCommitter`` (the cursor, the audit
+/// entries, the audit log's trim), plus one per dead-lettered message (the dead letters with the cursor past them);
+/// the committer puts the writes of subscriptions that arrive together into one LMDB commit. The records come from
+/// the shared ``OutboxWindow`` (read and decoded once for all subscriptions). The audit log's keys are read once and
+/// then kept in memory, so trimming it to its limit costs no read; the replay request, the `410` disable and the
+/// queued redeliveries are read again only after a change of control state (``SubscriptionRegistry/controlGeneration``).
 struct SubscriptionWorker {
+    /// What a step found.
+    enum Progress: Equatable {
+        /// Nothing to do (paused, disabled, or no new record).
+        case idle
+        /// It handled what there was and reached the outbox's end.
+        case caughtUp
+        /// It stopped with more to do (a full read, a redelivery, a change of the subscription).
+        case more
+    }
+
     private(set) var subscription: WebhookSubscription
     /// Read between messages, so that a pause (or any change) stops the read in hand.
     let registry: SubscriptionRegistry
     let policy: DeliveryPolicy
     let store: any WebhookStore
+    let window: OutboxWindow
+    let committer: WebhookStateCommitter
     let logger: Logger
     let client: HTTPClient
     let auditLimit: Int
     private(set) var signature: WebhookSignature
     var cursor: OutboxKey?
     var cursorLoaded = false
+    /// The registry's control generation when the control keys were last read (`nil`: never).
+    var controlSeen: UInt64?
+    /// Whether the subscription is disabled by a `410` (as last read, or as it wrote itself).
+    var disabled = false
+    /// Whether redeliveries may be queued (from the last change of control state until a look finds none).
+    var redeliveriesPending = true
+    let auditEncoder = JSONEncoder()
     var auditCounter = 0
     /// The audit log's keys, oldest first, from `auditHead` on (`nil` until first read from the store).
     var auditKeys: [String]?
@@ -38,13 +60,15 @@ struct SubscriptionWorker {
     typealias Write = (key: String, value: [UInt8]?)
 
     init(
-        subscription: WebhookSubscription, registry: SubscriptionRegistry, policy: DeliveryPolicy, store: any WebhookStore, logger: Logger,
-        client: HTTPClient, auditLimit: Int
+        subscription: WebhookSubscription, registry: SubscriptionRegistry, policy: DeliveryPolicy, store: any WebhookStore,
+        window: OutboxWindow, committer: WebhookStateCommitter, logger: Logger, client: HTTPClient, auditLimit: Int
     ) {
         self.subscription = subscription
         self.registry = registry
         self.policy = policy
         self.store = store
+        self.window = window
+        self.committer = committer
         self.logger = logger
         self.client = client
         self.auditLimit = auditLimit
@@ -65,36 +89,47 @@ struct SubscriptionWorker {
         return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
     }
 
-    /// Handles the next read of the outbox (at most `readLimit` records); returns whether there was anything to do.
-    mutating func step(readLimit: Int) async throws -> Bool {
+    /// Handles the next read of the outbox (at most `readLimit` records).
+    mutating func step(readLimit: Int) async throws -> Progress {
         if !cursorLoaded {
             cursor = try store.eventStateValue(WebhookStateKey.cursor(subscription.id)).flatMap { OutboxKey(bytes: $0) }
             cursorLoaded = true
         }
-        if let replay = try store.eventStateValue(WebhookStateKey.replay(subscription.id)) {
-            // A replay asked for through the admin API: restart from there; the cursor and the request go together.
-            cursor = OutboxKey(bytes: replay)
-            var pending: [Write] = [(WebhookStateKey.replay(subscription.id), nil)]
-            if cursor == nil { pending.append((WebhookStateKey.cursor(subscription.id), nil)) }
-            try flush(&pending)
+        // Observed before the reads: a change written after them moves it again, so it is read at the next step.
+        let generation = registry.controlGeneration
+        if generation != controlSeen {
+            controlSeen = generation
+            if let replay = try store.eventStateValue(WebhookStateKey.replay(subscription.id)) {
+                // A replay asked for through the admin API: restart from there; the cursor and the request go together.
+                cursor = OutboxKey(bytes: replay)
+                var pending: [Write] = [(WebhookStateKey.replay(subscription.id), nil)]
+                if cursor == nil { pending.append((WebhookStateKey.cursor(subscription.id), nil)) }
+                try await flush(&pending)
+            }
+            disabled = try store.eventStateValue(WebhookStateKey.disabled(subscription.id)) != nil
+            redeliveriesPending = true
         }
-        guard subscription.mode != .paused else { return false }
-        guard try store.eventStateValue(WebhookStateKey.disabled(subscription.id)) == nil else { return false }
-        if subscription.mode == .live, try await redeliver() { return true }
-        let records = try store.outboxRecords(after: cursor, limit: readLimit)
+        guard subscription.mode != .paused, !disabled else { return .idle }
+        if subscription.mode == .live, redeliveriesPending {
+            if try await redeliver() { return .more }
+            redeliveriesPending = false
+        }
+        let records = try await window.records(after: cursor, limit: readLimit)
         queueDepth.record(records.count)
-        guard !records.isEmpty else { return false }
+        guard !records.isEmpty else { return .idle }
         let current = subscription
-        let steps = WebhookBatch.plan(records, batchSize: current.mode == .shadow ? 1 : current.batchSize) { record in
-            guard let event = try? StockEvent.decode(record.payload), current.accepts(rule: event.ruleID) else { return nil }
-            return WebhookBatch.Event(id: event.id, payload: record.payload)
+        let steps = WebhookBatch.plan(records, key: \.record.key, batchSize: current.mode == .shadow ? 1 : current.batchSize) { entry in
+            guard let event = entry.event, current.accepts(rule: event.ruleID) else { return nil }
+            return WebhookBatch.Event(id: event.id, payload: entry.record.payload)
         }
+        var progress = records.count < readLimit ? Progress.caughtUp : .more
         var pending: [Write] = []
         var handled = 0
         for step in steps {
             try Task.checkCancellation()
             guard registry.subscription(subscription.id)?.subscription == subscription else {
                 // Paused, changed or deleted through the admin API: stop here; the loop takes the change.
+                progress = .more
                 break
             }
             switch step {
@@ -112,16 +147,16 @@ struct SubscriptionWorker {
                 let finished = try await deliver(batch, audit: &pending, advancingTo: through)
                 guard finished else {
                     // Disabled: the cursor stays before this message.
-                    try flush(&pending)
-                    return true
+                    try await flush(&pending)
+                    return .more
                 }
                 cursor = through
-                while handled < records.count && records[handled].key <= through { handled += 1 }
+                while handled < records.count && records[handled].record.key <= through { handled += 1 }
                 queueDepth.record(records.count - handled)
             }
         }
-        try flush(&pending)
-        return true
+        try await flush(&pending)
+        return progress
     }
 
     /// Delivers one message until it is delivered, dead-lettered or the subscription is disabled.
@@ -172,10 +207,11 @@ struct SubscriptionWorker {
                     "webhook dead letter", metadata: ["webhook.subscription": "\(subscription.id)", "event.id": "\(messageID)", "error": "\(reason)"])
                 // The dead letters and the cursor past them are written together.
                 if let advancingTo { cursor = advancingTo }
-                try flush(&entries)
+                try await flush(&entries)
                 return true
             case .disableSubscription(let reason):
                 entries.append((WebhookStateKey.disabled(subscription.id), Array(reason.utf8)))
+                disabled = true
                 logger.error("webhook subscription disabled", metadata: ["webhook.subscription": "\(subscription.id)", "error": "\(reason)"])
                 return false
             }
@@ -200,7 +236,7 @@ struct SubscriptionWorker {
                 pending.append((key, nil))
             }
         }
-        if !pending.isEmpty { try flush(&pending) }
+        if !pending.isEmpty { try await flush(&pending) }
         var start = 0
         while start < letters.count {
             try Task.checkCancellation()
@@ -210,11 +246,11 @@ struct SubscriptionWorker {
             let finished = try await deliver(batch, audit: &pending, advancingTo: nil)
             guard finished else {
                 // Disabled by a 410: the letters stay queued for when the subscription is resumed.
-                try flush(&pending)
+                try await flush(&pending)
                 return true
             }
             for letter in group { pending.append((letter.key, nil)) }
-            try flush(&pending)
+            try await flush(&pending)
         }
         return true
     }
@@ -265,18 +301,19 @@ struct SubscriptionWorker {
         auditCounter += 1
         let millis = Int64(Date().timeIntervalSince1970 * 1000)
         let time = String(millis)
+        let counter = String(auditCounter % 1_000_000_000)
         let key =
             WebhookStateKey.audit(subscription.id) + String(repeating: "0", count: max(0, 13 - time.count)) + time + "-"
-            + String(format: "%09d", auditCounter % 1_000_000_000)
+            + String(repeating: "0", count: 9 - counter.count) + counter
         let entry = DeliveryAudit(
             time: Double(millis) / 1000, eventID: eventID, eventCount: count, outcome: outcome, attempt: attempt, status: status,
             latencyMilliseconds: latency, error: error)
-        return (key, entry.encoded())
+        return (key, entry.encoded(with: auditEncoder))
     }
 
     /// Writes the cursor and pending state in one commit, trimming the audit log to its limit (by the keys kept in
     /// memory).
-    private mutating func flush(_ pending: inout [Write]) throws {
+    private mutating func flush(_ pending: inout [Write]) async throws {
         if let cursor { pending.append((WebhookStateKey.cursor(subscription.id), cursor.bytes)) }
         let prefix = WebhookStateKey.audit(subscription.id)
         // Taken out (so appending does not copy them); read from the store the first time, and again after a
@@ -290,7 +327,7 @@ struct SubscriptionWorker {
             for key in keys[head..<head + excess] { pending.append((key, nil)) }
             head += excess
         }
-        try store.writeEventState(pending)
+        try await committer.write(pending)
         pending.removeAll()
         // Drop the trimmed keys now and then, not on every write.
         if head > auditLimit {

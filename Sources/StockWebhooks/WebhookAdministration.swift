@@ -176,17 +176,31 @@ public struct WebhookAdministration: Sendable {
             letters = letters.filter { $0.key == prefix + eventID }
             guard !letters.isEmpty else { throw Refusal.noDeadLetter(eventID) }
         }
+        // Dead letters are kept by event id, and an id's index in its transaction is decimal (`_10` sorts before
+        // `_2`): put them in outbox order, and key the queue so that its key order (the order the subscription's
+        // task sends them in) is outbox order too.
+        letters.sort { Self.precedes(String($0.key.dropFirst(prefix.count)), String($1.key.dropFirst(prefix.count))) }
         var writes: [(key: String, value: [UInt8]?)] = []
         for (key, value) in letters {
             let event = String(key.dropFirst(prefix.count))
             writes.append((key, nil))
-            writes.append((WebhookStateKey.redeliveries(id) + event, value))
+            writes.append((WebhookStateKey.redeliveries(id) + WebhookStateKey.redeliveryOrder(event), value))
         }
         if !writes.isEmpty {
             try store.writeEventState(writes)
-            registry.wakeUp.notify()
+            registry.controlChanged()
         }
         return letters.map { String($0.key.dropFirst(prefix.count)) }
+    }
+
+    /// Whether one event id comes before another in the outbox (ids that are not event ids: by their text, after).
+    static func precedes(_ first: String, _ second: String) -> Bool {
+        switch (OutboxKey(eventID: first), OutboxKey(eventID: second)) {
+        case (let a?, let b?): a < b
+        case (.some, nil): true
+        case (nil, .some): false
+        case (nil, nil): first < second
+        }
     }
 
     /// Where a replay starts.
@@ -239,7 +253,7 @@ public struct WebhookAdministration: Sendable {
             cursor = try newestKey()?.bytes ?? []
         }
         try store.writeEventState([(WebhookStateKey.replay(id), cursor)])
-        registry.wakeUp.notify()
+        registry.controlChanged()
         return first.flatMap { try? StockEvent.decode($0.payload).id } ?? first?.key.description
     }
 

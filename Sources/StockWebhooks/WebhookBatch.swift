@@ -85,19 +85,35 @@ public struct WebhookBatch: Hashable, Sendable {
     ///   - event: The event of a record that the subscription receives, or `nil`.
     /// - Returns: The steps, in order; together they cover every record.
     public static func plan(_ records: [OutboxRecord], batchSize: Int, event: (OutboxRecord) -> Event?) -> [Step] {
+        plan(records, key: \.key, batchSize: batchSize, event: event)
+    }
+
+    /// Groups records that carry an outbox key into the messages a subscription sends, as
+    /// ``plan(_:batchSize:event:)`` does for plain outbox records.
+    ///
+    /// - Parameters:
+    ///   - records: Records in outbox key order.
+    ///   - key: A record's outbox key.
+    ///   - batchSize: The subscription's batch size (1 for single events).
+    ///   - event: The event of a record that the subscription receives, or `nil`.
+    /// - Returns: The steps, in order; together they cover every record.
+    public static func plan<Record>(
+        _ records: [Record], key: (Record) -> OutboxKey, batchSize: Int, event: (Record) -> Event?
+    ) -> [Step] {
         let size = max(1, batchSize)
         var steps: [Step] = []
         var events: [Event] = []
         var covered: OutboxKey?
         for record in records {
+            let recordKey = key(record)
             guard let next = event(record) else {
-                covered = record.key
+                covered = recordKey
                 continue
             }
             events.append(next)
-            covered = record.key
+            covered = recordKey
             if events.count == size {
-                steps.append(.send(WebhookBatch(events: events, isArray: size > 1), through: record.key))
+                steps.append(.send(WebhookBatch(events: events, isArray: size > 1), through: recordKey))
                 events.removeAll(keepingCapacity: true)
                 covered = nil
             }

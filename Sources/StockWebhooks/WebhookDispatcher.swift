@@ -19,10 +19,16 @@ import Synchronization
 /// whenever a dead letter is recorded, so a crash re-delivers at most one read's worth: receivers deduplicate by
 /// event id.
 ///
+/// What the subscriptions share, so that many cost little more than one: the outbox's newest records, read from
+/// the store and decoded once for all of them (`OutboxWindow`), and the commits of their state, which go
+/// together into one LMDB write transaction when they arrive together (`WebhookStateCommitter`).
+///
 /// An idle task waits on the registry's ``WebhookWakeUp``, which the writer notifies after each commit that adds
-/// outbox events (and the admin API after each change); `pollInterval` is only the fallback. Once woken, it waits
-/// `gatherInterval` before reading, so that a subscription following live reads what several commits added at
-/// once: fuller batches, fewer reads and commits, for a few milliseconds of latency.
+/// outbox events (and the admin API after each change); `pollInterval` is only the fallback. Once woken, and
+/// after each read that reached the outbox's end, it waits `gatherInterval` before reading again, so that a
+/// subscription following live reads what several commits added at once (fuller batches, fewer reads and
+/// commits, for a few milliseconds of latency) even while the writer commits without pause; only a backlog
+/// (a full read) is read on at once.
 public final class WebhookDispatcher: Service {
     /// The subscriptions in force; read before each event, so changes through the admin API apply at once.
     public let registry: SubscriptionRegistry
@@ -34,6 +40,8 @@ public final class WebhookDispatcher: Service {
     private let gatherInterval: Duration
     private let batchSize: Int
     private let auditLimit: Int
+    private let window: OutboxWindow
+    private let committer: WebhookStateCommitter
 
     /// Creates a dispatcher.
     ///
@@ -60,6 +68,8 @@ public final class WebhookDispatcher: Service {
         self.gatherInterval = gatherInterval
         self.batchSize = max(1, batchSize)
         self.auditLimit = max(1, auditLimit)
+        window = OutboxWindow(store: store, wakeUp: registry.wakeUp, maxAge: pollInterval)
+        committer = WebhookStateCommitter(store: store)
     }
 
     public func run() async throws {
@@ -94,16 +104,20 @@ public final class WebhookDispatcher: Service {
         let wake = registry.wakeUp.flag()
         defer { wake.close() }
         var worker = SubscriptionWorker(
-            subscription: subscription, registry: registry, policy: policy, store: store, logger: logger, client: client,
-            auditLimit: auditLimit)
+            subscription: subscription, registry: registry, policy: policy, store: store, window: window, committer: committer,
+            logger: logger, client: client, auditLimit: auditLimit)
         while !Task.isCancelled {
             do {
                 guard let current = registry.subscription(id)?.subscription else { return }
                 try worker.update(current)
                 // A whole number of batches per read, so that a backlog goes out in full batches.
                 let size = current.batchSize
-                let busy = try await worker.step(readLimit: (max(batchSize, size) + size - 1) / size * size)
-                if !busy {
+                switch try await worker.step(readLimit: (max(batchSize, size) + size - 1) / size * size) {
+                case .more:
+                    continue
+                case .caughtUp:
+                    if gatherInterval > .zero { try await Task.sleep(for: gatherInterval) }
+                case .idle:
                     await wake.wait(timeout: pollInterval)
                     if gatherInterval > .zero { try await Task.sleep(for: gatherInterval) }
                 }

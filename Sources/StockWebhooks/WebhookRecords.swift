@@ -54,5 +54,6 @@ public struct DeliveryAudit: Codable, Hashable, Sendable {
         case latencyMilliseconds = "latency_ms"
     }
 
-    func encoded() -> [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+    /// The entry as JSON, with an encoder the caller keeps (making one per entry costs more than encoding it).
+    func encoded(with encoder: JSONEncoder) -> [UInt8] { Array((try? encoder.encode(self)) ?? Data()) }
 }

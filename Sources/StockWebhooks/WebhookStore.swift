@@ -33,6 +33,16 @@ public enum WebhookStateKey {
     public static let modeOverrides = "wh/mode/"
     /// A replay asked for: the cursor to restart from (12 bytes, ``OutboxKey/bytes``; empty for the oldest event kept).
     public static func replay(_ subscription: String) -> String { "wh/replay/\(subscription)" }
-    /// The prefix of a subscription's dead letters queued for redelivery; each key ends with the event id.
+    /// The prefix of a subscription's dead letters queued for redelivery; each key ends with
+    /// ``redeliveryOrder(_:)`` of the event id, so that key order is outbox order.
     public static func redeliveries(_ subscription: String) -> String { "wh/redeliver/\(subscription)/" }
+
+    /// The end of an event's key in the redelivery queue: its outbox key as 24 hex digits (an event id's decimal
+    /// index would sort `_10` before `_2`); the id itself when it is not an event id.
+    public static func redeliveryOrder(_ eventID: String) -> String {
+        guard let key = OutboxKey(eventID: eventID) else { return eventID }
+        let hex = String(key.position, radix: 16, uppercase: true)
+        let index = String(key.index, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 16 - hex.count) + hex + String(repeating: "0", count: 8 - index.count) + index
+    }
 }

@@ -10,12 +10,18 @@ import Synchronization
 public final class WebhookWakeUp: Sendable {
     private let flags = Mutex<[Int: Flag]>([:])
     private let nextNumber = Atomic<Int>(0)
+    private let notifications = Atomic<UInt64>(0)
 
     /// Creates a wake-up with no task waiting.
     public init() {}
 
+    /// How many notifications there have been: a reader that saw the same number before and after a read of the
+    /// outbox knows that no commit notified in between.
+    public var generation: UInt64 { notifications.load(ordering: .acquiring) }
+
     /// Wakes every task (or makes its next wait return at once).
     public func notify() {
+        notifications.add(1, ordering: .releasing)
         for flag in flags.withLock({ Array($0.values) }) { flag.raise() }
     }
 

@@ -144,12 +144,25 @@ struct AdminAPITests {
         for request in WebhookDeliveryTests.requests(log) where request.path == "/ok" && !order.contains(request.id) { order.append(request.id) }
         #expect(order == (firstEvents + queued), "per subscription, events arrive in outbox order")
 
-        // A subscription created through the API: dead letters after the attempt limit, then redelivered.
+        // One transaction that fires more than ten events (their ids' indexes go past 9, where text order and
+        // outbox order part).
+        try database.runScript("UPDATE stock_quant SET quantity = quantity + 1 WHERE id IN (SELECT id FROM stock_quant ORDER BY id LIMIT 40);")
+        let bigTransaction = try database.currentLSN()
+        try Self.waitUntil("the big transaction applied", timeout: 60) {
+            (Self.applied(base) ?? 0) >= bigTransaction || database.slotConfirmedLSN() >= bigTransaction
+        }
+
+        // Subscriptions created through the API (one of single events, one of batches of 3): dead letters after
+        // the attempt limit, then redelivered.
         let all = try outboxIDs()
+        #expect(all.contains { $0.hasSuffix("_10") }, "a transaction with more than ten events")
         let later = #"{"id": "later", "url": "\#(hooks)/later", "secret": "\#(secret)", "rules": ["api-moved"]}"#
         #expect(Self.call("POST", base + "/v1/admin/subscriptions", token: Self.admin, body: later).status == 201)
         #expect(Self.call("POST", base + "/v1/admin/subscriptions", token: Self.admin, body: later).status == 409)
+        let laterBatch = #"{"id": "later-batch", "url": "\#(hooks)/later/batch", "secret": "\#(secret)", "rules": ["api-moved"], "batch_size": 3}"#
+        #expect(Self.call("POST", base + "/v1/admin/subscriptions", token: Self.admin, body: laterBatch).status == 201)
         try Self.waitUntil("dead letters") { try reader.eventStateValues(prefix: "wh/dead/later/").count == all.count }
+        try Self.waitUntil("batch dead letters") { try reader.eventStateValues(prefix: "wh/dead/later-batch/").count == all.count }
         #expect(Dictionary(grouping: WebhookDeliveryTests.requests(log).filter { $0.path == "/later" }, by: \.id).values.allSatisfy { $0.count == 2 })
         let letters = Self.object(Self.call("GET", base + "/v1/admin/subscriptions/later/dead-letters?limit=1000", token: Self.admin).body)
         #expect(Set((letters["dead_letters"] as? [[String: Any]])?.compactMap { $0["event_id"] as? String } ?? []) == Set(all))
@@ -161,6 +174,20 @@ struct AdminAPITests {
             Set(WebhookDeliveryTests.requests(log).filter { $0.path == "/later" && $0.status == 200 }.map(\.id)) == Set(all)
         }
         try Self.waitUntil("the dead-letter queue emptied") { try reader.eventStateValues(prefix: "wh/dead/later/").isEmpty }
+        // The batch subscription's dead letters, redelivered all at once: in batches of at most 3, each signed as
+        // one message, every event once and in outbox order.
+        let failedBatches = WebhookDeliveryTests.requests(log).filter { $0.path == "/later/batch" }
+        #expect(failedBatches.allSatisfy { $0.status == 500 && $0.batch })
+        #expect(Dictionary(grouping: failedBatches, by: \.id).values.allSatisfy { $0.count == 2 }, "each batch tried max_attempts times")
+        #expect(Self.call("POST", base + "/v1/admin/subscriptions/later-batch/dead-letters/redeliver", token: Self.admin).status == 200)
+        try Self.waitUntil("the batch dead letters redelivered") {
+            try reader.eventStateValues(prefix: "wh/dead/later-batch/").isEmpty
+                && Set(WebhookDeliveryTests.requests(log).filter { $0.path == "/later/batch" && $0.status == 200 }.flatMap(\.events)) == Set(all)
+        }
+        let redelivered = WebhookDeliveryTests.requests(log).filter { $0.path == "/later/batch" && $0.status == 200 }
+        #expect(redelivered.flatMap(\.events) == all, "redelivered batches carry every event once, in outbox order")
+        #expect(redelivered.allSatisfy { $0.verified && $0.batch && (1...3).contains($0.events.count) })
+        #expect(redelivered.allSatisfy { $0.id == "batch_\($0.events.first!.dropFirst(4))_\($0.events.last!.dropFirst(4))" })
 
         // Replay from an event id: that event and every later one are sent again, in order.
         let from = all[all.count / 2]
@@ -180,7 +207,10 @@ struct AdminAPITests {
         // The subscription audit names the token too; the delivery audit is paginated.
         let subscriptionAudit =
             Self.object(Self.call("GET", base + "/v1/admin/audit?kind=subscription", token: Self.admin).body)["entries"] as? [[String: Any]] ?? []
-        #expect(subscriptionAudit.compactMap { $0["action"] as? String } == ["replay", "redeliver", "redeliver", "create", "resume", "pause"])
+        #expect(
+            subscriptionAudit.compactMap { $0["action"] as? String } == [
+                "replay", "redeliver", "redeliver", "redeliver", "create", "create", "resume", "pause",
+            ])
         #expect(subscriptionAudit.allSatisfy { $0["actor"] as? String == "ops-alice" })
         let page = Self.object(Self.call("GET", base + "/v1/admin/audit?kind=delivery&subscription=later&limit=2", token: Self.admin).body)
         #expect((page["entries"] as? [Any])?.count == 2)
@@ -199,7 +229,7 @@ struct AdminAPITests {
         #expect(rules.compactMap { $0["id"] as? String } == ["api-moved"])
         let subscriptions =
             Self.object(Self.call("GET", base + "/v1/admin/subscriptions", token: Self.admin).body)["subscriptions"] as? [[String: Any]] ?? []
-        #expect(subscriptions.compactMap { $0["id"] as? String } == ["ok", "later"])
+        #expect(subscriptions.compactMap { $0["id"] as? String } == ["ok", "later", "later-batch"])
         let before = try outboxIDs().count
         try writeAndWait(5)
         #expect(try outboxIDs().count > before, "the stored rule fires after the restart")

@@ -114,6 +114,27 @@ final class MemoryWebhookStore: WebhookStore {
         #expect(status.oldestUndeliveredAgeSeconds == 100)
     }
 
+    /// Dead letters are kept under their event ids, whose index within a transaction is decimal (`_10` sorts
+    /// before `_2`); the redelivery queue, which the subscription's task sends in key order, must still be in
+    /// outbox order, or a receiver gets the redelivered events of a large transaction out of order.
+    @Test func redeliveryQueuesDeadLettersInOutboxOrder() throws {
+        let store = MemoryWebhookStore()
+        let registry = try SubscriptionRegistry(file: [Self.file], store: store)
+        let admin = WebhookAdministration(registry: registry, store: store, retentionMaxAgeSeconds: nil)
+        let inOrder = [
+            "evt_00000000000000A9_0", "evt_00000000000000AA_2", "evt_00000000000000AA_9", "evt_00000000000000AA_10", "evt_00000000000000AB_0",
+        ]
+        for id in inOrder.reversed() {
+            let letter = DeadLetter(eventID: id, reason: "500", attempts: 3, time: 1, event: "{}")
+            try store.writeEventState([(WebhookStateKey.deadLetters("shop") + id, Array(try JSONEncoder().encode(letter)))])
+        }
+        #expect(try admin.redeliver("shop", eventID: nil) == inOrder)
+        let queued = try store.eventStateValues(prefix: WebhookStateKey.redeliveries("shop"), limit: .max).map {
+            try JSONDecoder().decode(DeadLetter.self, from: Data($0.value)).eventID
+        }
+        #expect(queued == inOrder, "the redelivery queue is read in key order: it must be outbox order")
+    }
+
     @Test func redeliveryMovesDeadLettersToTheRedeliveryQueue() throws {
         let store = MemoryWebhookStore()
         let registry = try SubscriptionRegistry(file: [Self.file], store: store)
