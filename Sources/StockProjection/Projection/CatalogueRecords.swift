@@ -106,24 +106,21 @@ struct CatalogueRecords: Sendable {
     func template(_ id: TemplateID) -> ProductTemplate? { templateRecords[id.rawValue].map { $0.template(id: id) } }
 
     /// Every variant with this SKU, in id order.
-    func variants(sku: String) -> VariantMatches {
-        var sku = sku
-        return sku.withUTF8 { bytes in
-            var matches = MatchCollector()
-            bySKU.forEach(hash: CatalogueHash.bytes(bytes)) { id in
-                if let record = variantRecords[id], !record.sku.isNone, strings.equals(record.sku, bytes) { matches.add(id) }
-            }
-            return matches.result
-        }
-    }
+    func variants(sku: String) -> VariantMatches { variants(holding: sku, in: bySKU) { $0.sku } }
 
     /// Every variant with this barcode, in id order.
-    func variants(barcode: String) -> VariantMatches {
-        var barcode = barcode
-        return barcode.withUTF8 { bytes in
+    func variants(barcode: String) -> VariantMatches { variants(holding: barcode, in: byBarcode) { $0.barcode } }
+
+    /// Every variant whose `field` holds `text`, found through `index` (hashed by the text's bytes), in id order.
+    @inline(__always)
+    private func variants(holding text: String, in index: VariantHashIndex, field: (VariantRecord) -> ArenaString) -> VariantMatches {
+        var text = text
+        return text.withUTF8 { bytes in
             var matches = MatchCollector()
-            byBarcode.forEach(hash: CatalogueHash.bytes(bytes)) { id in
-                if let record = variantRecords[id], !record.barcode.isNone, strings.equals(record.barcode, bytes) { matches.add(id) }
+            index.forEach(hash: CatalogueHash.bytes(bytes)) { id in
+                if let record = variantRecords[id], case let value = field(record), !value.isNone, strings.equals(value, bytes) {
+                    matches.add(id)
+                }
             }
             return matches.result
         }
