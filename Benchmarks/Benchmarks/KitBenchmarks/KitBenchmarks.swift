@@ -142,7 +142,11 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(snapshot.checkCart(catalogue.cart, in: scope)) }
     }
 
-    Benchmark("component-change-shared-by-1000-kits-5k", configuration: .init(thresholds: allocations)) { benchmark in
+    // Each call counts 9 to 12 allocations (the change feed's pages fill and a new one is taken every few calls), and
+    // p90 sits on the line between 10 and 11, so a run with fewer samples (a loaded machine stops at `maxDuration`)
+    // reads 11 where another reads 10: a relative 5 % cannot tell that from a regression. Two allocations absolute can.
+    let boundaryAllocations: [BenchmarkMetric: BenchmarkThresholds] = [.mallocCountTotal: .init(absolute: [.p90: 2])]
+    Benchmark("component-change-shared-by-1000-kits-5k", configuration: .init(thresholds: boundaryAllocations)) { benchmark in
         let (catalogue, projection) = shared()
         var position = projection.snapshot().checkpoint!.position
         var quant = catalogue.sharedComponentQuant
