@@ -8,8 +8,12 @@ public struct FeedConfiguration: Sendable {
     public var slot: String
     /// The publication's name.
     public var publication: String
-    /// The most transactions grouped into one LMDB commit.
+    /// The most transactions grouped into one apply (one publish of the in-memory snapshot, one hand-over to the
+    /// store writer) while the feed keeps up with the server.
     public var maxGroupSize: Int
+    /// The most transactions grouped into one apply while the feed catches up: a group that fills while more data
+    /// is waiting doubles the next one's limit up to this (see `TransactionGrouping`).
+    public var maxCatchUpGroupSize: Int
     /// How often to send a standby status update (asking the server for a reply), in milliseconds.
     public var statusIntervalMilliseconds: Int
     /// The first reconnection delay, in milliseconds; it doubles after each failure without progress, up to
@@ -37,6 +41,7 @@ public struct FeedConfiguration: Sendable {
         slot: String = "stockd",
         publication: String = "stockd",
         maxGroupSize: Int = 512,
+        maxCatchUpGroupSize: Int = 8_192,
         statusIntervalMilliseconds: Int = 1_000,
         initialBackoffMilliseconds: Int = 200,
         maxBackoffMilliseconds: Int = 30_000,
@@ -50,6 +55,7 @@ public struct FeedConfiguration: Sendable {
         self.slot = slot
         self.publication = publication
         self.maxGroupSize = max(1, maxGroupSize)
+        self.maxCatchUpGroupSize = max(self.maxGroupSize, maxCatchUpGroupSize)
         self.statusIntervalMilliseconds = max(10, statusIntervalMilliseconds)
         self.initialBackoffMilliseconds = max(1, initialBackoffMilliseconds)
         self.maxBackoffMilliseconds = max(initialBackoffMilliseconds, maxBackoffMilliseconds)

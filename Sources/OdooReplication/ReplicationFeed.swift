@@ -357,6 +357,7 @@ public final class ReplicationFeed: Sendable {
 
         var stream = ReplicationStreamDecoder()
         var pending: [SourceTransaction] = []
+        var grouping = TransactionGrouping(base: configuration.maxGroupSize, ceiling: configuration.maxCatchUpGroupSize)
         var received = LSN(start)
         var serverEnd = LSN(start)
         var confirmed = LSN(start)
@@ -508,6 +509,7 @@ public final class ReplicationFeed: Sendable {
                 throw PostgresError(kind: .connection, message: "the server ended the replication stream")
             case .timedOut:
                 try applyPending()
+                grouping.caughtUp()
                 if unreportedBytes > 0 { update { reportReceived(into: &$0) } }
                 let silent = clock.now - lastMessage
                 let silentMilliseconds = silent.components.seconds * 1_000 + silent.components.attoseconds / 1_000_000_000_000_000
@@ -556,7 +558,10 @@ public final class ReplicationFeed: Sendable {
                     if let transaction {
                         received = max(received, LSN(transaction.checkpoint.position))
                         pending.append(transaction)
-                        if pending.count >= configuration.maxGroupSize { try applyPending() }
+                        if grouping.isFull(pending.count) {
+                            try applyPending()
+                            grouping.filledWhileBehind()
+                        }
                     }
                 case nil:
                     break

@@ -211,6 +211,29 @@ let benchmarks: @Sendable () -> Void = {
             setup: setup
         )
 
+        // The same 8,192 transactions (16,384 changes) applied as the feed groups them while it works through a
+        // backlog: 16 groups of 512 (one publish each, the feed's group while it follows live) or one group of 8,192
+        // (its group while it is behind). A publish costs about the chunks the group touches, whatever the group
+        // holds, so the difference is what larger catch-up groups save.
+        for groupSize in [512, 8_192] {
+            Benchmark(
+                "apply-8192-txns-in-groups-of-\(groupSize)-\(label)",
+                configuration: .init(maxDuration: .seconds(5), maxIterations: 20, thresholds: writeAllocations),
+                closure: { benchmark in
+                    let projection = CatalogueFixture.shared(size).projection
+                    let batch = stream.value!.next(8_192)
+                    let groups = stride(from: 0, to: batch.count, by: groupSize).map { Array(batch[$0..<min($0 + groupSize, batch.count)]) }
+                    benchmark.startMeasurement()
+                    for group in groups {
+                        let report = try projection.apply(group)
+                        precondition(report.applied == group.count, "fixture transactions were skipped")
+                    }
+                    benchmark.stopMeasurement()
+                },
+                setup: setup
+            )
+        }
+
         // One transaction (2 changes) per call: what a feed pays when every commit is published on its own.
         Benchmark(
             "apply-1-txn-per-call-\(label)",
