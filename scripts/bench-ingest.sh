@@ -6,19 +6,21 @@
 #      (pgbench -R);
 #   3. the initial snapshot of a catalogue with about 1,000,000 quants: time and peak memory.
 # Usage: scripts/bench-ingest.sh [--quick] [--variants N] [--operations N] [--seconds S] [--no-snapshot]
-#                                [--json PATH] [--kits N]
+#                                [--json PATH] [--kits N] [--repeats N]
 #   --quick          5,000 variants, 5,000 transactions, 5 s per rate, a 20,000-variant snapshot
 #   --variants N     catalogue of parts 1 and 2 (default 50,000); --operations N the backlog (default 30,000)
 #   --seconds S      seconds per freshness rate (default 10)
 #   --no-snapshot    skip part 3 (scripts/bench measures start-up in scripts/bench-http.sh instead)
 #   --json PATH      also write the figures as JSON there
 #   --kits N         passed to `odoo-fixtures catalogue --kits N` (default: its default, about 1% of the variants)
+#   --repeats N      part 1 N times on the same WAL, interleaved (pg_recvlogical then stockd, then stockd then
+#                    pg_recvlogical, ...), each with a slot of its own; prints every pair and the median (default 1)
 # Prints a markdown report to stdout; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 quick=0; snapshot=1; json=""; kits=""
-variants=50000; operations=30000; snapshot_variants=333334; seconds=10
+variants=50000; operations=30000; snapshot_variants=333334; seconds=10; repeats=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; variants=5000; operations=5000; snapshot_variants=20000; seconds=5; shift ;;
@@ -28,7 +30,8 @@ while [ $# -gt 0 ]; do
     --no-snapshot) snapshot=0; shift ;;
     --json) json=$(realpath -m "$2"); shift 2 ;;
     --kits) kits="$2"; shift 2 ;;
-    *) echo "usage: scripts/bench-ingest.sh [--quick] [--variants N] [--operations N] [--seconds S] [--no-snapshot] [--json PATH] [--kits N]" >&2; exit 2 ;;
+    --repeats) repeats="$2"; shift 2 ;;
+    *) echo "usage: scripts/bench-ingest.sh [--quick] [--variants N] [--operations N] [--seconds S] [--no-snapshot] [--json PATH] [--kits N] [--repeats N]" >&2; exit 2 ;;
   esac
 done
 
@@ -65,32 +68,81 @@ echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, Postgre
 echo "Catalogue: $variants variants, $quants quants (Odoo 17 schema). PostgreSQL, stockd and the load generators share the machine."
 echo
 
-# 1. Throughput on the same WAL.
-log "initial snapshot, then both slots at the same point"
-"$stockd" ingest-benchmark --dsn "$dsn" --store "$work/store" --log-level warning --stop-after 0 >/dev/null
-pg_recvlogical -d bench --slot recv --create-slot --plugin pgoutput >&2
+# 1. Throughput on the same WAL. Each repetition has its own stockd slot and store (repetition 1: the default slot
+# and $work/store, which part 2 goes on with) and its own pg_recvlogical slot, all created before the backlog, so
+# every consumer decodes exactly the same WAL; the order alternates so that neither side always runs second.
+log "initial snapshot, then every slot at the same point ($repeats repetition(s))"
+instance_args() { [ "$1" = 1 ] || echo "--instance r$1"; }
+store_of() { if [ "$1" = 1 ]; then echo "$work/store"; else echo "$work/store-r$1"; fi; }
+for r in $(seq 1 "$repeats"); do
+  # shellcheck disable=SC2046
+  "$stockd" ingest-benchmark --dsn "$dsn" $(instance_args "$r") --store "$(store_of "$r")" --log-level warning --stop-after 0 >/dev/null
+  pg_recvlogical -d bench --slot "recv$r" --create-slot --plugin pgoutput >&2
+done
 log "writing $operations Odoo-style transactions while nobody consumes"
 "$fixtures" operations --odoo 17.0 --variants "$variants" "${kit_args[@]}" --count "$operations" | psql -q -v ON_ERROR_STOP=1 -d bench
 end=$(psql -d bench -Atc "SELECT pg_current_wal_lsn()")
-start_ns=$(date +%s%N)
-pg_recvlogical -d bench --slot recv --start --endpos "$end" --no-loop -o proto_version=1 -o publication_names=stockd -f /dev/null
-recv_seconds=$(printf "%.3f" "$(echo "scale=3; ($(date +%s%N) - $start_ns) / 1000000000" | bc)")
-stockd_json=$("$stockd" ingest-benchmark --dsn "$dsn" --store "$work/store" --log-level warning --stop-at-lsn "$end")
-rows=$(echo "$stockd_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["row_changes"])')
-stockd_seconds=$(echo "$stockd_json" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["seconds"], 3))')
+run_recv() {
+  local start_ns
+  start_ns=$(date +%s%N)
+  pg_recvlogical -d bench --slot "recv$1" --start --endpos "$end" --no-loop -o proto_version=1 -o publication_names=stockd -f /dev/null
+  printf "%.3f" "$(echo "scale=3; ($(date +%s%N) - $start_ns) / 1000000000" | bc)"
+}
+run_stockd() {
+  # shellcheck disable=SC2046
+  "$stockd" ingest-benchmark --dsn "$dsn" $(instance_args "$1") --store "$(store_of "$1")" --log-level warning --stop-at-lsn "$end"
+}
+pairs="$work/pairs.txt"
+: >"$pairs"
+for r in $(seq 1 "$repeats"); do
+  load=$(uptime | sed 's/.*load average: //' | cut -d, -f1)
+  if [ $((r % 2)) = 1 ]; then
+    recv_seconds=$(run_recv "$r"); stockd_json=$(run_stockd "$r")
+  else
+    stockd_json=$(run_stockd "$r"); recv_seconds=$(run_recv "$r")
+  fi
+  rows=$(echo "$stockd_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["row_changes"])')
+  stockd_seconds=$(echo "$stockd_json" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["seconds"], 3))')
+  stockd_cpu=$(echo "$stockd_json" | python3 -c 'import json,sys; print(round(json.load(sys.stdin).get("cpu_seconds", 0), 3))')
+  echo "$r $rows $recv_seconds $stockd_seconds $load $stockd_cpu" >>"$pairs"
+done
 echo "### Throughput: the same backlog of $operations transactions ($rows row changes)"
 echo
-echo "| consumer | seconds | row changes/s | ratio |"
-echo "|---|---|---|---|"
-echo "{\"section\":\"throughput\",\"transactions\":$operations,\"row_changes\":$rows,\"pg_recvlogical_s\":$recv_seconds,\"stockd_s\":$stockd_seconds}" >>"$work/results.jsonl"
-python3 - "$rows" "$recv_seconds" "$stockd_seconds" <<'PY'
-import sys
-rows, recv, stockd = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-print(f"| pg_recvlogical (decode to /dev/null) | {recv:.3f} | {rows/recv:,.0f} | 1.00 |")
-print(f"| stockd (decode, apply, LMDB group commit) | {stockd:.3f} | {rows/stockd:,.0f} | {recv/stockd:.2f} |")
+python3 - "$pairs" "$work/results.jsonl" "$operations" <<'PY'
+import json, statistics, sys
+pairs = [line.split() for line in open(sys.argv[1])]
+runs = [{"repetition": int(r), "row_changes": int(n), "pg_recvlogical_s": float(p), "stockd_s": float(s), "load": float(l),
+         "stockd_cpu_s": float(c)} for r, n, p, s, l, c in pairs]
+rows = runs[0]["row_changes"]
+if len(runs) == 1:
+    recv, stockd = runs[0]["pg_recvlogical_s"], runs[0]["stockd_s"]
+    print("| consumer | seconds | row changes/s | ratio | CPU s (all threads) |")
+    print("|---|---|---|---|---|")
+    print(f"| pg_recvlogical (decode to /dev/null) | {recv:.3f} | {rows/recv:,.0f} | 1.00 | |")
+    print(f"| stockd (decode, apply, LMDB group commit) | {stockd:.3f} | {rows/stockd:,.0f} | {recv/stockd:.2f} | {runs[0]['stockd_cpu_s']:.3f} |")
+else:
+    print("| repetition (order) | load average | pg_recvlogical s | stockd s | stockd / pg_recvlogical | stockd CPU s (all threads) |")
+    print("|---|---|---|---|---|---|")
+    for run in runs:
+        order = "pg_recvlogical first" if run["repetition"] % 2 else "stockd first"
+        print(f"| {run['repetition']} ({order}) | {run['load']:.1f} | {run['pg_recvlogical_s']:.3f} | {run['stockd_s']:.3f} | "
+              f"{run['pg_recvlogical_s'] / run['stockd_s']:.2f} | {run['stockd_cpu_s']:.3f} |")
+    ratios = sorted(run["pg_recvlogical_s"] / run["stockd_s"] for run in runs)
+    print(f"| **median of {len(runs)}** | | {statistics.median(r['pg_recvlogical_s'] for r in runs):.3f} | "
+          f"{statistics.median(r['stockd_s'] for r in runs):.3f} | **{statistics.median(ratios):.2f}** (min {ratios[0]:.2f}, max {ratios[-1]:.2f}) | "
+          f"{statistics.median(r['stockd_cpu_s'] for r in runs):.3f} |")
+recv = statistics.median(r["pg_recvlogical_s"] for r in runs)
+stockd = statistics.median(r["stockd_s"] for r in runs)
+with open(sys.argv[2], "a") as out:
+    out.write(json.dumps({"section": "throughput", "transactions": int(sys.argv[3]), "row_changes": rows,
+                          "pg_recvlogical_s": recv, "stockd_s": stockd, "runs": runs}) + "\n")
 PY
 echo
-pg_recvlogical -d bench --slot recv --drop-slot >&2
+for r in $(seq 1 "$repeats"); do
+  pg_recvlogical -d bench --slot "recv$r" --drop-slot >&2
+  # shellcheck disable=SC2046
+  [ "$r" = 1 ] || psql -q -d bench -c "SELECT pg_drop_replication_slot('stockd_r$r')" >/dev/null
+done
 
 # 2. Freshness at a steady rate.
 cat >"$work/move.sql" <<SQL
