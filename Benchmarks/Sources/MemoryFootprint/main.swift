@@ -10,7 +10,8 @@
 // The heap split then loads the same rows in steps: records, quants alone, and open moves alone (one move on every
 // other variant, issue 14's shape: 500,000 open moves at 1M variants). The records themselves load in two steps:
 // everything but the variants (templates, units, locations, warehouses, BoMs), then the variants with their SKU,
-// barcode and template indexes.
+// barcode and template indexes. Within the first step the kit source's attribute rows (template attribute values,
+// `product_variant_combination` and BoM-line value links, which grow with the catalogue) are measured on their own.
 // A level is one (variant, location) key; quant rows also count the few duplicate rows Odoo leaves for one key.
 
 import BenchmarkFixtures
@@ -84,11 +85,24 @@ for size in sizes {
         let quantRows = changes.filter { if case .upsertQuant = $0 { true } else { false } }
         let variantRows = records.filter { if case .upsertVariant = $0 { true } else { false } }
         let otherRecords = records.filter { if case .upsertVariant = $0 { false } else { true } }
-        var (state, otherUsed) = measure { () -> ProjectionState in
+        // The kit source's attribute rows (value rows, variant and BoM-line links) grow with the catalogue: measured
+        // on their own, after the rest.
+        func isAttributeRow(_ change: StockChange) -> Bool {
+            switch change {
+            case .upsertAttributeValue, .linkVariantValue, .linkBoMLineValue: true
+            default: false
+            }
+        }
+        let attributeRows = otherRecords.filter(isAttributeRow)
+        let restRows = otherRecords.filter { !isAttributeRow($0) }
+        let variantLinks = attributeRows.count { if case .linkVariantValue = $0 { true } else { false } }
+        var (state, restUsed) = measure { () -> ProjectionState in
             var state = ProjectionState(checkpoint: Checkpoint(position: 1))
-            for change in otherRecords { state.load(change) }
+            for change in restRows { state.load(change) }
             return state
         }
+        let (_, attributesUsed) = measure { for change in attributeRows { state.load(change) } }
+        let otherUsed = Footprint(heap: restUsed.heap + attributesUsed.heap, resident: 0, seconds: 0)
         let (_, variantsUsed) = measure {
             for change in variantRows { state.load(change) }
             state.finishLoading()
@@ -99,7 +113,10 @@ for size in sizes {
             "\(BenchmarkSizes.label(size)): templates, units, locations, warehouses, BoMs \(mib(otherUsed.heap)) MiB heap "
                 + "(\(templates) templates, \(perLevel(otherUsed.heap, templates)) B/template); "
                 + "variants with their SKU, barcode and template indexes \(mib(variantsUsed.heap)) MiB heap = "
-                + "\(perLevel(variantsUsed.heap, variantRows.count)) B/variant (\(variantRows.count) variants)"
+                + "\(perLevel(variantsUsed.heap, variantRows.count)) B/variant (\(variantRows.count) variants); "
+                + "of the first step, the kit source's attribute rows (\(attributeRows.count) rows, \(variantLinks) variant links) "
+                + "\(mib(attributesUsed.heap)) MiB heap = \(perLevel(attributesUsed.heap, variantRows.count)) B/variant, "
+                + "\(String(format: "%.3f", attributesUsed.seconds)) s"
         )
         let (_, quantsUsed) = measure { for change in quantRows { state.load(change) } }
         let moves = MoveFixture.moves(of: catalogue, movesPerVariant: 1).filter { $0.variantID.rawValue % 2 == 0 }

@@ -1,19 +1,30 @@
 import HashTreeCollections
 
 /// The manufacturing rows the projection mirrors to find and explode kits: BoMs, their lines, and the attribute
-/// values that restrict lines to some variants. Persistent tries, so a snapshot copy shares them.
+/// values that restrict lines to some variants. A snapshot copy shares them: the BoM tables (as many rows as kits
+/// have lines) are persistent tries; the attribute tables, which grow with the catalogue (a value row per template
+/// attribute value, a link or two per variant), are paged plain data (``RecordTable``, ``LinkTable``), a few bytes
+/// per row.
 struct KitSource: Sendable {
+    /// A template attribute value's attribute, as a ``RecordTable`` holds it.
+    struct ValueAttribute: TableRecord {
+        static var absent: Self { Self(attributeID: .min) }
+        /// `product_template_attribute_value.attribute_id` (`Int32.min` marks a free slot; Odoo ids are positive).
+        var attributeID: Int32
+        var isPresent: Bool { attributeID != .min }
+    }
+
     var boms = TreeDictionary<BoMID, BillOfMaterials>()
     /// Every BoM (any type, active or not) by the template it makes.
     var bomsByTemplate = TreeDictionary<TemplateID, [BoMID]>()
     var lines = TreeDictionary<BoMLineID, BoMLine>()
     var linesByBoM = TreeDictionary<BoMID, [BoMLineID]>()
     /// `product_template_attribute_value.attribute_id` by value.
-    var attributeOfValue = TreeDictionary<AttributeValueID, AttributeID>()
+    var attributeOfValue = RecordTable<ValueAttribute>()
     /// The values each restricted line is limited to.
-    var lineValues = TreeDictionary<BoMLineID, [AttributeValueID]>()
+    var lineValues = LinkTable<BoMLine, TemplateAttributeValue>()
     /// The values each variant carries.
-    var variantValues = TreeDictionary<VariantID, [AttributeValueID]>()
+    var variantValues = LinkTable<ProductVariant, TemplateAttributeValue>()
 
     var isEmpty: Bool { boms.isEmpty }
 
@@ -43,17 +54,29 @@ struct KitSource: Sendable {
         return true
     }
 
-    mutating func link(_ link: BoMLineValueLink) {
-        if lineValues[link.ownerID]?.contains(link.valueID) != true { lineValues[link.ownerID, default: []].append(link.valueID) }
+    /// The attribute of a template attribute value, or `nil` for a value the projection does not hold.
+    func attribute(of value: AttributeValueID) -> AttributeID? { attributeOfValue[value.rawValue].map { AttributeID($0.attributeID) } }
+
+    /// Records a value's attribute.
+    ///
+    /// - Returns: Whether the value's attribute changed (a new value, or one moved to another attribute).
+    mutating func upsert(_ value: TemplateAttributeValue) -> Bool {
+        let previous = attributeOfValue.set(ValueAttribute(attributeID: value.attributeID.rawValue), for: value.id.rawValue)
+        return previous?.attributeID != value.attributeID.rawValue
     }
 
-    mutating func unlink(_ link: BoMLineValueLink) -> Bool { Self.remove(link.valueID, from: &lineValues, key: link.ownerID) }
+    /// Forgets a value's attribute; `false` when the value was not held.
+    mutating func removeAttributeValue(_ id: AttributeValueID) -> Bool { attributeOfValue.remove(id.rawValue) != nil }
 
-    mutating func link(_ link: VariantValueLink) {
-        if variantValues[link.ownerID]?.contains(link.valueID) != true { variantValues[link.ownerID, default: []].append(link.valueID) }
-    }
+    /// Adds a line's restriction to a value (nothing when it is there already). Rows in key order append.
+    mutating func link(_ link: BoMLineValueLink) { lineValues.insert(link.valueID, for: link.ownerID) }
 
-    mutating func unlink(_ link: VariantValueLink) -> Bool { Self.remove(link.valueID, from: &variantValues, key: link.ownerID) }
+    mutating func unlink(_ link: BoMLineValueLink) -> Bool { lineValues.remove(link.valueID, for: link.ownerID) }
+
+    /// Adds a variant's value (nothing when it is there already). Rows in key order append.
+    mutating func link(_ link: VariantValueLink) { variantValues.insert(link.valueID, for: link.ownerID) }
+
+    mutating func unlink(_ link: VariantValueLink) -> Bool { variantValues.remove(link.valueID, for: link.ownerID) }
 
     /// The lines of a BoM in Odoo's order (`sequence, id`).
     func orderedLines(of bom: BoMID) -> [BoMLine] {

@@ -284,14 +284,19 @@ extension ProjectionState {
     /// Odoo's `_skip_bom_line`: a line restricted to attribute values applies only to a variant that carries, for
     /// every attribute among them, at least one of the listed values.
     func skipsLine(_ line: BoMLineID, for variant: VariantID) -> Bool {
-        guard let restriction = kitSource.lineValues[line], !restriction.isEmpty else { return false }
-        let carried = Set(kitSource.variantValues[variant] ?? [])
-        var satisfied: [AttributeID: Bool] = [:]
-        for value in restriction {
-            let attribute = kitSource.attributeOfValue[value] ?? AttributeID(-value.rawValue)
-            satisfied[attribute] = (satisfied[attribute] ?? false) || carried.contains(value)
+        // A value whose attribute row is missing counts as an attribute of its own. A restriction lists a few
+        // values, so each attribute is checked by a scan of the list: no set or dictionary is built.
+        func attribute(_ raw: Int32) -> AttributeID { kitSource.attribute(of: AttributeValueID(raw)) ?? AttributeID(-raw) }
+        return kitSource.lineValues.withValues(of: line) { restriction in
+            for value in restriction {
+                let required = attribute(value)
+                let satisfied = restriction.contains { other in
+                    attribute(other) == required && kitSource.variantValues.contains(AttributeValueID(other), for: variant)
+                }
+                if !satisfied { return true }
+            }
+            return false
         }
-        return satisfied.values.contains(false)
     }
 
     /// Odoo's `uom.uom._compute_quantity(qty, to_unit, round=…)` (16 to 18): `qty / from.factor * to.factor`,

@@ -128,12 +128,12 @@ extension ProjectionState {
             kitStaleness.all = true
         case .upsertAttributeValue(let value):
             // Which lines a value restricts is not indexed; value rows change rarely, so every kit is rebuilt.
-            if kitSource.attributeOfValue.updateValue(value.attributeID, forKey: value.id) != value.attributeID { kitStaleness.all = true }
+            if kitSource.upsert(value) { kitStaleness.all = true }
         case .deleteAttributeValue(let id):
-            guard kitSource.attributeOfValue.removeValue(forKey: id) != nil else { return .unknownRowDeleted(.attributeValues, id.rawValue) }
+            guard kitSource.removeAttributeValue(id) else { return .unknownRowDeleted(.attributeValues, id.rawValue) }
             kitStaleness.all = true
         case .truncate(.attributeValues):
-            kitSource.attributeOfValue = [:]
+            kitSource.attributeOfValue.removeAll()
             kitStaleness.all = true
         case .linkBoMLineValue(let link):
             kitSource.link(link)
@@ -142,7 +142,7 @@ extension ProjectionState {
             guard kitSource.unlink(link) else { return .unknownRowDeleted(.bomLineValues, link.ownerID.rawValue) }
             noteKitLine(link.ownerID)
         case .truncate(.bomLineValues):
-            kitSource.lineValues = [:]
+            kitSource.lineValues.removeAll()
             kitStaleness.all = true
         case .linkVariantValue(let link):
             kitSource.link(link)
@@ -151,7 +151,7 @@ extension ProjectionState {
             guard kitSource.unlink(link) else { return .unknownRowDeleted(.variantValues, link.ownerID.rawValue) }
             if let template = catalogue.catalogueVariant(link.ownerID)?.templateID { noteKitInput(template: template) }
         case .truncate(.variantValues):
-            kitSource.variantValues = [:]
+            kitSource.variantValues.removeAll()
             kitStaleness.all = true
         default:
             return nil
