@@ -370,8 +370,9 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     }
 
     /// Loads the stored projection as a bulk load: the large tables (variants, quants, open moves) are filled
-    /// straight from the cursors, in id order, and built once at their final size (``ProjectionBulkLoader``); the
-    /// small tables and the kit rows go through ``ProjectionState/load(_:)``. The state answers exactly as the one
+    /// straight from the cursors, in id order, and built once at their final size on a second thread
+    /// (``ProjectionBulkLoader``) while this one loads the small tables and the kit rows through
+    /// ``ProjectionState/load(_:)``. The state answers exactly as the one
     /// ``loadRowByRow(settings:)`` builds.
     ///
     /// - Parameter settings: The settings to compute figures with (they are configuration, not stored data).
@@ -398,7 +399,6 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                         into: &loader)
                     return .continue
                 }
-                try loadSmallAndKitRows(from: transaction, into: &state)
                 try transaction.forEach(in: tables[.quants]) { key, value in
                     loader.addQuant(try RowCodec.decodeQuant(id: try RowKey.decode(key), value))
                     return .continue
@@ -407,7 +407,11 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
                     loader.addMove(try RowCodec.decodeMove(id: try RowKey.decode(key), value))
                     return .continue
                 }
-                state.finishBulkLoad(loader)
+                // The indexes and the stock and move tables build on a second thread while this one loads the
+                // kit rows (which need the variants' records, not their indexes).
+                let build = loader.startBuilding()
+                try loadSmallAndKitRows(from: transaction, into: &state)
+                state.finishBulkLoad(build)
                 return state
             }
         }

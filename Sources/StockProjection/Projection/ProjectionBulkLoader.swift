@@ -7,14 +7,15 @@ import Synchronization
 ///
 /// Rows are given as the store's cursors hand them out, in ascending id order. A variant goes into the state's
 /// catalogue at once (its record and strings; the kit rows loaded after it look it up); its index entries, the
-/// quants and the open moves are gathered in flat arrays, and ``ProjectionState/finishBulkLoad(_:)`` builds the
-/// indexes and tables from them once, at their final size, the indexes on a second thread while the calling thread
-/// builds the stock and move tables. The result answers exactly as the state that ``ProjectionState/load(_:)`` of
-/// the same rows builds.
+/// quants and the open moves are gathered in flat arrays, and ``startBuilding()`` builds the indexes and tables
+/// from them once, at their final size, on a second thread, while the calling thread loads the rows that take the
+/// row-by-row path. The result answers exactly as the state that ``ProjectionState/load(_:)`` of the same rows
+/// builds.
 ///
-/// Use: ``ProjectionState/bulkLoadVariant(id:templateID:sku:barcode:active:into:)`` for each variant row (before
-/// the kit rows, which go through ``ProjectionState/load(_:)``), ``addQuant(_:)`` and ``addMove(_:)`` for each
-/// quant and move row, then ``ProjectionState/finishBulkLoad(_:)`` in place of ``ProjectionState/finishLoading()``.
+/// Use: ``ProjectionState/bulkLoadVariant(id:templateID:sku:barcode:active:into:)`` for each variant row,
+/// ``addQuant(_:)`` and ``addMove(_:)`` for each quant and move row, then ``startBuilding()``; then the kit
+/// rows and small tables through ``ProjectionState/load(_:)``, and ``ProjectionState/finishBulkLoad(_:)`` in place
+/// of ``ProjectionState/finishLoading()``.
 public struct ProjectionBulkLoader: Sendable {
     var catalogueEntries: CatalogueIndexEntries
     var quantIDs: [Int32] = []
@@ -60,27 +61,61 @@ public struct ProjectionBulkLoader: Sendable {
     }
 }
 
-/// The stock and move tables a bulk load builds, handed from the building code to the state.
-private struct BulkListTables {
+/// The tables a bulk load builds from a ``ProjectionBulkLoader``'s rows.
+struct BulkTables: Sendable {
+    var indexes: CatalogueIndexes
     var stock: FlatListTable<StockEntry>
     var quantOwners: OwnerTable<Quant>
+    var quantCount: Int
     var moves: FlatListTable<MoveEntry>
     var moveOwners: OwnerTable<StockMove>
+    var openMoveCount: Int
 
-    init(_ loader: borrowing ProjectionBulkLoader) {
+    init(_ loader: ProjectionBulkLoader) {
+        indexes = CatalogueIndexes(building: loader.catalogueEntries)
         stock = loader.quantVariants.withUnsafeBufferPointer { keys in
             loader.quantEntries.withUnsafeBufferPointer { FlatListTable(bulkKeys: keys, elements: $0) }
         }
         quantOwners = loader.quantIDs.withUnsafeBufferPointer { ids in
             loader.quantVariants.withUnsafeBufferPointer { OwnerTable(bulkAscendingIDs: ids, owners: $0) }
         }
+        quantCount = loader.quantEntries.count
         moves = loader.moveVariants.withUnsafeBufferPointer { keys in
             loader.moveEntries.withUnsafeBufferPointer { FlatListTable(bulkKeys: keys, elements: $0) }
         }
         moveOwners = loader.moveIDs.withUnsafeBufferPointer { ids in
             loader.moveVariants.withUnsafeBufferPointer { OwnerTable(bulkAscendingIDs: ids, owners: $0) }
         }
+        openMoveCount = loader.moveEntries.count
     }
+}
+
+/// The tables of a bulk load being built on a second thread (``ProjectionBulkLoader/startBuilding()``), while the
+/// caller loads the small tables and the kit rows; ``ProjectionState/finishBulkLoad(_:)`` waits for them.
+public final class ProjectionBulkBuild: Sendable {
+    private let result = Mutex<BulkTables?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ loader: ProjectionBulkLoader) {
+        DispatchQueue.global().async { [self] in
+            let tables = BulkTables(loader)
+            result.withLock { $0 = tables }
+            done.signal()
+        }
+    }
+
+    /// Waits for the tables (once).
+    func wait() -> BulkTables {
+        done.wait()
+        return result.withLock { $0.take()! }
+    }
+}
+
+extension ProjectionBulkLoader {
+    /// Builds the SKU, barcode and template indexes, the stock and move tables and their owner tables from the
+    /// gathered rows on a second thread, each once at its final size. Call once every variant, quant and move row
+    /// is in; the caller goes on with the rows that take the row-by-row path.
+    public consuming func startBuilding() -> ProjectionBulkBuild { ProjectionBulkBuild(self) }
 }
 
 extension ProjectionState {
@@ -102,38 +137,21 @@ extension ProjectionState {
             id: id.rawValue, templateID: templateID.rawValue, sku: sku, barcode: barcode, active: active, entries: &loader.catalogueEntries)
     }
 
-    /// Builds the indexes and tables from what `loader` gathered, installs them, and derives the location index
-    /// and the kits (``finishLoading()``).
-    ///
-    /// The SKU, barcode and template indexes are built on a second thread while this one builds the stock and
-    /// move tables and their owners.
+    /// Installs the tables `build` made (waiting for them), then derives the location index and the kits
+    /// (``finishLoading()``).
     ///
     /// - Precondition: the state holds no quant and no open move, and its catalogue's indexes are empty (every
     ///   variant came through ``bulkLoadVariant(id:templateID:sku:barcode:active:into:)``).
-    public mutating func finishBulkLoad(_ loader: consuming ProjectionBulkLoader) {
+    public mutating func finishBulkLoad(_ build: ProjectionBulkBuild) {
         precondition(quantCount == 0 && openMoveCount == 0, "a bulk load starts from a state without quants or moves")
-        let entries = loader.catalogueEntries
-        let done = DispatchSemaphore(value: 0)
-        let box = IndexBuild()
-        DispatchQueue.global().async {
-            let indexes = CatalogueIndexes(building: entries)
-            box.result.withLock { $0 = indexes }
-            done.signal()
-        }
-        let lists = BulkListTables(loader)
-        stock = lists.stock
-        quantOwners = lists.quantOwners
-        quantCount = loader.quantEntries.count
-        moves = lists.moves
-        moveOwners = lists.moveOwners
-        openMoveCount = loader.moveEntries.count
-        done.wait()
-        catalogue.installIndexes(box.result.withLock { $0.take()! })
+        let tables = build.wait()
+        catalogue.installIndexes(tables.indexes)
+        stock = tables.stock
+        quantOwners = tables.quantOwners
+        quantCount = tables.quantCount
+        moves = tables.moves
+        moveOwners = tables.moveOwners
+        openMoveCount = tables.openMoveCount
         finishLoading()
     }
-}
-
-/// Hands the indexes built on the second thread of ``ProjectionState/finishBulkLoad(_:)`` back to the caller.
-private final class IndexBuild: Sendable {
-    let result = Mutex<CatalogueIndexes?>(nil)
 }
