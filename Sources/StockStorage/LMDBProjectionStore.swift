@@ -369,7 +369,11 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
         return info.checkpoint == nil && info.rowCounts.values.contains { $0 > 0 }
     }
 
-    /// Loads the stored projection.
+    /// Loads the stored projection as a bulk load: the large tables (variants, quants, open moves) are filled
+    /// straight from the cursors, in id order, and built once at their final size on a second thread
+    /// (``ProjectionBulkLoader``) while this one loads the small tables and the kit rows through
+    /// ``ProjectionState/load(_:)``. The state answers exactly as the one
+    /// ``loadRowByRow(settings:)`` builds.
     ///
     /// - Parameter settings: The settings to compute figures with (they are configuration, not stored data).
     /// - Returns: The state at the stored checkpoint, ready for ``StockProjection/init(state:)``.
@@ -377,44 +381,101 @@ public final class LMDBProjectionStore: ProjectionStore, Sendable {
     public func load(settings: ProjectionSettings = ProjectionSettings()) throws -> ProjectionState {
         try storageErrors {
             try environment.withReadTransaction { transaction in
-                let (checkpoint, changeCursor) = try readMeta(transaction)
-                var state = ProjectionState(settings: settings, checkpoint: checkpoint, changeCursor: changeCursor)
-                let epoch: UInt16 = try readMetaValue(MetaKey.changeEpoch, transaction) ?? 0
-                let validFrom: UInt64 = try readMetaValue(MetaKey.changeValidFrom, transaction) ?? changeCursor
-                var stored: [StoredChange] = []
-                try transaction.forEach(in: changes) { key, value in
-                    guard value.count == 8 else { throw StoreError.corruptRow("change log entry of \(value.count) bytes") }
-                    let variant = Int32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: Int32.self))
-                    let location = Int32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: Int32.self))
-                    stored.append(StoredChange(position: Self.changePosition(key), variantID: VariantID(variant), locationID: LocationID(location)))
+                var state = try loadStart(settings: settings, from: transaction)
+                var loader = ProjectionBulkLoader(
+                    variants: try transaction.count(in: tables[.variants]), quants: try transaction.count(in: tables[.quants]),
+                    moves: try transaction.count(in: tables[.moves]))
+                try loadRows(.units, from: transaction, into: &state) { .upsertUnit(try RowCodec.decodeUnit(id: $0, $1)) }
+                try loadRows(.templates, from: transaction, into: &state) { .upsertTemplate(try RowCodec.decodeTemplate(id: $0, $1)) }
+                try transaction.forEach(in: tables[.variants]) { key, value in
+                    var reader = RowReader(value)
+                    let template: Int32 = try reader.read()
+                    let sku = try reader.readOptionalStringBytes()
+                    let barcode = try reader.readOptionalStringBytes()
+                    let active = try reader.readBool()
+                    try reader.finish()
+                    state.bulkLoadVariant(
+                        id: VariantID(try RowKey.decode(key)), templateID: TemplateID(template), sku: sku, barcode: barcode, active: active,
+                        into: &loader)
                     return .continue
                 }
-                state.restoreChangeLog(stored, validFrom: validFrom, nextPosition: changeCursor, epoch: epoch)
+                try transaction.forEach(in: tables[.quants]) { key, value in
+                    loader.addQuant(try RowCodec.decodeQuant(id: try RowKey.decode(key), value))
+                    return .continue
+                }
+                try transaction.forEach(in: tables[.moves]) { key, value in
+                    loader.addMove(try RowCodec.decodeMove(id: try RowKey.decode(key), value))
+                    return .continue
+                }
+                // The indexes and the stock and move tables build on a second thread while this one loads the
+                // kit rows (which need the variants' records, not their indexes).
+                let build = loader.startBuilding()
+                try loadSmallAndKitRows(from: transaction, into: &state)
+                state.finishBulkLoad(build)
+                return state
+            }
+        }
+    }
+
+    /// Loads the stored projection row by row through the replication apply path (``ProjectionState/load(_:)``):
+    /// the reference that ``load(settings:)`` must match, kept for the tests and benchmarks that compare the two.
+    ///
+    /// - Parameter settings: The settings to compute figures with.
+    /// - Returns: The state at the stored checkpoint.
+    /// - Throws: ``StoreError/corruptRow(_:)`` for a row that does not decode, or a storage error.
+    public func loadRowByRow(settings: ProjectionSettings = ProjectionSettings()) throws -> ProjectionState {
+        try storageErrors {
+            try environment.withReadTransaction { transaction in
+                var state = try loadStart(settings: settings, from: transaction)
                 try loadRows(.units, from: transaction, into: &state) { .upsertUnit(try RowCodec.decodeUnit(id: $0, $1)) }
                 try loadRows(.templates, from: transaction, into: &state) { .upsertTemplate(try RowCodec.decodeTemplate(id: $0, $1)) }
                 try loadRows(.variants, from: transaction, into: &state) { .upsertVariant(try RowCodec.decodeVariant(id: $0, $1)) }
-                try loadRows(.locations, from: transaction, into: &state) { .upsertLocation(try RowCodec.decodeLocation(id: $0, $1)) }
-                try loadRows(.warehouses, from: transaction, into: &state) { .upsertWarehouse(try RowCodec.decodeWarehouse(id: $0, $1)) }
-                try loadRows(.attributeValues, from: transaction, into: &state) { id, bytes in
-                    var reader = RowReader(bytes)
-                    let attribute: Int32 = try reader.read()
-                    try reader.finish()
-                    return .upsertAttributeValue(TemplateAttributeValue(id: AttributeValueID(id), attributeID: AttributeID(attribute)))
-                }
-                try loadLinks(.variantValues, from: transaction, into: &state) {
-                    .linkVariantValue(VariantValueLink(ownerID: VariantID($0), valueID: AttributeValueID($1)))
-                }
-                try loadLinks(.bomLineValues, from: transaction, into: &state) {
-                    .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID($0), valueID: AttributeValueID($1)))
-                }
-                try loadRows(.boms, from: transaction, into: &state) { .upsertBoM(try RowCodec.decodeBoM(id: $0, $1)) }
-                try loadRows(.bomLines, from: transaction, into: &state) { .upsertBoMLine(try RowCodec.decodeBoMLine(id: $0, $1)) }
+                try loadSmallAndKitRows(from: transaction, into: &state)
                 try loadRows(.quants, from: transaction, into: &state) { .upsertQuant(try RowCodec.decodeQuant(id: $0, $1)) }
                 try loadRows(.moves, from: transaction, into: &state) { .upsertMove(try RowCodec.decodeMove(id: $0, $1)) }
                 state.finishLoading()
                 return state
             }
         }
+    }
+
+    /// An empty state at the stored checkpoint, with the stored change log.
+    private func loadStart(settings: ProjectionSettings, from transaction: borrowing LMDBReadTransaction) throws -> ProjectionState {
+        let (checkpoint, changeCursor) = try readMeta(transaction)
+        var state = ProjectionState(settings: settings, checkpoint: checkpoint, changeCursor: changeCursor)
+        let epoch: UInt16 = try readMetaValue(MetaKey.changeEpoch, transaction) ?? 0
+        let validFrom: UInt64 = try readMetaValue(MetaKey.changeValidFrom, transaction) ?? changeCursor
+        var stored: [StoredChange] = []
+        try transaction.forEach(in: changes) { key, value in
+            guard value.count == 8 else { throw StoreError.corruptRow("change log entry of \(value.count) bytes") }
+            let variant = Int32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: Int32.self))
+            let location = Int32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: Int32.self))
+            stored.append(StoredChange(position: Self.changePosition(key), variantID: VariantID(variant), locationID: LocationID(location)))
+            return .continue
+        }
+        state.restoreChangeLog(stored, validFrom: validFrom, nextPosition: changeCursor, epoch: epoch)
+        return state
+    }
+
+    /// Locations, warehouses and the kit rows (attribute values and their links, BoMs, BoM lines), row by row:
+    /// few rows, and the kit source's own representation.
+    private func loadSmallAndKitRows(from transaction: borrowing LMDBReadTransaction, into state: inout ProjectionState) throws {
+        try loadRows(.locations, from: transaction, into: &state) { .upsertLocation(try RowCodec.decodeLocation(id: $0, $1)) }
+        try loadRows(.warehouses, from: transaction, into: &state) { .upsertWarehouse(try RowCodec.decodeWarehouse(id: $0, $1)) }
+        try loadRows(.attributeValues, from: transaction, into: &state) { id, bytes in
+            var reader = RowReader(bytes)
+            let attribute: Int32 = try reader.read()
+            try reader.finish()
+            return .upsertAttributeValue(TemplateAttributeValue(id: AttributeValueID(id), attributeID: AttributeID(attribute)))
+        }
+        try loadLinks(.variantValues, from: transaction, into: &state) {
+            .linkVariantValue(VariantValueLink(ownerID: VariantID($0), valueID: AttributeValueID($1)))
+        }
+        try loadLinks(.bomLineValues, from: transaction, into: &state) {
+            .linkBoMLineValue(BoMLineValueLink(ownerID: BoMLineID($0), valueID: AttributeValueID($1)))
+        }
+        try loadRows(.boms, from: transaction, into: &state) { .upsertBoM(try RowCodec.decodeBoM(id: $0, $1)) }
+        try loadRows(.bomLines, from: transaction, into: &state) { .upsertBoMLine(try RowCodec.decodeBoMLine(id: $0, $1)) }
     }
 
     private func loadRows(

@@ -26,7 +26,8 @@ final class StoreFixture: @unchecked Sendable {
     let projection: StockProjection?
     let stream: OperationStream?
 
-    init(variants: Int, durability: StoreDurability, keepWriter: Bool) throws {
+    /// - Parameter openMoves: Adds one open move on every other variant (issue 14's shape: 500,000 at 1M variants).
+    init(variants: Int, durability: StoreDurability, keepWriter: Bool, openMoves: Bool = false) throws {
         let base =
             ProcessInfo.processInfo.environment["STOCKD_BENCH_TMPDIR"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory
@@ -36,6 +37,10 @@ final class StoreFixture: @unchecked Sendable {
         let catalogue = OdooCatalogue(shape: .benchmark(variants: variants))
         let writer = StockProjection()
         try writer.apply([SourceTransaction(checkpoint: Checkpoint(position: 1), changes: catalogue.allChanges)], persistingTo: store)
+        if openMoves {
+            let moves = MoveFixture.moves(of: catalogue, movesPerVariant: 1).filter { $0.variantID.rawValue % 2 == 0 }
+            try writer.apply([SourceTransaction(checkpoint: Checkpoint(position: 2), changes: moves.map { .upsertMove($0) })], persistingTo: store)
+        }
         projection = keepWriter ? writer : nil
         stream = keepWriter ? OperationStream(catalogue: catalogue) : nil
     }
@@ -81,36 +86,46 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Reload
 
-    // `store.load(settings:)`: read every row back into a projection state, as stockd does at start-up. The state
+    // `store.load(settings:)` (the bulk load) and `store.loadRowByRow(settings:)` (every row through the apply
+    // path, the reference): read every row back into a projection state, as stockd does at start-up. The state
     // is kept past the measurement, so `memoryLeakedBytes` is what the loaded projection holds (requested bytes).
     // 175k variants hold about 500,000 levels (the size of the reload target in docs/benchmarks.md).
-    for size in BenchmarkSizes.reloads {
-        let label = BenchmarkSizes.label(size)
-        let fixture = Holder<StoreFixture?>(nil)
-        let loaded = Holder<ProjectionState?>(nil)
-        Benchmark(
-            "reload-from-lmdb-\(label)",
-            configuration: .init(
-                metrics: [.wallClock, .mallocCountTotal, .memoryLeakedBytes],
-                warmupIterations: 1,
-                maxDuration: .seconds(size >= 500_000 ? 30 : 5),
-                maxIterations: size >= 100_000 ? 5 : 20,
-                thresholds: reloadAllocations
-            ),
-            closure: { benchmark in
-                let fixture = fixture.value!
-                loaded.value = nil
-                benchmark.startMeasurement()
-                let state = try fixture.store.load(settings: ProjectionSettings())
-                benchmark.stopMeasurement()
-                precondition(state.quantCount > 0)
-                loaded.value = state
-            },
-            setup: { fixture.value = try StoreFixture(variants: size, durability: .noSync, keepWriter: false) },
-            teardown: {
-                loaded.value = nil
-                fixture.value?.remove()
-            }
-        )
+    // `STOCKD_BENCH_RELOAD_SIZES=500000,1000000` replaces the sizes, and `STOCKD_BENCH_RELOAD_MOVES=1` adds an open
+    // move on every other variant (by hand; the gated runs use neither).
+    let environment = ProcessInfo.processInfo.environment
+    let reloadSizes = environment["STOCKD_BENCH_RELOAD_SIZES"].map { $0.split(separator: ",").compactMap { Int($0) } } ?? BenchmarkSizes.reloads
+    let openMoves = environment["STOCKD_BENCH_RELOAD_MOVES"] == "1"
+    for size in reloadSizes {
+        for rowByRow in [false, true] {
+            let label = BenchmarkSizes.label(size) + (openMoves ? "-moves" : "")
+            let fixture = Holder<StoreFixture?>(nil)
+            let loaded = Holder<ProjectionState?>(nil)
+            Benchmark(
+                rowByRow ? "reload-row-by-row-from-lmdb-\(label)" : "reload-from-lmdb-\(label)",
+                configuration: .init(
+                    metrics: [.wallClock, .mallocCountTotal, .memoryLeakedBytes],
+                    warmupIterations: 1,
+                    maxDuration: .seconds(size >= 500_000 ? 30 : 5),
+                    maxIterations: size >= 100_000 ? 5 : 20,
+                    thresholds: reloadAllocations
+                ),
+                closure: { benchmark in
+                    let fixture = fixture.value!
+                    loaded.value = nil
+                    benchmark.startMeasurement()
+                    let state =
+                        rowByRow
+                        ? try fixture.store.loadRowByRow(settings: ProjectionSettings()) : try fixture.store.load(settings: ProjectionSettings())
+                    benchmark.stopMeasurement()
+                    precondition(state.quantCount > 0)
+                    loaded.value = state
+                },
+                setup: { fixture.value = try StoreFixture(variants: size, durability: .noSync, keepWriter: false, openMoves: openMoves) },
+                teardown: {
+                    loaded.value = nil
+                    fixture.value?.remove()
+                }
+            )
+        }
     }
 }

@@ -256,3 +256,70 @@ private struct MatchCollector {
         }
     }
 }
+
+// MARK: Bulk building (a reload from storage)
+
+/// The index entries of the variants a bulk load stored, gathered to build the SKU, barcode and template indexes
+/// once at their final size (``CatalogueIndexes/init(building:)``).
+struct CatalogueIndexEntries: Sendable {
+    var sku: [UInt64] = []
+    var barcode: [UInt64] = []
+    var template: [UInt64] = []
+
+    init(capacity: Int) {
+        sku.reserveCapacity(capacity)
+        barcode.reserveCapacity(capacity)
+        template.reserveCapacity(capacity)
+    }
+}
+
+/// The SKU, barcode and template indexes of a catalogue, built apart from it (on another thread during a bulk
+/// load) and installed with ``CatalogueRecords/installIndexes(_:)``.
+struct CatalogueIndexes: Sendable {
+    var bySKU: VariantHashIndex
+    var byBarcode: VariantHashIndex
+    var byTemplate: VariantHashIndex
+
+    init(building entries: CatalogueIndexEntries) {
+        bySKU = entries.sku.withUnsafeBufferPointer { VariantHashIndex(bulkEntries: $0) }
+        byBarcode = entries.barcode.withUnsafeBufferPointer { VariantHashIndex(bulkEntries: $0) }
+        byTemplate = entries.template.withUnsafeBufferPointer { VariantHashIndex(bulkEntries: $0) }
+    }
+}
+
+extension CatalogueRecords {
+    /// Stores a variant the catalogue does not hold yet, its SKU and barcode copied straight from `sku` and
+    /// `barcode` (UTF-8, `nil` for none) into the arena, and adds its index entries to `entries` instead of the
+    /// indexes: the record ``upsert(_:)`` would store, without building a `String` or growing an index.
+    ///
+    /// - Precondition: no variant with this id is held, and the indexes are installed afterwards from `entries`.
+    mutating func bulkStoreVariant(
+        id: Int32, templateID: Int32, sku: UnsafeRawBufferPointer?, barcode: UnsafeRawBufferPointer?, active: Bool,
+        entries: inout CatalogueIndexEntries
+    ) {
+        let record = VariantRecord(
+            templateID: templateID,
+            sku: sku.map { strings.append($0.assumingMemoryBound(to: UInt8.self)) } ?? .none,
+            barcode: barcode.map { strings.append($0.assumingMemoryBound(to: UInt8.self)) } ?? .none,
+            flags: VariantRecord.presentFlag | (active ? VariantRecord.activeFlag : 0)
+        )
+        let previous = variantRecords.set(record, for: id)
+        precondition(previous == nil, "a bulk load stores each variant once")
+        if let sku { entries.sku.append(VariantHashIndex.bulkEntry(hash: Self.hash(sku), variant: id)) }
+        if let barcode { entries.barcode.append(VariantHashIndex.bulkEntry(hash: Self.hash(barcode), variant: id)) }
+        entries.template.append(VariantHashIndex.bulkEntry(hash: CatalogueHash.id(templateID), variant: id))
+    }
+
+    /// Installs indexes built from the entries ``bulkStoreVariant(id:templateID:sku:barcode:active:entries:)``
+    /// gathered.
+    ///
+    /// - Precondition: the indexes are empty (nothing was indexed the row-by-row way).
+    mutating func installIndexes(_ indexes: CatalogueIndexes) {
+        precondition(bySKU.count == 0 && byBarcode.count == 0 && byTemplate.count == 0, "indexes are installed once, into an empty catalogue")
+        bySKU = indexes.bySKU
+        byBarcode = indexes.byBarcode
+        byTemplate = indexes.byTemplate
+    }
+
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 { CatalogueHash.bytes(bytes.assumingMemoryBound(to: UInt8.self)) }
+}

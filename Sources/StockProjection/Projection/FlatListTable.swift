@@ -336,3 +336,68 @@ final class FlatListChunk<Element>: @unchecked Sendable {
     /// A pool size for `entries` entries: an eighth more, plus eight.
     private static func roomy(_ entries: Int) -> Int { entries + entries / 8 + 8 }
 }
+
+// MARK: Bulk building (a reload from storage)
+
+extension FlatListTable {
+    /// The table that appending each of `elements` to the list of the key at the same position of `keys`, in order,
+    /// builds (the lists hold their entries in that order), made in one counting pass and one filling pass: each
+    /// chunk is allocated once, at its final size, and no list moves.
+    ///
+    /// - Precondition: `keys` and `elements` have the same count, and every key is non-negative.
+    init(bulkKeys keys: UnsafeBufferPointer<Int32>, elements: UnsafeBufferPointer<Element>) {
+        self.init()
+        precondition(keys.count == elements.count, "FlatListTable bulk keys and elements pair up")
+        guard let largest = keys.max() else { return }
+        precondition(keys.allSatisfy { $0 >= 0 }, "FlatListTable keys are non-negative")
+        let chunkCount = Int(largest) >> Self.chunkShift + 1
+        // Entries per key, then (per chunk, as a running sum) the pool offset the key's next entry goes to.
+        var next = [Int32](repeating: 0, count: chunkCount << Self.chunkShift)
+        next.withUnsafeMutableBufferPointer { next in
+            for key in keys { next[Int(key)] &+= 1 }
+            var built = ContiguousArray<FlatListChunk<Element>?>(repeating: nil, count: chunkCount)
+            for chunkIndex in 0..<chunkCount {
+                let first = chunkIndex << Self.chunkShift
+                var live = 0
+                for key in first..<first + Self.chunkSize { live += Int(next[key]) }
+                guard live > 0 else { continue }
+                let chunk = FlatListChunk<Element>(
+                    keys: Self.chunkSize, bulkCounts: UnsafeBufferPointer(rebasing: next[first..<first + Self.chunkSize]))
+                var offset: Int32 = 0
+                for key in first..<first + Self.chunkSize {
+                    let count = next[key]
+                    next[key] = offset
+                    offset &+= count
+                }
+                built[chunkIndex] = chunk
+            }
+            built.withUnsafeBufferPointer { built in
+                for (position, key) in keys.enumerated() {
+                    let index = Int(key)
+                    let chunk = built[index >> Self.chunkShift].unsafelyUnwrapped
+                    (chunk.pool + Int(next[index])).initialize(to: elements[position])
+                    next[index] &+= 1
+                }
+            }
+            chunks = built
+        }
+    }
+}
+
+extension FlatListChunk {
+    /// A chunk whose lists will hold `counts[slot]` entries each, laid out in slot order from the pool's start
+    /// (spans set, entries not yet written: the caller writes exactly that many at those places). The pool has the
+    /// spare room a reorganized pool has.
+    convenience init(keys: Int, bulkCounts counts: UnsafeBufferPointer<Int32>) {
+        precondition(counts.count == keys, "one count per key")
+        let live = counts.reduce(0) { $0 + Int($1) }
+        self.init(keys: keys, capacity: live + live / 8 + 8)
+        var offset = 0
+        for slot in 0..<keys {
+            setSpan(of: slot, offset: offset, count: Int(counts[slot]))
+            offset += Int(counts[slot])
+        }
+        end = live
+        self.live = live
+    }
+}

@@ -229,3 +229,65 @@ extension ContiguousArray {
         }
     }
 }
+
+// MARK: Bulk building (a reload from storage)
+
+extension OwnerTable {
+    /// The table that `set(owners[i], for: ids[i])` for every position builds, from ids in ascending order: each
+    /// page made once, dense where it holds more than ``OwnerPage/denseAbove`` ids (as the row-by-row path leaves
+    /// it), sparse and exactly sized otherwise.
+    ///
+    /// - Precondition: `ids` ascend strictly and pair up with `owners`.
+    init(bulkAscendingIDs ids: UnsafeBufferPointer<Int32>, owners: UnsafeBufferPointer<Int32>) {
+        self.init()
+        precondition(ids.count == owners.count, "OwnerTable bulk ids and owners pair up")
+        var position = 0
+        while position < ids.count {
+            let raw = Int(ids[position])
+            let page = raw >> Self.pageShift
+            guard raw >= 0, page < Self.pageLimit else {
+                // Negative ids and ids past the directory's reach go to the dictionary, as `set` puts them.
+                set(VariantID(owners[position]), for: OdooID(ids[position]))
+                position += 1
+                continue
+            }
+            var end = position + 1
+            while end < ids.count, Int(ids[end]) >> Self.pageShift == page, ids[end] >= 0 {
+                precondition(ids[end] > ids[end - 1], "OwnerTable bulk ids ascend")
+                end += 1
+            }
+            if page >= pages.count { pages.append(contentsOf: repeatElement(OwnerPage(), count: page - pages.count + 1)) }
+            pages[page] = OwnerPage(
+                bulkSlots: UnsafeBufferPointer(rebasing: ids[position..<end]), owners: UnsafeBufferPointer(rebasing: owners[position..<end]))
+            count += end - position
+            position = end
+        }
+    }
+}
+
+extension OwnerPage {
+    /// A page holding `owners[i]` for the id `ids[i]` (ascending, all in this page).
+    init(bulkSlots ids: UnsafeBufferPointer<Int32>, owners: UnsafeBufferPointer<Int32>) {
+        let mask = OwnerTable<Never>.pageSize - 1
+        held = ids.count
+        if held > Self.denseAbove {
+            var dense = ContiguousArray(repeating: Self.none, count: OwnerTable<Never>.pageSize)
+            for (id, owner) in zip(ids, owners) {
+                precondition(owner != Self.none, "OwnerPage owners are variant ids")
+                dense[Int(id) & mask] = owner
+            }
+            slots = dense
+        } else {
+            var sparse = ContiguousArray<UInt16>()
+            sparse.reserveCapacity(3 * held)
+            for (id, owner) in zip(ids, owners) {
+                precondition(owner != Self.none, "OwnerPage owners are variant ids")
+                let bits = UInt32(bitPattern: owner)
+                sparse.append(UInt16(truncatingIfNeeded: Int(id) & mask))
+                sparse.append(UInt16(truncatingIfNeeded: bits))
+                sparse.append(UInt16(truncatingIfNeeded: bits >> 16))
+            }
+            triples = sparse
+        }
+    }
+}

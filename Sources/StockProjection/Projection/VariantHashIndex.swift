@@ -154,6 +154,55 @@ struct VariantHashIndex: Sendable {
     }
 }
 
+// MARK: Bulk building (a reload from storage)
+
+extension VariantHashIndex {
+    /// The entry for `variant` under `hash`, as ``init(bulkEntries:)`` takes it.
+    @inline(__always)
+    static func bulkEntry(hash: UInt32, variant: Int32) -> UInt64 { pack(hash, variant) }
+
+    /// An index holding `entries` (from ``bulkEntry(hash:variant:)``), built once at its final size: the shards
+    /// chosen so that each holds at most 2,048 entries on average (as growth by splitting leaves them, between
+    /// about 1,500 and 3,000), each shard sized for what it holds (at most three quarters full), filled shard by
+    /// shard so the writes stay in cache. Look-ups answer as after inserting the entries one by one.
+    init(bulkEntries entries: UnsafeBufferPointer<UInt64>) {
+        self.init()
+        guard !entries.isEmpty else { return }
+        var bits = 0
+        while entries.count >> bits > Self.maxShardSlots / 2, bits < 16 { bits += 1 }
+        shardBits = bits
+        let shardCount = 1 << bits
+        var perShard = ContiguousArray<Int32>(repeating: 0, count: shardCount)
+        for entry in entries { perShard[shard(of: UInt32(truncatingIfNeeded: entry >> 32))] += 1 }
+        // Group the entries by shard (a counting sort), then place each shard's entries into its table.
+        var starts = ContiguousArray<Int>(repeating: 0, count: shardCount + 1)
+        for shard in 0..<shardCount { starts[shard + 1] = starts[shard] + Int(perShard[shard]) }
+        var grouped = ContiguousArray<UInt64>(repeating: 0, count: entries.count)
+        var next = starts
+        for entry in entries {
+            let shard = shard(of: UInt32(truncatingIfNeeded: entry >> 32))
+            grouped[next[shard]] = entry
+            next[shard] += 1
+        }
+        var built = ContiguousArray<ContiguousArray<UInt64>>()
+        built.reserveCapacity(shardCount)
+        for shard in 0..<shardCount {
+            let held = Int(perShard[shard])
+            var slots = Self.minShardSlots
+            while slots * 3 < held * 4 + 4 { slots *= 2 }
+            var table = ContiguousArray(repeating: Self.empty, count: slots)
+            for entry in grouped[starts[shard]..<starts[shard + 1]] {
+                precondition(Int32(bitPattern: UInt32(truncatingIfNeeded: entry)) != Int32.min, "VariantHashIndex entries are variant ids")
+                Self.place(entry, in: &table)
+            }
+            built.append(table)
+        }
+        shards = built
+        self.held = perShard
+        count = entries.count
+    }
+}
+
 /// The hashes the catalogue indexes use: FNV-1a over UTF-8 bytes, and a multiplicative mix for ids. Fixed (not
 /// seeded per process), so a shard's layout is the same from run to run.
 enum CatalogueHash {

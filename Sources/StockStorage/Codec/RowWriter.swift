@@ -71,6 +71,20 @@ struct RowReader {
         return text
     }
 
+    /// The bytes of a string, without building a `String` (they stay valid while the row's memory does).
+    mutating func readStringBytes() throws(StoreError) -> UnsafeRawBufferPointer {
+        let count = Int(try read(UInt32.self))
+        guard bytes.count - offset >= count else { throw StoreError.corruptRow("a \(count)-byte string at offset \(offset) runs past the row") }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+        offset += count
+        return text
+    }
+
+    /// The bytes of an optional string (``readOptionalString()`` without the `String`).
+    mutating func readOptionalStringBytes() throws(StoreError) -> UnsafeRawBufferPointer? {
+        try readBool() ? try readStringBytes() : nil
+    }
+
     mutating func readOptionalString() throws(StoreError) -> String? {
         try readBool() ? try readString() : nil
     }
