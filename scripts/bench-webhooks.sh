@@ -11,12 +11,13 @@
 #      its own `min_lsn` to know). Then each group in turn replays from the backlog's start and is resumed: the
 #      time from the resume to the last delivery, and the events per second. (The receiver "comes back" as the
 #      resume: a stopped receiver would only add the retry back-off to the figure.)
-# Usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes "1 100"] [--debug]
+# --bin DIR uses the stockd and odoo-fixtures binaries in DIR instead of building them.
+# Usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes "1 100"] [--bin DIR] [--debug]
 # Prints a markdown report to stdout; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-rate=1000; seconds=20; backlog=100000; subscriptions=1; batch_sizes="1 100"; configuration=release
+rate=1000; seconds=20; backlog=100000; subscriptions=1; batch_sizes="1 100"; configuration=release; bin_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;
@@ -24,14 +25,19 @@ while [ $# -gt 0 ]; do
     --backlog) backlog="$2"; shift 2 ;;
     --subscriptions) subscriptions="$2"; shift 2 ;;
     --batch-sizes) batch_sizes="$2"; shift 2 ;;
+    --bin) bin_dir="$2"; shift 2 ;;
     --debug) configuration=debug; shift ;;
-    *) echo "usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes \"1 100\"] [--debug]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes \"1 100\"] [--bin DIR] [--debug]" >&2; exit 2 ;;
   esac
 done
 log() { echo "bench-webhooks: $*" >&2; }
 ensure_nginx
-log "building $configuration binaries"
-build_binaries "$configuration"
+if [ -n "$bin_dir" ]; then
+  stockd="$bin_dir/stockd"; fixtures="$bin_dir/odoo-fixtures"
+else
+  log "building $configuration binaries"
+  build_binaries "$configuration"
+fi
 
 work=$(mktemp -d /tmp/stockd-bench-webhooks.XXXXXX)
 chmod 755 "$work"
