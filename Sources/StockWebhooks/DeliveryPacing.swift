@@ -75,12 +75,15 @@ struct DeliveryPacing: Equatable {
     ///     pause looks at the writer again).
     ///   - maximum: The longest pause while the writer is behind (`.zero` turns pausing off).
     ///   - backlogLag: How old the writer's newest event must be for it to count as behind.
-    ///   - idleAfter: How long without a commit before the writer counts as idle (default: twice `gather`).
+    ///   - idleAfter: How long without a commit before the writer counts as idle (default: four times the maximum,
+    ///     at least twice `gather`: a writer catching up commits groups of up to 8,192 transactions, which take
+    ///     up to a few hundred milliseconds each on a loaded machine; an idle writer is only noticed that much
+    ///     later, once).
     init(gather: Duration, maximum: Duration, backlogLag: Duration, idleAfter: Duration? = nil) {
         self.gather = max(gather, .zero)
         self.maximum = max(maximum, .zero)
         self.backlogLag = backlogLag
-        self.idleAfter = idleAfter ?? max(self.gather * 2, .milliseconds(1))
+        self.idleAfter = idleAfter ?? max(self.gather * 2, self.maximum * 4, .milliseconds(1))
         interval = self.gather
     }
 

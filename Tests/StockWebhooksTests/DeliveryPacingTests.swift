@@ -7,7 +7,7 @@ import Testing
 @Suite struct DeliveryPacingTests {
     static let behind = DeliveryPacing.Writer(lag: .seconds(5), sinceCommit: .milliseconds(1))
     static let live = DeliveryPacing.Writer(lag: .milliseconds(3), sinceCommit: .milliseconds(1))
-    static let idle = DeliveryPacing.Writer(lag: .seconds(5), sinceCommit: .milliseconds(40))
+    static let idle = DeliveryPacing.Writer(lag: .seconds(5), sinceCommit: .seconds(1))
 
     static func pacing(maximum: Duration = .milliseconds(100)) -> DeliveryPacing {
         DeliveryPacing(gather: .milliseconds(5), maximum: maximum, backlogLag: .seconds(1))
