@@ -11,12 +11,14 @@
 #      its own `min_lsn` to know). Then each group in turn replays from the backlog's start and is resumed: the
 #      time from the resume to the last delivery, and the events per second. (The receiver "comes back" as the
 #      resume: a stopped receiver would only add the retry back-off to the figure.)
-# Usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes "1 100"] [--debug]
+# --delivery JSON adds keys to the events file's "delivery" object (e.g. '{"max_backlog_pause_ms": 0}').
+# --bin DIR uses the stockd and odoo-fixtures binaries in DIR instead of building them.
+# Usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes "1 100"] [--delivery JSON] [--bin DIR] [--debug]
 # Prints a markdown report to stdout; progress to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-rate=1000; seconds=20; backlog=100000; subscriptions=1; batch_sizes="1 100"; configuration=release
+rate=1000; seconds=20; backlog=100000; subscriptions=1; batch_sizes="1 100"; configuration=release; bin_dir=""; delivery="{}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;
@@ -24,14 +26,20 @@ while [ $# -gt 0 ]; do
     --backlog) backlog="$2"; shift 2 ;;
     --subscriptions) subscriptions="$2"; shift 2 ;;
     --batch-sizes) batch_sizes="$2"; shift 2 ;;
+    --bin) bin_dir="$2"; shift 2 ;;
+    --delivery) delivery="$2"; shift 2 ;;
     --debug) configuration=debug; shift ;;
-    *) echo "usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes \"1 100\"] [--debug]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench-webhooks.sh [--rate N] [--seconds N] [--backlog N] [--subscriptions N] [--batch-sizes \"1 100\"] [--delivery JSON] [--bin DIR] [--debug]" >&2; exit 2 ;;
   esac
 done
 log() { echo "bench-webhooks: $*" >&2; }
 ensure_nginx
-log "building $configuration binaries"
-build_binaries "$configuration"
+if [ -n "$bin_dir" ]; then
+  stockd="$bin_dir/stockd"; fixtures="$bin_dir/odoo-fixtures"
+else
+  log "building $configuration binaries"
+  build_binaries "$configuration"
+fi
 
 work=$(mktemp -d /tmp/stockd-bench-webhooks.XXXXXX)
 chmod 755 "$work"
@@ -73,15 +81,16 @@ write_nginx_conf "$work" "  log_format hooks escape=json '\$msec \$uri \$request
 start_receiver() { "$nginx_bin" -c "$work/nginx.conf" -p "$work/nginx" 2>>"$work/nginx/error.log"; }
 
 token="bench-admin-token-0123456789"
-python3 - "$subscriptions" "$receiver_port" "$batch_sizes" >"$work/events.json" <<'PY'
+python3 - "$subscriptions" "$receiver_port" "$batch_sizes" "$delivery" >"$work/events.json" <<'PY'
 import json, sys
 count, port, sizes = int(sys.argv[1]), int(sys.argv[2]), [int(b) for b in sys.argv[3].split()]
+extra = json.loads(sys.argv[4])
 print(json.dumps({
     "rules": [{"id": "on-hand", "products": "all", "figure": "on_hand", "condition": "changed"}],
     "subscriptions": [{"id": f"b{b}-s{i}", "url": f"http://127.0.0.1:{port}/hook/b{b}-s{i}", "batch_size": b,
                        "secret": "whsec_YmVuY2htYXJrLXNlY3JldC1iZW5jaG1hcms=", "rules": ["on-hand"], "mode": "paused"}
                       for b in sizes for i in range(count)],
-    "delivery": {"max_attempts": 1000000, "max_age_seconds": 86400, "initial_backoff_ms": 50, "max_backoff_ms": 250},
+    "delivery": {"max_attempts": 1000000, "max_age_seconds": 86400, "initial_backoff_ms": 50, "max_backoff_ms": 250, **extra},
 }))
 PY
 

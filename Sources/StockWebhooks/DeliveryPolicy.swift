@@ -1,4 +1,4 @@
-/// Retries and timeouts of webhook deliveries.
+/// Retries, timeouts and pacing of webhook deliveries.
 public struct DeliveryPolicy: Hashable, Sendable {
     /// The most attempts per event, the first included, before it goes to the dead-letter queue.
     public var maxAttempts: Int
@@ -14,12 +14,20 @@ public struct DeliveryPolicy: Hashable, Sendable {
     public var connectTimeoutMilliseconds: Int64
     /// How long a receiver may take to answer once connected, in milliseconds.
     public var responseTimeoutMilliseconds: Int64
+    /// The longest pause between two reads of a subscription while the writer catches up a backlog, in
+    /// milliseconds (0: never pause); see ``backlogLagMilliseconds``.
+    public var maxBacklogPauseMilliseconds: Int64
+    /// How old (since PostgreSQL's commit) the writer's newest event must be for the writer to count as catching up
+    /// a backlog, in milliseconds: the subscriptions then read one message at a time with growing pauses, so that
+    /// the writer gets the cores, and read on at full speed once the writer is idle or live again.
+    public var backlogLagMilliseconds: Int64
 
-    /// Creates a policy (defaults: 8 attempts within 24 hours, 500 ms doubling to 5 minutes, 2 s connect, 10 s response).
+    /// Creates a policy (defaults: 8 attempts within 24 hours, 500 ms doubling to 5 minutes, 2 s connect, 10 s response;
+    /// pauses of up to 100 ms while the writer's newest event is over a second old).
     public init(
         maxAttempts: Int = 8, maxAgeMilliseconds: Int64 = 86_400_000, initialBackoffMilliseconds: Int64 = 500,
         maxBackoffMilliseconds: Int64 = 300_000, maxRetryAfterMilliseconds: Int64 = 3_600_000, connectTimeoutMilliseconds: Int64 = 2_000,
-        responseTimeoutMilliseconds: Int64 = 10_000
+        responseTimeoutMilliseconds: Int64 = 10_000, maxBacklogPauseMilliseconds: Int64 = 100, backlogLagMilliseconds: Int64 = 1_000
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.maxAgeMilliseconds = maxAgeMilliseconds
@@ -28,5 +36,7 @@ public struct DeliveryPolicy: Hashable, Sendable {
         self.maxRetryAfterMilliseconds = maxRetryAfterMilliseconds
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.responseTimeoutMilliseconds = responseTimeoutMilliseconds
+        self.maxBacklogPauseMilliseconds = max(0, maxBacklogPauseMilliseconds)
+        self.backlogLagMilliseconds = max(0, backlogLagMilliseconds)
     }
 }

@@ -33,6 +33,7 @@ struct SubscriptionWorker {
     let store: any WebhookStore
     let window: OutboxWindow
     let committer: WebhookStateCommitter
+    let tally: DeliveryTally
     let logger: Logger
     let client: HTTPClient
     let auditLimit: Int
@@ -61,7 +62,7 @@ struct SubscriptionWorker {
 
     init(
         subscription: WebhookSubscription, registry: SubscriptionRegistry, policy: DeliveryPolicy, store: any WebhookStore,
-        window: OutboxWindow, committer: WebhookStateCommitter, logger: Logger, client: HTTPClient, auditLimit: Int
+        window: OutboxWindow, committer: WebhookStateCommitter, tally: DeliveryTally, logger: Logger, client: HTTPClient, auditLimit: Int
     ) {
         self.subscription = subscription
         self.registry = registry
@@ -69,6 +70,7 @@ struct SubscriptionWorker {
         self.store = store
         self.window = window
         self.committer = committer
+        self.tally = tally
         self.logger = logger
         self.client = client
         self.auditLimit = auditLimit
@@ -192,6 +194,7 @@ struct SubscriptionWorker {
                 try await Task.sleep(for: .milliseconds(milliseconds))
                 action = machine.waited()
             case .delivered:
+                tally.delivered(events: batch.events.count)
                 return true
             case .deadLetter(let reason, let attempts):
                 // Each event of the message becomes a dead letter of its own (redelivered one by one or all).

@@ -149,17 +149,24 @@ public struct WebhookAdministration: Sendable {
             redeliveriesQueued: try store.eventStateValues(prefix: WebhookStateKey.redeliveries(id), limit: .max).count)
     }
 
-    /// A subscription's dead letters, by event id.
+    /// A subscription's dead letters, in outbox order (the order of their events).
+    ///
+    /// The store keeps them by event id, whose index within a transaction is decimal, so its key order puts `_10`
+    /// before `_2`: they are sorted by event (``precedes(_:_:)``) before the page is cut.
     ///
     /// - Parameters:
     ///   - id: The subscription.
     ///   - limit: The most to return.
-    ///   - after: Return those after this event id (pagination).
+    ///   - after: Return those after this event id, in outbox order (pagination).
+    /// - Complexity: O(*n* log *n*) in the subscription's dead letters.
     public func deadLetters(_ id: String, limit: Int, after: String? = nil) throws -> [DeadLetter] {
         guard registry.subscription(id) != nil else { throw Refusal.notFound(id) }
         let prefix = WebhookStateKey.deadLetters(id)
         return try store.eventStateValues(prefix: prefix, limit: .max)
-            .filter { after == nil || String($0.key.dropFirst(prefix.count)) > after! }
+            .map { (eventID: String($0.key.dropFirst(prefix.count)), value: $0.value) }
+            .sorted { Self.precedes($0.eventID, $1.eventID) }
+            .lazy
+            .filter { after == nil || Self.precedes(after!, $0.eventID) }
             .prefix(limit)
             .compactMap { try? JSONDecoder().decode(DeadLetter.self, from: Data($0.value)) }
     }

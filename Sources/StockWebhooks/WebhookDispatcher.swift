@@ -28,7 +28,10 @@ import Synchronization
 /// after each read that reached the outbox's end, it waits `gatherInterval` before reading again, so that a
 /// subscription following live reads what several commits added at once (fuller batches, fewer reads and
 /// commits, for a few milliseconds of latency) even while the writer commits without pause; only a backlog
-/// (a full read) is read on at once.
+/// (a full read) is read on at once. While the writer catches up a backlog of WAL, the tasks let their
+/// deliveries fall behind instead (one message per read, pauses growing to
+/// ``DeliveryPolicy/maxBacklogPauseMilliseconds``) and read on at full speed when the writer goes idle or live:
+/// ``DeliveryPacing`` decides when a task reads.
 public final class WebhookDispatcher: Service {
     /// The subscriptions in force; read before each event, so changes through the admin API apply at once.
     public let registry: SubscriptionRegistry
@@ -42,6 +45,7 @@ public final class WebhookDispatcher: Service {
     private let auditLimit: Int
     private let window: OutboxWindow
     private let committer: WebhookStateCommitter
+    private let tally = DeliveryTally()
 
     /// Creates a dispatcher.
     ///
@@ -98,6 +102,25 @@ public final class WebhookDispatcher: Service {
         try await client.shutdown()
     }
 
+    /// Messages delivered (answered with a 2xx) since the dispatcher was made, every subscription together.
+    public var deliveredMessages: Int { tally.messages }
+
+    /// Events delivered since the dispatcher was made (each event of a batch counts), every subscription together.
+    public var deliveredEvents: Int { tally.events }
+
+    /// Whether every live subscription has handled the whole outbox (its cursor at the newest record): what a
+    /// benchmark waits for to see how long deliveries take to drain after an ingest.
+    ///
+    /// - Throws: The store's errors.
+    public func liveSubscriptionsCaughtUp() throws -> Bool {
+        for subscription in registry.all where subscription.mode == .live {
+            guard try store.eventStateValue(WebhookStateKey.disabled(subscription.id)) == nil else { continue }
+            let cursor = try store.eventStateValue(WebhookStateKey.cursor(subscription.id)).flatMap { OutboxKey(bytes: $0) }
+            if try !store.outboxRecords(after: cursor, limit: 1).isEmpty { return false }
+        }
+        return true
+    }
+
     private func deliver(_ id: String, client: HTTPClient) async {
         guard let subscription = registry.subscription(id)?.subscription else { return }
         // Made before the first read, so a commit between that read and the first wait is not missed.
@@ -105,27 +128,44 @@ public final class WebhookDispatcher: Service {
         defer { wake.close() }
         var worker = SubscriptionWorker(
             subscription: subscription, registry: registry, policy: policy, store: store, window: window, committer: committer,
-            logger: logger, client: client, auditLimit: auditLimit)
+            tally: tally, logger: logger, client: client, auditLimit: auditLimit)
+        var pacing = DeliveryPacing(
+            gather: gatherInterval, maximum: .milliseconds(policy.maxBacklogPauseMilliseconds),
+            backlogLag: .milliseconds(policy.backlogLagMilliseconds))
+        var action = pacing.start()
+        let clock = ContinuousClock()
         while !Task.isCancelled {
             do {
-                guard let current = registry.subscription(id)?.subscription else { return }
-                try worker.update(current)
-                // A whole number of batches per read, so that a backlog goes out in full batches.
-                let size = current.batchSize
-                switch try await worker.step(readLimit: (max(batchSize, size) + size - 1) / size * size) {
-                case .more:
-                    continue
-                case .caughtUp:
-                    if gatherInterval > .zero { try await Task.sleep(for: gatherInterval) }
-                case .idle:
+                switch action {
+                case .read(let oneMessage):
+                    guard let current = registry.subscription(id)?.subscription else { return }
+                    try worker.update(current)
+                    // A whole number of batches per read, so that a backlog goes out in full batches; one message
+                    // while the writer is behind.
+                    let size = current.batchSize
+                    let limit = oneMessage ? size : (max(batchSize, size) + size - 1) / size * size
+                    let read: DeliveryPacing.Read =
+                        switch try await worker.step(readLimit: limit) {
+                        case .idle: .idle
+                        case .caughtUp: .caughtUp
+                        case .more: .more
+                        }
+                    action = pacing.afterRead(read, writer: registry.wakeUp.writerActivity(now: clock.now))
+                case .sleep(let duration):
+                    let control = registry.controlGeneration
+                    try await Task.sleep(for: duration)
+                    action = pacing.slept(
+                        writer: registry.wakeUp.writerActivity(now: clock.now), controlChanged: registry.controlGeneration != control)
+                case .waitForWakeUp:
                     await wake.wait(timeout: pollInterval)
-                    if gatherInterval > .zero { try await Task.sleep(for: gatherInterval) }
+                    action = pacing.woken()
                 }
             } catch is CancellationError {
                 return
             } catch {
                 logger.error("webhook delivery failed", metadata: ["webhook.subscription": "\(subscription.id)", "error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
+                action = pacing.start()
             }
         }
     }

@@ -7,7 +7,8 @@ public import Foundation
 ///  "subscriptions": [{"id": "shop", "url": "https://shop.example/hooks/stock", "secret": "whsec_...",
 ///                     "rules": ["sold-out"], "mode": "live", "batch_size": 1}],
 ///  "delivery": {"max_attempts": 8, "max_age_seconds": 86400, "initial_backoff_ms": 500, "max_backoff_ms": 300000,
-///               "connect_timeout_ms": 2000, "response_timeout_ms": 10000}}
+///               "connect_timeout_ms": 2000, "response_timeout_ms": 10000,
+///               "max_backlog_pause_ms": 100, "backlog_lag_ms": 1000}}
 /// ```
 ///
 /// A secret may be given as `"secret_env": "NAME"` to read it from the environment instead.
@@ -57,7 +58,9 @@ public struct WebhookSettings: Sendable {
                 maxBackoffMilliseconds: number("max_backoff_ms") ?? policy.maxBackoffMilliseconds,
                 maxRetryAfterMilliseconds: number("max_retry_after_ms") ?? policy.maxRetryAfterMilliseconds,
                 connectTimeoutMilliseconds: number("connect_timeout_ms") ?? policy.connectTimeoutMilliseconds,
-                responseTimeoutMilliseconds: number("response_timeout_ms") ?? policy.responseTimeoutMilliseconds)
+                responseTimeoutMilliseconds: number("response_timeout_ms") ?? policy.responseTimeoutMilliseconds,
+                maxBacklogPauseMilliseconds: number("max_backlog_pause_ms") ?? policy.maxBacklogPauseMilliseconds,
+                backlogLagMilliseconds: number("backlog_lag_ms") ?? policy.backlogLagMilliseconds)
         }
         return WebhookSettings(subscriptions: subscriptions, policy: policy)
     }

@@ -1,3 +1,5 @@
+import Foundation
+public import StockProjection
 import Synchronization
 
 /// Wakes the webhook dispatcher's tasks when there may be something to do: the writer calls ``notify()`` after
@@ -11,6 +13,8 @@ public final class WebhookWakeUp: Sendable {
     private let flags = Mutex<[Int: Flag]>([:])
     private let nextNumber = Atomic<Int>(0)
     private let notifications = Atomic<UInt64>(0)
+    /// The writer's latest commit that added events: when it was notified, and how old its newest event was then.
+    private let lastCommit = Mutex<(instant: ContinuousClock.Instant, lag: Duration)?>(nil)
 
     /// Creates a wake-up with no task waiting.
     public init() {}
@@ -23,6 +27,25 @@ public final class WebhookWakeUp: Sendable {
     public func notify() {
         notifications.add(1, ordering: .releasing)
         for flag in flags.withLock({ Array($0.values) }) { flag.raise() }
+    }
+
+    /// Wakes every task after a commit of the writer that added these outbox records, and remembers how far behind
+    /// PostgreSQL that commit was (now minus the newest record's commit time), so that the subscriptions can let
+    /// their deliveries fall behind while the writer catches up a backlog.
+    ///
+    /// - Parameter records: The records the commit added (nothing happens when empty).
+    public func notify(committed records: [OutboxRecord]) {
+        guard let newest = records.lazy.map(\.commitTime).max() else { return }
+        if newest > 0 {
+            let micros = Int64(Date().timeIntervalSince1970 * 1_000_000) - newest
+            lastCommit.withLock { $0 = (ContinuousClock.now, .microseconds(max(0, micros))) }
+        }
+        notify()
+    }
+
+    /// The writer's latest commit that added events (through ``notify(committed:)``), or `nil` before the first.
+    func writerActivity(now: ContinuousClock.Instant) -> DeliveryPacing.Writer? {
+        lastCommit.withLock { $0 }.map { DeliveryPacing.Writer(lag: $0.lag, sinceCommit: now - $0.instant) }
     }
 
     /// A flag that ``notify()`` raises, for one task; ``Flag/close()`` it when the task ends.

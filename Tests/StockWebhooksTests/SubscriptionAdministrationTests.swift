@@ -135,6 +135,28 @@ final class MemoryWebhookStore: WebhookStore {
         #expect(queued == inOrder, "the redelivery queue is read in key order: it must be outbox order")
     }
 
+    /// The admin API lists dead letters by event, in outbox order: an id's index within its transaction is
+    /// decimal, so the store's key order puts `_10` before `_2`; the listing and its pages (`after`) must not.
+    @Test func deadLettersAreListedAndPagedInOutboxOrder() throws {
+        let store = MemoryWebhookStore()
+        let registry = try SubscriptionRegistry(file: [Self.file], store: store)
+        let admin = WebhookAdministration(registry: registry, store: store, retentionMaxAgeSeconds: nil)
+        let inOrder = ["evt_00000000000000A9_3"] + (0...11).map { "evt_00000000000000AA_\($0)" } + ["evt_00000000000000AB_0"]
+        for id in inOrder.shuffled() {
+            let letter = DeadLetter(eventID: id, reason: "500", attempts: 3, time: 1, event: "{}")
+            try store.writeEventState([(WebhookStateKey.deadLetters("shop") + id, Array(try JSONEncoder().encode(letter)))])
+        }
+        #expect(try admin.deadLetters("shop", limit: 100).map(\.eventID) == inOrder)
+        #expect(try admin.deadLetters("shop", limit: 3).map(\.eventID) == Array(inOrder[0..<3]))
+        #expect(try admin.deadLetters("shop", limit: 3, after: "evt_00000000000000AA_9").map(\.eventID) == Array(inOrder[11..<14]))
+        // Page through two at a time: every letter once, in order.
+        var paged: [String] = []
+        while let page = Optional(try admin.deadLetters("shop", limit: 2, after: paged.last)), !page.isEmpty {
+            paged += page.map(\.eventID)
+        }
+        #expect(paged == inOrder)
+    }
+
     @Test func redeliveryMovesDeadLettersToTheRedeliveryQueue() throws {
         let store = MemoryWebhookStore()
         let registry = try SubscriptionRegistry(file: [Self.file], store: store)

@@ -5,6 +5,7 @@ public import StockCatalogue
 import StockProjection
 import StockStorage
 import StockWebhooks
+import Synchronization
 
 /// What each `stockd` subcommand does once its flags are parsed: the executable only parses arguments, loads
 /// the configuration and prints what these return.
@@ -143,18 +144,38 @@ public enum StockdCommands {
     ///
     /// With an events file that has subscriptions, their webhook deliveries run during the measurement as under
     /// `stockd serve` (woken by the writer after each commit that adds events), so the ingest rate includes the
-    /// CPU they take.
-    public static func ingestBenchmark(configuration: StockdConfiguration, stop: IngestMeasurement.Stop, logger: Logger) async throws -> String {
+    /// CPU they take; the line then also says what they delivered during the measurement, and how long after it
+    /// the live subscriptions took to handle the rest of the outbox (`webhooks`, waiting at most
+    /// `drainTimeout`).
+    public static func ingestBenchmark(
+        configuration: StockdConfiguration, stop: IngestMeasurement.Stop, drainTimeout: Duration = .seconds(300), logger: Logger
+    ) async throws -> String {
         let runtime = try ProjectionRuntime(configuration: configuration, logger: logger)
         let wakeUp = WebhookWakeUp()
+        final class Written: Sendable { let count = Atomic<Int>(0) }
+        let written = Written()
         let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger) { records in
-            if !records.isEmpty { wakeUp.notify() }
+            written.count.add(records.count, ordering: .relaxed)
+            wakeUp.notify(committed: records)
         }
         let dispatcher =
             configuration.events.rulesFile == nil
             ? nil : try configuration.webhookDispatcher(store: { feed.store as? LMDBProjectionStore }, wakeUp: wakeUp, logger: logger)
         let deliveries = dispatcher.map { dispatcher in Task { try await dispatcher.run() } }
         defer { deliveries?.cancel() }
-        return try await IngestMeasurement.run(feed: feed, until: stop)
+        let line = try await IngestMeasurement.run(feed: feed, until: stop)
+        guard let dispatcher, !dispatcher.registry.all.isEmpty else { return line }
+        let (messages, events) = (dispatcher.deliveredMessages, dispatcher.deliveredEvents)
+        let clock = ContinuousClock()
+        let started = clock.now
+        while try !dispatcher.liveSubscriptionsCaughtUp(), clock.now - started < drainTimeout {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let drained = clock.now - started
+        let drainSeconds = Double(drained.components.seconds) + Double(drained.components.attoseconds) / 1e18
+        return String(line.dropLast())
+            + ",\"webhooks\":{\"events_written\":\(written.count.load(ordering: .relaxed)),\"messages_during\":\(messages),"
+            + "\"events_during\":\(events),\"messages_total\":\(dispatcher.deliveredMessages),"
+            + "\"events_total\":\(dispatcher.deliveredEvents),\"drain_seconds\":\(drainSeconds)}}"
     }
 }

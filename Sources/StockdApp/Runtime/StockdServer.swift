@@ -85,7 +85,7 @@ public struct StockdServer {
         let webhookWakeUp = WebhookWakeUp()
         let feed = try ReplicationRuntime.feed(configuration: configuration, runtime: runtime, logger: logger) { records in
             events.publish(records)
-            if !records.isEmpty { webhookWakeUp.notify() }
+            webhookWakeUp.notify(committed: records)
         }
         feedBox.feed = feed
         let currentStore: @Sendable () -> LMDBProjectionStore? = { feed.store as? LMDBProjectionStore }
