@@ -19,6 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. scripts/bench-lib.sh
 variants=20000; operations=20000; move_rate=2; rounds=2
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,16 +36,7 @@ log() { echo "bench-forecast-ingest: $*" >&2; }
 log "building release binaries"
 build_binaries release
 
-work=$(mktemp -d /tmp/stockd-forecast-bench.XXXXXX)
-chmod 755 "$work"
-export PGTEST_DIR="$work/pg"
-cleanup() {
-  scripts/pg-test.sh destroy >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-scripts/pg-test.sh start >&2
-eval "$(scripts/pg-test.sh env)"
+bench_workspace stockd-forecast-bench
 
 log "generating $operations transactions (one in $move_rate a move operation)"
 "$fixtures" operations --odoo 17.0 --variants "$variants" --count "$operations" --move-rate "$move_rate" >"$work/operations.sql"
@@ -61,8 +53,7 @@ run() {
   db="bench_${mode}_$round"
   dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=$db"
   psql -q -c "CREATE DATABASE $db"
-  "$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d "$db"
-  "$fixtures" catalogue --odoo 17.0 --variants "$variants" | psql -q -v ON_ERROR_STOP=1 -d "$db"
+  bench_load_catalogue "$db" "$variants"
   "$stockd" setup --dsn "$dsn" >&2
   if [ "$mode" = without ]; then psql -q -d "$db" -c "ALTER PUBLICATION stockd DROP TABLE stock_move"; fi
   "$stockd" ingest-benchmark --dsn "$dsn" --store "$work/store-$db" --log-level warning --stop-after 0 >/dev/null

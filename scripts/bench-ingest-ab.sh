@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. scripts/bench-lib.sh
 [ $# -ge 2 ] || { echo "usage: scripts/bench-ingest-ab.sh A_STOCKD B_STOCKD [--variants N] [--operations N]" >&2; exit 2; }
 a_bin=$(realpath "$1"); b_bin=$(realpath "$2"); shift 2
 variants=500000; operations=30000
@@ -23,16 +24,8 @@ while [ $# -gt 0 ]; do
 done
 scripts/install-deps.sh
 build_binaries release  # odoo-fixtures (and a stockd that is not used)
-work=$(mktemp -d /tmp/stockd-ab.XXXXXX)
-chmod 755 "$work"  # the test cluster runs as the postgres user
-export PGTEST_DIR="$work/pg"
-trap 'scripts/pg-test.sh destroy >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-scripts/pg-test.sh start >&2
-eval "$(scripts/pg-test.sh env)"
-psql -q -c "CREATE DATABASE bench"
-dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=bench"
-"$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d bench
-"$fixtures" catalogue --odoo 17.0 --variants "$variants" | psql -q -v ON_ERROR_STOP=1 -d bench
+bench_workspace stockd-ab
+bench_load_catalogue bench "$variants"
 psql -q -d bench -c "VACUUM ANALYZE"
 "$a_bin" setup --dsn "$dsn" >/dev/null 2>&1
 order="a1 b1 b2 a2 a3 b3"

@@ -19,6 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. scripts/bench-lib.sh
 quick=0; snapshot=1; json=""; kits=""
 variants=50000; operations=30000; snapshot_variants=333334; seconds=10; repeats=1
 while [ $# -gt 0 ]; do
@@ -40,25 +41,13 @@ log() { echo "bench-ingest: $*" >&2; }
 log "building release binaries"
 build_binaries release
 
-work=$(mktemp -d /tmp/stockd-bench.XXXXXX)
-chmod 755 "$work"
-export PGTEST_DIR="$work/pg"
 serve_pid=""
-cleanup() {
-  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
-  scripts/pg-test.sh destroy >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-scripts/pg-test.sh start >&2
-eval "$(scripts/pg-test.sh env)"
-dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=bench"
-psql -q -c "CREATE DATABASE bench"
-"$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d bench
+bench_on_exit() { if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi; }
+bench_workspace stockd-bench
 kit_args=()
 if [ -n "$kits" ]; then kit_args=(--kits "$kits"); fi
 log "loading a catalogue of $variants variants"
-"$fixtures" catalogue --odoo 17.0 --variants "$variants" "${kit_args[@]}" | psql -q -v ON_ERROR_STOP=1 -d bench
+bench_load_catalogue bench "$variants" "${kit_args[@]}"
 quants=$(psql -d bench -Atc "SELECT count(*) FROM stock_quant")
 "$stockd" setup --dsn "$dsn" >&2
 

@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. scripts/bench-lib.sh
 variants=1000000; restarts=3
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -19,22 +20,10 @@ while [ $# -gt 0 ]; do
 done
 scripts/install-deps.sh
 build_binaries release
-work=$(mktemp -d /tmp/stockd-restart.XXXXXX)
-chmod 755 "$work"  # the test cluster runs as the postgres user
-export PGTEST_DIR="$work/pg"
 pid=""
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  scripts/pg-test.sh destroy >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-scripts/pg-test.sh start >&2
-eval "$(scripts/pg-test.sh env)"
-psql -q -c "CREATE DATABASE bench"
-dsn="host=127.0.0.1 port=$PGPORT user=postgres dbname=bench"
-"$fixtures" schema --odoo 17.0 | psql -q -v ON_ERROR_STOP=1 -d bench
-"$fixtures" catalogue --odoo 17.0 --variants "$variants" | psql -q -v ON_ERROR_STOP=1 -d bench
+bench_on_exit() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; }
+bench_workspace stockd-restart
+bench_load_catalogue bench "$variants"
 supplier=$(psql -d bench -Atc "SELECT id FROM stock_location WHERE usage = 'supplier' ORDER BY id LIMIT 1")
 stock=$(psql -d bench -Atc "SELECT lot_stock_id FROM stock_warehouse WHERE code = 'WH'")
 company=$(psql -d bench -Atc "SELECT company_id FROM stock_warehouse WHERE code = 'WH'")
