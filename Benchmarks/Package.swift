@@ -124,6 +124,20 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Serving from LMDB's memory map vs from the projection (issue 12's open question); by hand only.
+        .executableTarget(
+            name: "ServingBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LMDB", package: "stockd"),
+                .product(name: "StockProjection", package: "stockd"),
+                .product(name: "StockCatalogue", package: "stockd"),
+            ],
+            path: "Benchmarks/ServingBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "HTTPBenchmarks",
             dependencies: [
