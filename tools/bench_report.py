@@ -418,22 +418,26 @@ def render(results, http, ingest, suite, footprint, machine, steps, written):
             return "met" if value >= target else f"{target / value:.1f}x short"
         return "met" if value <= target else f"{value / target:.1f}x over"
 
+    # Issue 12's aims (docs/benchmarks.md, "Issue 12's aims: where each stands"); older targets (freshness) after them.
     largest = max(http) if http else None
     if http:
         for s, doc in http.items():
-            r = doc.get("ratios", {})
-            v = r.get("sku_vs_floor_rps_c64")
-            w(f"| HTTP single-SKU ≥ 0.8 of the HTTP floor's req/s (64 conn.), {label(s)} | {v if v is not None else '–'} | {gap_ratio(v, 0.8)} |")
+            v = doc.get("ratios", {}).get("sku_vs_floor_rps_c64")
+            w(f"| HTTP single-SKU ≥ 0.9 of the HTTP floor's req/s (64 conn.), {label(s)} | {v if v is not None else '–'} | {gap_ratio(v, 0.9)} |")
         for s, doc in http.items():
-            v = doc.get("ratios", {}).get("sku_vs_floor_p99_c64")
-            w(f"| HTTP single-SKU p99 ≤ 1.2 × the floor's p99 (64 conn.), {label(s)} | {v if v is not None else '–'}x | {gap_ratio(v, 1.2, False)} |")
+            for c in (16, 64):
+                v = doc.get("ratios", {}).get(f"sku_vs_floor_p99_c{c}")
+                w(f"| HTTP single-SKU p99 ≤ 1.5 × the floor's p99 ({c} conn.), {label(s)} | {v if v is not None else '–'}x | {gap_ratio(v, 1.5, False)} |")
         for s, doc in http.items():
-            sku1 = find(doc, "http", "sku", 1)
-            v = sku1["wrk"]["p99_us"] / 1000 if sku1 else None
-            w(f"| HTTP single-SKU p99 < 1 ms at 1 connection, {label(s)} | {v:.2f} ms | {gap_ratio(v, 1.0, False)} |" if v is not None else f"| HTTP single-SKU p99 < 1 ms at 1 connection, {label(s)} | – | not measured |")
-        for s, doc in http.items():
+            # The issue's "≥ 11x PostgreSQL" is what 0.9 of the floor gave on its machine; here the same aim is
+            # 0.9 x (floor's rate / PostgreSQL's rate), both at 16 connections/clients of this run.
             v = doc.get("ratios", {}).get("sku_vs_postgres_rps_c16")
-            w(f"| ≥ 2x PostgreSQL's rate for one SKU (16 conn./clients), {label(s)} | {v}x | {gap_ratio(v, 2.0)} |")
+            floor16, pg16 = find(doc, "http", "floor", 16), find(doc, "postgres", "sku", 16)
+            aim = None
+            if floor16 and pg16 and pg16.get("pgbench", {}).get("rps"):
+                aim = round(0.9 * floor16["wrk"]["rps"] / pg16["pgbench"]["rps"], 2)
+            aim_text = f"{aim}x here" if aim is not None else "–"
+            w(f"| single-SKU ≥ 0.9 of the floor, counted in PostgreSQL's rate (16 conn./clients; the issue's 11x; {aim_text}), {label(s)} | {v}x | {gap_ratio(v, aim) if aim is not None and v is not None else 'not measured'} |")
         for s, doc in http.items():
             v = doc.get("ratios", {}).get("query100_vs_postgres_rps_c16")
             w(f"| ≥ 10x PostgreSQL's rate for 100 SKUs in a warehouse (16 conn./clients), {label(s)} | {v}x | {gap_ratio(v, 10.0)} |")
@@ -441,22 +445,44 @@ def render(results, http, ingest, suite, footprint, machine, steps, written):
         t = next((r for r in doc["results"] if r["section"] == "throughput"), None)
         if t:
             v = round(t["pg_recvlogical_s"] / t["stockd_s"], 2) if t["stockd_s"] else None
-            w(f"| ingest ≥ 0.9 of pg_recvlogical on the same WAL, {label(s)} | {v} | {gap_ratio(v, 0.9)} |")
-        for r in doc["results"]:
-            if r["section"] == "freshness":
-                v = r["freshness_ms"].get("p99")
-                note = f" (PostgreSQL reached {r['achieved_tps']:,} tx/s)" if r["achieved_tps"] < 0.95 * r["target_tps"] else ""
-                w(f"| freshness p99 < 10 ms at {r['target_tps']:,} tx/s, {label(s)} | {v} ms{note} | {gap_ratio(v, 10.0, False)} |")
+            w(f"| ingest ≥ 1.0 of pg_recvlogical on the same WAL, {label(s)} | {v} | {gap_ratio(v, 1.0)} |")
+    for name, metrics in suite.items():
+        m = re.match(r"^(?:ProjectionBenchmarks:)?apply-8192-txns-in-groups-of-8192-(\w+)$", name)
+        times, _ = suite_time_ns(metrics)
+        if m and times and times.get(50.0):
+            v = round(16_384 / (times[50.0] / 1e9))
+            w(f"| apply ≥ 1,000,000 changes/s in memory (16,384 changes in one catch-up group, p50), {m.group(1)} | {v:,}/s | {gap_ratio(v, 1_000_000)} |")
+    for name, metrics in suite.items():
+        if re.match(r"^(?:KitBenchmarks:)?kit-figure-5-components-warehouse-5k$", name):
+            times, _ = suite_time_ns(metrics)
+            if times and times.get(50.0):
+                v = times[50.0]
+                w(f"| 5-component kit figure ≤ 0.5 µs (p50), 5k | {fmt_time_ns(v)} | {gap_ratio(v, 500, False)} |")
     reloads = [row for row in footprint if row["source"] == "lmdb reload"]
     for row in reloads:
         w(f"| ≤ 64 bytes per (variant, location) level, {row['size']} (heap after LMDB reload) | {row['heap_per_level']:.0f} B | {gap_ratio(row['heap_per_level'], 64, False)} |")
     if largest:
         restart = find(http[largest], "start", "restart from LMDB")
         if restart:
+            suffix = "" if largest >= 1_000_000 else " (at this size)"
             gib = restart["rss_mib"] / 1024
-            w(f"| 1,000,000 variants in < 1 GiB (stockd RSS after restart; largest size run: {label(largest)}, {http[largest]['levels']:,} levels) | {gib:.2f} GiB | {gap_ratio(gib, 1.0, False)}{'' if largest >= 1_000_000 else ' (at this size)'} |")
+            w(f"| 1,000,000 variants in ≤ 0.5 GiB RSS (stockd VmRSS after restart, LMDB map pages included; largest size run: {label(largest)}, {http[largest]['levels']:,} levels) | {gib:.2f} GiB | {gap_ratio(gib, 0.5, False)}{suffix} |")
+            if restart.get("anon_mib") is not None:
+                gib = restart["anon_mib"] / 1024
+                w(f"| the same, stockd's own memory only (RssAnon after restart), {label(largest)} | {gib:.2f} GiB | {gap_ratio(gib, 0.5, False)}{suffix} |")
             sec = restart["ready_ms"] / 1000
-            w(f"| ready from LMDB in < 2 s at 1,000,000 variants (largest size run: {label(largest)}) | {sec:.2f} s | {gap_ratio(sec, 2.0, False)}{'' if largest >= 1_000_000 else ' (at this size)'} |")
+            w(f"| ready from LMDB in ≤ 2 s at 1,000,000 variants (largest size run: {label(largest)}) | {sec:.2f} s | {gap_ratio(sec, 2.0, False)}{suffix} |")
+    if http:
+        for s, doc in http.items():
+            sku1 = find(doc, "http", "sku", 1)
+            v = sku1["wrk"]["p99_us"] / 1000 if sku1 else None
+            w(f"| HTTP single-SKU p99 < 1 ms at 1 connection, {label(s)} | {v:.2f} ms | {gap_ratio(v, 1.0, False)} |" if v is not None else f"| HTTP single-SKU p99 < 1 ms at 1 connection, {label(s)} | – | not measured |")
+    for s, doc in ingest.items():
+        for r in doc["results"]:
+            if r["section"] == "freshness":
+                v = r["freshness_ms"].get("p99")
+                note = f" (PostgreSQL reached {r['achieved_tps']:,} tx/s)" if r["achieved_tps"] < 0.95 * r["target_tps"] else ""
+                w(f"| freshness p99 < 10 ms at {r['target_tps']:,} tx/s, {label(s)} | {v} ms{note} | {gap_ratio(v, 10.0, False)} |")
 
     # HTTP
     if http:
