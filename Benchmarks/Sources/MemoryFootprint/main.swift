@@ -55,6 +55,19 @@ if sizes.isEmpty { sizes = BenchmarkSizes.catalogues }
 
 var breakdown: [String] = []
 var recordSplit: [String] = []
+var catalogueParts: [String] = []
+
+/// The catalogue's parts per variant (capacity bytes, allocator headers excluded), from `catalogueFootprint`.
+func describeParts(_ label: String, _ parts: CatalogueFootprint) -> String {
+    let variants = max(parts.variants, 1)
+    func per(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / Double(variants)) }
+    func index(_ name: String, _ part: (bytes: Int, entries: Int)) -> String {
+        "\(name) index \(per(part.bytes)) (\(part.entries) entries, \(perLevel(part.bytes, part.entries)) B/entry)"
+    }
+    return "\(label): \(parts.variants) variants, B/variant: records \(per(parts.variantRecords)), strings \(per(parts.strings)) "
+        + "(in use \(per(parts.stringsInUse))), " + index("SKU", parts.skuIndex) + ", " + index("barcode", parts.barcodeIndex) + ", "
+        + index("template", parts.templateIndex) + ", total \(per(parts.total)) (+ templates \(mib(parts.templateRecords)) MiB)"
+}
 print(row(["variants", "source", "quants", "levels", "heap MiB", "RSS MiB", "heap B/level", "RSS B/level", "B/quant", "seconds"]))
 for size in sizes {
     let catalogue = OdooCatalogue(shape: .benchmark(variants: size))
@@ -70,6 +83,7 @@ for size in sizes {
             return state
         }
         precondition(state.quantCount == quants)
+        catalogueParts.append(describeParts("\(BenchmarkSizes.label(size)) catalogue", state.catalogueFootprint))
         print(
             row([
                 BenchmarkSizes.label(size), "catalogue", "\(quants)", "\(levels)", mib(used.heap), mib(used.resident),
@@ -141,6 +155,7 @@ for size in sizes {
     }
     let (state, used) = try measure { try store.load(settings: ProjectionSettings()) }
     precondition(state.quantCount == quants)
+    catalogueParts.append(describeParts("\(BenchmarkSizes.label(size)) lmdb reload", state.catalogueFootprint))
     print(
         row([
             BenchmarkSizes.label(size), "lmdb reload", "\(quants)", "\(levels)", mib(used.heap), mib(used.resident),
@@ -154,3 +169,6 @@ for line in breakdown { print("  " + line) }
 print("")
 print("records split (everything but variants first, then the variants):")
 for line in recordSplit { print("  " + line) }
+print("")
+print("catalogue parts (capacity bytes per variant, allocator headers excluded):")
+for line in catalogueParts { print("  " + line) }

@@ -199,6 +199,14 @@ struct CatalogueRecords: Sendable {
         (variantRecords.pageBytes, templateRecords.pageBytes, strings.pageBytes, bySKU.slotBytes + byBarcode.slotBytes + byTemplate.slotBytes)
     }
 
+    /// The bytes each part holds, for the memory figures.
+    var footprint: CatalogueFootprint {
+        CatalogueFootprint(
+            variants: variantRecords.count, variantRecords: variantRecords.pageBytes, templateRecords: templateRecords.pageBytes,
+            strings: strings.pageBytes, stringsInUse: strings.used - strings.garbage, skuIndex: (bySKU.slotBytes, bySKU.count),
+            barcodeIndex: (byBarcode.slotBytes, byBarcode.count), templateIndex: (byTemplate.slotBytes, byTemplate.count))
+    }
+
     // MARK: Helpers
 
     private func hash(_ string: ArenaString) -> UInt32 { strings.withBytes(string) { CatalogueHash.bytes($0) } }
