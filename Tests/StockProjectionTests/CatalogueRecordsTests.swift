@@ -133,3 +133,119 @@ import Testing
         #expect(!removedUnknown)
     }
 }
+
+/// The compact layout (issue 12, 64 B per level): the variant record's 12-byte stride with its flags in the string
+/// references' top bits, the hash index's fill (at most four fifths full, a quarter of growth, exactly sized when
+/// built at once) and the template links built at once.
+@Suite struct CatalogueLayoutTests {
+    typealias Random = MoveStorageTests.Random
+
+    @Test func variantRecordIsTwelveBytesWithItsFlagsInTheReferences() {
+        #expect(MemoryLayout<VariantRecord>.stride == 12)
+        #expect(!VariantRecord.absent.isPresent)
+        for active in [false, true] {
+            for (sku, barcode) in [(ArenaString.none, ArenaString.none), (ArenaString(raw: 0), .none), (.none, ArenaString(raw: 0x7FFF_FFFE))] {
+                var record = VariantRecord(templateID: -3, sku: sku, barcode: barcode, active: active)
+                #expect(record.isPresent && record.active == active && record.templateID == -3)
+                #expect(record.sku == sku && record.barcode == barcode)
+                record.sku = ArenaString(raw: 12_345)
+                record.barcode = .none
+                #expect(record.isPresent && record.active == active)
+                #expect(record.sku == ArenaString(raw: 12_345) && record.barcode.isNone)
+            }
+        }
+    }
+
+    /// 300,000 random hashes one by one stay between 64 % and 80 % full once past the first shards' minimum, and
+    /// the same entries built at once are 80 % full; both answer every hash alike, and keep doing so through inserts
+    /// and removals after the bulk build.
+    @Test func hashIndexFillOneByOneAndBuiltAtOnce() {
+        var random = Random(state: 11)
+        var index = VariantHashIndex()
+        var entries: [UInt64] = []
+        for variant in 0..<300_000 as Range<Int32> {
+            let hash = UInt32.random(in: 0...UInt32.max, using: &random)
+            index.insert(hash: hash, variant: variant)
+            entries.append(VariantHashIndex.bulkEntry(hash: hash, variant: variant))
+        }
+        let bytesPerEntry = Double(index.slotBytes) / Double(index.count)
+        #expect(bytesPerEntry >= 8 / 0.81 && bytesPerEntry <= 8 / 0.63, "one by one: \(bytesPerEntry) B per entry")
+        var bulk = entries.withUnsafeBufferPointer { VariantHashIndex(bulkEntries: $0) }
+        let bulkBytesPerEntry = Double(bulk.slotBytes) / Double(bulk.count)
+        #expect(bulkBytesPerEntry <= 8 / 0.79, "built at once: \(bulkBytesPerEntry) B per entry")
+        func found(_ index: VariantHashIndex, _ hash: UInt32) -> [Int32] {
+            var found: [Int32] = []
+            index.forEach(hash: hash) { found.append($0) }
+            return found.sorted()
+        }
+        for entry in entries.prefix(5_000) {
+            let hash = UInt32(truncatingIfNeeded: entry >> 32)
+            #expect(found(index, hash) == found(bulk, hash))
+            #expect(found(bulk, hash).contains(Int32(truncatingIfNeeded: entry)))
+        }
+        // Changes after a bulk build grow and shrink its exactly sized shards.
+        for entry in entries.prefix(20_000) {
+            let removed = bulk.remove(hash: UInt32(truncatingIfNeeded: entry >> 32), variant: Int32(truncatingIfNeeded: entry))
+            #expect(removed)
+        }
+        for variant in 300_000..<340_000 as Range<Int32> { bulk.insert(hash: UInt32(bitPattern: variant &* 7_919), variant: variant) }
+        #expect(bulk.count == 320_000)
+        for entry in entries.prefix(20_000) {
+            #expect(!found(bulk, UInt32(truncatingIfNeeded: entry >> 32)).contains(Int32(truncatingIfNeeded: entry)))
+        }
+        for entry in entries.dropFirst(20_000).prefix(5_000) {
+            #expect(found(bulk, UInt32(truncatingIfNeeded: entry >> 32)).contains(Int32(truncatingIfNeeded: entry)))
+        }
+        for variant in 300_000..<340_000 as Range<Int32> { #expect(found(bulk, UInt32(bitPattern: variant &* 7_919)).contains(variant)) }
+    }
+
+    /// Template links built at once (sorted, owners in several pages, negative and beyond the directory) answer as
+    /// the table the same links inserted one by one builds, with no spare capacity.
+    @Test func templateLinksBuiltAtOnceMatchOneByOne() {
+        typealias Table = LinkTable<ProductTemplate, ProductVariant>
+        var random = Random(state: 5)
+        var oneByOne = Table()
+        var links: Set<UInt64> = []
+        let owners: [Int32] = Array(0..<2_000) + [-7, -1, Int32.min, 1 << 26, Int32.max]
+        for value in 0..<8_000 as Range<Int32> {
+            let owner = owners.randomElement(using: &random)!
+            oneByOne.insert(VariantID(value), for: TemplateID(owner))
+            links.insert(Table.bulkLink(owner: owner, value: value))
+        }
+        let sorted = links.sorted()
+        let bulk = sorted.withUnsafeBufferPointer { Table(bulkSortedLinks: $0) }
+        #expect(bulk.count == oneByOne.count)
+        for owner in owners + [2_000, 5_000, -2] {
+            #expect(bulk.values(of: TemplateID(owner)) == oneByOne.values(of: TemplateID(owner)), "owner \(owner)")
+        }
+        #expect(bulk.pageBytes <= oneByOne.pageBytes)
+        var records = CatalogueRecords()
+        #expect(records.variants(template: TemplateID(1)).isEmpty)
+        for id in [5, 3, 9] as [Int32] {
+            _ = records.upsert(ProductVariant(id: VariantID(id), templateID: TemplateID(1), sku: nil, barcode: nil, active: true))
+        }
+        #expect(Array(records.variants(template: TemplateID(1))) == [VariantID(3), VariantID(5), VariantID(9)])
+        _ = records.upsert(ProductVariant(id: VariantID(5), templateID: TemplateID(2), sku: nil, barcode: nil, active: false))
+        #expect(Array(records.variants(template: TemplateID(1))) == [VariantID(3), VariantID(9)])
+        #expect(Array(records.variants(template: TemplateID(2))) == [VariantID(5)])
+    }
+
+    /// Digit strings of 4 to 64 digits are packed two to a byte (an EAN-13 in 8 bytes with its prefix); every string,
+    /// packed or not, reads back as it was written, and releasing them all turns every byte used into garbage.
+    @Test func digitStringsArePackedAndReadBack() {
+        var arena = StringArena()
+        var texts = (0...70).map { String(repeating: "0123456789", count: 8).prefix($0) }.map(String.init)
+        texts += ["5901234123457", "0000", "999", "12a4", "-1234", "１２３４", "", String(repeating: "7", count: 64), String(repeating: "7", count: 65)]
+        let stored = texts.map { arena.append($0) }
+        for (text, string) in zip(texts, stored) {
+            #expect(arena.string(string) == text)
+            var query = text
+            #expect(query.withUTF8 { arena.equals(string, $0) })
+        }
+        var ean = StringArena()
+        _ = ean.append("5901234123457")
+        #expect(ean.used == 8)
+        for string in stored { arena.release(string) }
+        #expect(arena.garbage == arena.used)
+    }
+}

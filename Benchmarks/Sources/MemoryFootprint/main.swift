@@ -6,7 +6,8 @@
 // For each catalogue size it builds the projection twice and reports the growth of the C heap in use (glibc
 // `mallinfo2`, allocator overhead included) and of the resident set size (`/proc/self/statm`):
 //   * "catalogue": rows loaded from the generated catalogue in memory (long strings are shared with the catalogue),
-//   * "lmdb reload": `LMDBProjectionStore.load()`, every string freshly decoded, as stockd starts up.
+//   * "lmdb reload": `LMDBProjectionStore.load()`, every string freshly decoded, as stockd starts up (a bulk load),
+//   * "lmdb row/row": `LMDBProjectionStore.loadRowByRow()`, the same rows through the apply path (its reference).
 // The heap split then loads the same rows in steps: records, quants alone, and open moves alone (one move on every
 // other variant, issue 14's shape: 500,000 open moves at 1M variants). The records themselves load in two steps:
 // everything but the variants (templates, units, locations, warehouses, BoMs), then the variants with their SKU,
@@ -162,6 +163,17 @@ for size in sizes {
             perLevel(used.heap, levels), perLevel(used.resident, levels), perLevel(used.heap, quants), String(format: "%.3f", used.seconds),
         ]))
     withExtendedLifetime(state) {}
+    // The row-by-row reload (every row through the apply path), the bulk load's reference: what the bulk tables add.
+    let (rowState, rowUsed) = try measure { try store.loadRowByRow(settings: ProjectionSettings()) }
+    precondition(rowState.quantCount == quants)
+    catalogueParts.append(describeParts("\(BenchmarkSizes.label(size)) lmdb row by row", rowState.catalogueFootprint))
+    print(
+        row([
+            BenchmarkSizes.label(size), "lmdb row/row", "\(quants)", "\(levels)", mib(rowUsed.heap), mib(rowUsed.resident),
+            perLevel(rowUsed.heap, levels), perLevel(rowUsed.resident, levels), perLevel(rowUsed.heap, quants),
+            String(format: "%.3f", rowUsed.seconds),
+        ]))
+    withExtendedLifetime(rowState) {}
 }
 print("")
 print("heap split (catalogue rows loaded in two steps):")

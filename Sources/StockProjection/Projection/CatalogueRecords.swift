@@ -1,16 +1,39 @@
-/// A variant as the catalogue stores it: 16 bytes of plain data, its SKU and barcode as references into the
-/// catalogue's ``StringArena``.
+/// A variant as the catalogue stores it: 12 bytes of plain data, its SKU and barcode as references into the
+/// catalogue's ``StringArena`` (31 bits each), the flags in their top bits (an absent record is all zeros).
 struct VariantRecord: TableRecord {
     var templateID: Int32
-    var sku: ArenaString
-    var barcode: ArenaString
-    var flags: UInt8
+    /// The SKU's arena reference, with the active flag in the top bit.
+    private var skuBits: UInt32
+    /// The barcode's arena reference, with the present flag in the top bit.
+    private var barcodeBits: UInt32
 
-    static var presentFlag: UInt8 { 1 }
-    static var activeFlag: UInt8 { 2 }
-    static var absent: VariantRecord { VariantRecord(templateID: 0, sku: .none, barcode: .none, flags: 0) }
-    var isPresent: Bool { flags & Self.presentFlag != 0 }
-    var active: Bool { flags & Self.activeFlag != 0 }
+    private static var flagBit: UInt32 { 0x8000_0000 }
+
+    init(templateID: Int32, sku: ArenaString, barcode: ArenaString, active: Bool) {
+        self.templateID = templateID
+        skuBits = sku.raw | (active ? Self.flagBit : 0)
+        barcodeBits = barcode.raw | Self.flagBit
+    }
+
+    private init(absent: Void) {
+        templateID = 0
+        skuBits = 0
+        barcodeBits = 0
+    }
+
+    static var absent: VariantRecord { VariantRecord(absent: ()) }
+    var isPresent: Bool { barcodeBits & Self.flagBit != 0 }
+    var active: Bool { skuBits & Self.flagBit != 0 }
+
+    var sku: ArenaString {
+        get { ArenaString(raw: skuBits & ~Self.flagBit) }
+        set { skuBits = newValue.raw | (skuBits & Self.flagBit) }
+    }
+
+    var barcode: ArenaString {
+        get { ArenaString(raw: barcodeBits & ~Self.flagBit) }
+        set { barcodeBits = newValue.raw | (barcodeBits & Self.flagBit) }
+    }
 }
 
 /// A template as the catalogue stores it: 8 bytes of plain data.
@@ -48,17 +71,18 @@ struct CatalogueVariant: Sendable {
 }
 
 /// The product catalogue of a projection: variants and templates as plain-data records addressed by id, SKUs and
-/// barcodes in a byte arena, and hash indexes from SKU, barcode and template to variants.
+/// barcodes in a byte arena, hash indexes from SKU and barcode to variants, and each template's variants in a
+/// ``LinkTable`` (template ids are dense serials: 4 bytes per variant, in id order, no hashing).
 ///
-/// Every part copies on write by pages (``RecordTable``, ``StringArena``, ``VariantHashIndex``): copying the
-/// catalogue copies a few page directories, and a change afterwards copies the pages it touches.
+/// Every part copies on write by pages (``RecordTable``, ``StringArena``, ``VariantHashIndex``, ``LinkTable``):
+/// copying the catalogue copies a few page directories, and a change afterwards copies the pages it touches.
 struct CatalogueRecords: Sendable {
     private var variantRecords = RecordTable<VariantRecord>()
     private var templateRecords = RecordTable<TemplateRecord>()
     private var strings = StringArena()
     private var bySKU = VariantHashIndex()
     private var byBarcode = VariantHashIndex()
-    private var byTemplate = VariantHashIndex()
+    private var byTemplate = LinkTable<ProductTemplate, ProductVariant>()
 
     /// The arena is rebuilt when its garbage passes this many bytes and the bytes in use.
     static var arenaGarbageLimit: Int { 1 << 20 }
@@ -128,11 +152,13 @@ struct CatalogueRecords: Sendable {
 
     /// Every variant of this template, in id order.
     func variants(template: TemplateID) -> VariantMatches {
-        var matches = MatchCollector()
-        byTemplate.forEach(hash: CatalogueHash.id(template.rawValue)) { id in
-            if variantRecords[id]?.templateID == template.rawValue { matches.add(id) }
+        byTemplate.withValues(of: template) { ids in
+            switch ids.count {
+            case 0: VariantMatches()
+            case 1: VariantMatches(VariantID(ids[0]))
+            default: VariantMatches(ids.map(VariantID.init(rawValue:)))
+            }
         }
-        return matches.result
     }
 
     // MARK: Changing
@@ -154,12 +180,12 @@ struct CatalogueRecords: Sendable {
             templateID: variant.templateID.rawValue,
             sku: variant.sku.map { strings.append($0) } ?? .none,
             barcode: variant.barcode.map { strings.append($0) } ?? .none,
-            flags: VariantRecord.presentFlag | (variant.active ? VariantRecord.activeFlag : 0)
+            active: variant.active
         )
         variantRecords.set(record, for: id)
         if !record.sku.isNone { bySKU.insert(hash: hash(record.sku), variant: id) }
         if !record.barcode.isNone { byBarcode.insert(hash: hash(record.barcode), variant: id) }
-        byTemplate.insert(hash: CatalogueHash.id(record.templateID), variant: id)
+        byTemplate.insert(VariantID(id), for: TemplateID(record.templateID))
         if old != nil { compactStringsIfNeeded() }
         return (old.map { TemplateID($0.templateID) }, true)
     }
@@ -196,7 +222,7 @@ struct CatalogueRecords: Sendable {
 
     /// Bytes held by the record pages, the arena and the indexes, for the footprint figures.
     var storageBytes: (variants: Int, templates: Int, strings: Int, indexes: Int) {
-        (variantRecords.pageBytes, templateRecords.pageBytes, strings.pageBytes, bySKU.slotBytes + byBarcode.slotBytes + byTemplate.slotBytes)
+        (variantRecords.pageBytes, templateRecords.pageBytes, strings.pageBytes, bySKU.slotBytes + byBarcode.slotBytes + byTemplate.pageBytes)
     }
 
     /// The bytes each part holds, for the memory figures.
@@ -204,7 +230,7 @@ struct CatalogueRecords: Sendable {
         CatalogueFootprint(
             variants: variantRecords.count, variantRecords: variantRecords.pageBytes, templateRecords: templateRecords.pageBytes,
             strings: strings.pageBytes, stringsInUse: strings.used - strings.garbage, skuIndex: (bySKU.slotBytes, bySKU.count),
-            barcodeIndex: (byBarcode.slotBytes, byBarcode.count), templateIndex: (byTemplate.slotBytes, byTemplate.count))
+            barcodeIndex: (byBarcode.slotBytes, byBarcode.count), templateIndex: (byTemplate.pageBytes, byTemplate.count))
     }
 
     // MARK: Helpers
@@ -225,7 +251,7 @@ struct CatalogueRecords: Sendable {
             byBarcode.remove(hash: hash(record.barcode), variant: id)
             strings.release(record.barcode)
         }
-        byTemplate.remove(hash: CatalogueHash.id(record.templateID), variant: id)
+        byTemplate.remove(VariantID(id), for: TemplateID(record.templateID))
     }
 
     /// Rebuilds the arena with only the strings in use, once garbage outweighs them (and passes a mebibyte).
@@ -272,6 +298,7 @@ private struct MatchCollector {
 struct CatalogueIndexEntries: Sendable {
     var sku: [UInt64] = []
     var barcode: [UInt64] = []
+    /// (template, variant) links, as ``LinkTable/bulkLink(owner:value:)`` packs them.
     var template: [UInt64] = []
 
     init(capacity: Int) {
@@ -286,12 +313,15 @@ struct CatalogueIndexEntries: Sendable {
 struct CatalogueIndexes: Sendable {
     var bySKU: VariantHashIndex
     var byBarcode: VariantHashIndex
-    var byTemplate: VariantHashIndex
+    var byTemplate: LinkTable<ProductTemplate, ProductVariant>
 
     init(building entries: CatalogueIndexEntries) {
         bySKU = entries.sku.withUnsafeBufferPointer { VariantHashIndex(bulkEntries: $0) }
         byBarcode = entries.barcode.withUnsafeBufferPointer { VariantHashIndex(bulkEntries: $0) }
-        byTemplate = entries.template.withUnsafeBufferPointer { VariantHashIndex(bulkEntries: $0) }
+        var links = entries.template
+        // Variants arrive by id, so their templates mostly ascend too: sort only when they do not.
+        if zip(links, links.dropFirst()).contains(where: { $0 > $1 }) { links.sort() }
+        byTemplate = links.withUnsafeBufferPointer { LinkTable(bulkSortedLinks: $0) }
     }
 }
 
@@ -309,13 +339,13 @@ extension CatalogueRecords {
             templateID: templateID,
             sku: sku.map { strings.append($0.assumingMemoryBound(to: UInt8.self)) } ?? .none,
             barcode: barcode.map { strings.append($0.assumingMemoryBound(to: UInt8.self)) } ?? .none,
-            flags: VariantRecord.presentFlag | (active ? VariantRecord.activeFlag : 0)
+            active: active
         )
         let previous = variantRecords.set(record, for: id)
         precondition(previous == nil, "a bulk load stores each variant once")
         if let sku { entries.sku.append(VariantHashIndex.bulkEntry(hash: Self.hash(sku), variant: id)) }
         if let barcode { entries.barcode.append(VariantHashIndex.bulkEntry(hash: Self.hash(barcode), variant: id)) }
-        entries.template.append(VariantHashIndex.bulkEntry(hash: CatalogueHash.id(templateID), variant: id))
+        entries.template.append(LinkTable<ProductTemplate, ProductVariant>.bulkLink(owner: templateID, value: id))
     }
 
     /// Installs indexes built from the entries ``bulkStoreVariant(id:templateID:sku:barcode:active:entries:)``
@@ -323,7 +353,7 @@ extension CatalogueRecords {
     ///
     /// - Precondition: the indexes are empty (nothing was indexed the row-by-row way).
     mutating func installIndexes(_ indexes: CatalogueIndexes) {
-        precondition(bySKU.count == 0 && byBarcode.count == 0 && byTemplate.count == 0, "indexes are installed once, into an empty catalogue")
+        precondition(bySKU.count == 0 && byBarcode.count == 0 && byTemplate.isEmpty, "indexes are installed once, into an empty catalogue")
         bySKU = indexes.bySKU
         byBarcode = indexes.byBarcode
         byTemplate = indexes.byTemplate

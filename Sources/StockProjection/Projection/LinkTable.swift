@@ -174,3 +174,61 @@ struct LinkPage: Sendable {
         return low
     }
 }
+
+// MARK: Bulk building (a reload from storage)
+
+extension LinkTable {
+    /// The link of `owner` to `value` as ``init(bulkSortedLinks:)`` takes it: sorting these sorts by owner, then
+    /// value (signed order).
+    @inline(__always)
+    static func bulkLink(owner: Int32, value: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: owner) ^ 0x8000_0000) << 32 | UInt64(UInt32(bitPattern: value) ^ 0x8000_0000)
+    }
+
+    @inline(__always)
+    private static func owner(ofLink link: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: link >> 32) ^ 0x8000_0000) }
+
+    @inline(__always)
+    private static func value(ofLink link: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: link) ^ 0x8000_0000) }
+
+    /// A table holding `links` (from ``bulkLink(owner:value:)``, sorted ascending, each once), each page built
+    /// once with no spare capacity. It answers as the table that inserting the links one by one builds.
+    init(bulkSortedLinks links: UnsafeBufferPointer<UInt64>) {
+        self.init()
+        var position = 0
+        while position < links.count {
+            let owner = Self.owner(ofLink: links[position])
+            let raw = Int(owner)
+            let page = raw >> Self.pageShift
+            guard raw >= 0, page < Self.pageLimit else {
+                insert(OdooID(rawValue: Self.value(ofLink: links[position])), for: OdooID(rawValue: owner))
+                position += 1
+                continue
+            }
+            var end = position + 1
+            while end < links.count, Int(Self.owner(ofLink: links[end])) >> Self.pageShift == page { end += 1 }
+            if page >= pages.count { pages.append(contentsOf: repeatElement(LinkPage(), count: page - pages.count + 1)) }
+            var ends = ContiguousArray<UInt32>()
+            ends.reserveCapacity(Int(Self.owner(ofLink: links[end - 1])) - (page << Self.pageShift) + 1)
+            var values = ContiguousArray<Int32>()
+            values.reserveCapacity(end - position)
+            for link in links[position..<end] {
+                let slot = Int(Self.owner(ofLink: link)) - (page << Self.pageShift)
+                while ends.count < slot { ends.append(UInt32(values.count)) }
+                values.append(Self.value(ofLink: link))
+            }
+            ends.append(UInt32(values.count))
+            pages[page] = LinkPage(bulkEnds: ends, values: values)
+            count += values.count
+            position = end
+        }
+    }
+}
+
+extension LinkPage {
+    /// A page of the given runs (``LinkTable/init(bulkSortedLinks:)``).
+    fileprivate init(bulkEnds ends: ContiguousArray<UInt32>, values: ContiguousArray<Int32>) {
+        self.ends = ends
+        self.values = values
+    }
+}

@@ -93,12 +93,16 @@ struct BulkTables: Sendable {
 /// The tables of a bulk load being built on a second thread (``ProjectionBulkLoader/startBuilding()``), while the
 /// caller loads the small tables and the kit rows; ``ProjectionState/finishBulkLoad(_:)`` waits for them.
 public final class ProjectionBulkBuild: Sendable {
+    /// The rows, until the build takes them: they are released before the tables are handed over, so a finished
+    /// load holds no copy of them (the closure on the other thread may outlive the signal).
+    private let rows: Mutex<ProjectionBulkLoader?>
     private let result = Mutex<BulkTables?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ loader: ProjectionBulkLoader) {
+    init(_ loader: consuming ProjectionBulkLoader) {
+        rows = Mutex(loader)
         DispatchQueue.global().async { [self] in
-            let tables = BulkTables(loader)
+            let tables = BulkTables(rows.withLock { $0.take()! })
             result.withLock { $0 = tables }
             done.signal()
         }

@@ -1,14 +1,17 @@
-/// A multimap from a 32-bit key hash to variant ids (SKU, barcode or template to the variants that have it), as
-/// shards of open-addressing tables of plain data.
+/// A multimap from a 32-bit key hash to variant ids (SKU or barcode to the variants that have it), as shards of
+/// open-addressing tables of plain data.
 ///
 /// A slot is 8 bytes, the key's hash and a variant id; the index keeps no key, so a look-up checks each variant
 /// whose hash matches against the variant's record (``CatalogueRecords`` does). Entries with the same key share a
 /// hash and so a probe run: a look-up returns them all.
 ///
-/// The top `shardBits` bits of a hash choose the shard, the low bits the home slot in it (linear probing, at most
-/// three quarters full, deletion by backward shift, so there are no tombstones). A shard doubles on its own up to
-/// ``maxShardSlots`` (32 KiB); past that every shard splits in two by the next hash bit, provided the shards hold
-/// a quarter of that on average (else the one crowded shard, which a key shared by many variants makes, grows). Copying the index copies
+/// The top `shardBits` bits of a hash choose the shard; the bits below them choose the home slot by a multiply and
+/// shift (so a shard may have any number of slots, not only a power of two). Linear probing, at most four fifths
+/// full, deletion by backward shift, so there are no tombstones. A full shard grows by a quarter on its own up to
+/// ``maxShardSlots`` (32 KiB); past that every shard splits in two by the next hash bit, provided the shards hold a
+/// quarter of that on average (else the one crowded shard, which a key shared by many variants makes, grows), each
+/// new shard sized for what it holds. Growing by a quarter keeps a shard between 64 % and 80 % full (10–12.5 bytes
+/// per entry); a table built at once (``init(bulkEntries:)``) is sized exactly, 80 % full. Copying the index copies
 /// the shard directory; a change afterwards copies the one shard it touches, never retaining an entry.
 struct VariantHashIndex: Sendable {
     /// A free slot (hash 0, variant `Int32.min`, which no Odoo id is).
@@ -26,11 +29,22 @@ struct VariantHashIndex: Sendable {
     /// The entries held.
     private(set) var count = 0
 
+    /// The slots a shard holding `entries` needs: at most four fifths full, and at least one slot free.
+    @inline(__always)
+    static func slots(for entries: Int) -> Int { max(minShardSlots, entries + entries >> 2 + 1) }
+
     @inline(__always)
     private static func pack(_ hash: UInt32, _ variant: Int32) -> UInt64 { UInt64(hash) << 32 | UInt64(UInt32(bitPattern: variant)) }
 
     @inline(__always)
     private func shard(of hash: UInt32) -> Int { shardBits == 0 ? 0 : Int(hash >> UInt32(32 - shardBits)) }
+
+    /// The home slot of `hash` in a table of `slots` slots, from the hash bits below the `shardBits` that chose the
+    /// shard (multiply and shift: any table size, no modulo).
+    @inline(__always)
+    private static func home(_ hash: UInt32, shardBits: Int, slots: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(hash << UInt32(shardBits)) &* UInt64(slots)) >> 32)
+    }
 
     /// Calls `body` with each variant whose key has this hash (the caller compares the keys), in no order.
     ///
@@ -38,14 +52,14 @@ struct VariantHashIndex: Sendable {
     @inline(__always)
     func forEach(hash: UInt32, _ body: (Int32) -> Void) {
         let slots = shards[shard(of: hash)]
+        let shardBits = shardBits
         slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            var index = Int(hash) & mask
+            var index = Self.home(hash, shardBits: shardBits, slots: slots.count)
             while true {
                 let slot = slots[index]
                 if slot == Self.empty { return }
                 if UInt32(truncatingIfNeeded: slot >> 32) == hash { body(Int32(bitPattern: UInt32(truncatingIfNeeded: slot))) }
-                index = (index + 1) & mask
+                index = index &+ 1 == slots.count ? 0 : index &+ 1
             }
         }
     }
@@ -54,17 +68,21 @@ struct VariantHashIndex: Sendable {
     mutating func insert(hash: UInt32, variant: Int32) {
         precondition(variant != Int32.min, "VariantHashIndex entries are variant ids")
         var shard = self.shard(of: hash)
-        if (Int(held[shard]) + 1) * 4 > shards[shard].count * 3 {
+        let needed = Self.slots(for: Int(held[shard]) + 1)
+        if needed > shards[shard].count {
+            let grown = needed + needed >> 2
             // Splitting helps only when the shards are full on average, not when one key holds many variants
             // (a template of thousands of variants): such a shard grows past the limit instead.
-            if shards[shard].count * 2 > Self.maxShardSlots, count >= (Self.maxShardSlots / 4) << shardBits {
+            if grown > Self.maxShardSlots, count >= (Self.maxShardSlots / 4) << shardBits {
                 split()
                 shard = self.shard(of: hash)
+                let after = Self.slots(for: Int(held[shard]) + 1)
+                if after > shards[shard].count { shards[shard] = rehashed(shards[shard], slots: after + after >> 2) }
             } else {
-                shards[shard] = Self.rehashed(shards[shard], slots: shards[shard].count * 2)
+                shards[shard] = rehashed(shards[shard], slots: grown)
             }
         }
-        Self.place(Self.pack(hash, variant), in: &shards[shard])
+        Self.place(Self.pack(hash, variant), in: &shards[shard], shardBits: shardBits)
         held[shard] += 1
         count += 1
     }
@@ -74,7 +92,7 @@ struct VariantHashIndex: Sendable {
     mutating func remove(hash: UInt32, variant: Int32) -> Bool {
         let shard = self.shard(of: hash)
         let entry = Self.pack(hash, variant)
-        let removed = Self.remove(entry, from: &shards[shard])
+        let removed = Self.remove(entry, from: &shards[shard], shardBits: shardBits)
         if removed {
             held[shard] -= 1
             count -= 1
@@ -89,30 +107,29 @@ struct VariantHashIndex: Sendable {
     mutating func removeAll() { self = VariantHashIndex() }
 
     /// Writes `entry` at the first free slot of its probe run.
-    private static func place(_ entry: UInt64, in slots: inout ContiguousArray<UInt64>) {
+    private static func place(_ entry: UInt64, in slots: inout ContiguousArray<UInt64>, shardBits: Int) {
         slots.withUnsafeMutableBufferPointer { slots in
-            let mask = slots.count - 1
-            var index = Int(UInt32(truncatingIfNeeded: entry >> 32)) & mask
-            while slots[index] != empty { index = (index + 1) & mask }
+            var index = home(UInt32(truncatingIfNeeded: entry >> 32), shardBits: shardBits, slots: slots.count)
+            while slots[index] != empty { index = index &+ 1 == slots.count ? 0 : index &+ 1 }
             slots[index] = entry
         }
     }
 
     /// Removes `entry`, shifting back the entries after it in its run that may move closer to their home slot.
-    private static func remove(_ entry: UInt64, from slots: inout ContiguousArray<UInt64>) -> Bool {
+    private static func remove(_ entry: UInt64, from slots: inout ContiguousArray<UInt64>, shardBits: Int) -> Bool {
         slots.withUnsafeMutableBufferPointer { slots in
-            let mask = slots.count - 1
-            var hole = Int(UInt32(truncatingIfNeeded: entry >> 32)) & mask
+            let size = slots.count
+            var hole = home(UInt32(truncatingIfNeeded: entry >> 32), shardBits: shardBits, slots: size)
             while slots[hole] != entry {
                 if slots[hole] == empty { return false }
-                hole = (hole + 1) & mask
+                hole = hole &+ 1 == size ? 0 : hole &+ 1
             }
             var next = hole
             while true {
-                next = (next + 1) & mask
+                next = next &+ 1 == size ? 0 : next &+ 1
                 let slot = slots[next]
                 if slot == empty { break }
-                let home = Int(UInt32(truncatingIfNeeded: slot >> 32)) & mask
+                let home = home(UInt32(truncatingIfNeeded: slot >> 32), shardBits: shardBits, slots: size)
                 // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
                 let staysPut = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next)
                 if !staysPut {
@@ -126,29 +143,26 @@ struct VariantHashIndex: Sendable {
     }
 
     /// The entries of `slots` in a new table of `count` slots.
-    private static func rehashed(_ slots: ContiguousArray<UInt64>, slots count: Int) -> ContiguousArray<UInt64> {
-        var grown = ContiguousArray(repeating: empty, count: count)
-        for slot in slots where slot != empty { place(slot, in: &grown) }
+    private func rehashed(_ slots: ContiguousArray<UInt64>, slots count: Int) -> ContiguousArray<UInt64> {
+        var grown = ContiguousArray(repeating: Self.empty, count: count)
+        for slot in slots where slot != Self.empty { Self.place(slot, in: &grown, shardBits: shardBits) }
         return grown
     }
 
-    /// Doubles the shards: each entry moves to the shard its hash's next bit chooses.
+    /// Doubles the shards: each entry moves to the shard its hash's next bit chooses, each new shard sized for the
+    /// entries it gets.
     private mutating func split() {
         let old = shards
         shardBits += 1
         precondition(shardBits <= 16, "VariantHashIndex holds at most 2^16 shards")
-        var slotsPerShard = Self.minShardSlots
-        while slotsPerShard * 3 < (count >> shardBits) * 4 + 4 { slotsPerShard *= 2 }
-        shards = ContiguousArray(repeating: ContiguousArray(repeating: Self.empty, count: slotsPerShard), count: 1 << shardBits)
         held = ContiguousArray(repeating: 0, count: 1 << shardBits)
         for slots in old {
+            for slot in slots where slot != Self.empty { held[shard(of: UInt32(truncatingIfNeeded: slot >> 32))] += 1 }
+        }
+        shards = ContiguousArray(held.lazy.map { ContiguousArray(repeating: Self.empty, count: Self.slots(for: Int($0))) })
+        for slots in old {
             for slot in slots where slot != Self.empty {
-                let shard = self.shard(of: UInt32(truncatingIfNeeded: slot >> 32))
-                if (Int(held[shard]) + 1) * 4 > shards[shard].count * 3 {
-                    shards[shard] = Self.rehashed(shards[shard], slots: shards[shard].count * 2)
-                }
-                Self.place(slot, in: &shards[shard])
-                held[shard] += 1
+                Self.place(slot, in: &shards[shard(of: UInt32(truncatingIfNeeded: slot >> 32))], shardBits: shardBits)
             }
         }
     }
@@ -163,8 +177,8 @@ extension VariantHashIndex {
 
     /// An index holding `entries` (from ``bulkEntry(hash:variant:)``), built once at its final size: the shards
     /// chosen so that each holds at most 2,048 entries on average (as growth by splitting leaves them, between
-    /// about 1,500 and 3,000), each shard sized for what it holds (at most three quarters full), filled shard by
-    /// shard so the writes stay in cache. Look-ups answer as after inserting the entries one by one.
+    /// about 1,600 and 3,300), each shard sized exactly for what it holds (four fifths full), filled shard by shard
+    /// so the writes stay in cache. Look-ups answer as after inserting the entries one by one.
     init(bulkEntries entries: UnsafeBufferPointer<UInt64>) {
         self.init()
         guard !entries.isEmpty else { return }
@@ -187,13 +201,10 @@ extension VariantHashIndex {
         var built = ContiguousArray<ContiguousArray<UInt64>>()
         built.reserveCapacity(shardCount)
         for shard in 0..<shardCount {
-            let held = Int(perShard[shard])
-            var slots = Self.minShardSlots
-            while slots * 3 < held * 4 + 4 { slots *= 2 }
-            var table = ContiguousArray(repeating: Self.empty, count: slots)
+            var table = ContiguousArray(repeating: Self.empty, count: Self.slots(for: Int(perShard[shard])))
             for entry in grouped[starts[shard]..<starts[shard + 1]] {
                 precondition(Int32(bitPattern: UInt32(truncatingIfNeeded: entry)) != Int32.min, "VariantHashIndex entries are variant ids")
-                Self.place(entry, in: &table)
+                Self.place(entry, in: &table, shardBits: bits)
             }
             built.append(table)
         }
