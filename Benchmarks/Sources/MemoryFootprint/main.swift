@@ -7,7 +7,8 @@
 // `mallinfo2`, allocator overhead included) and of the resident set size (`/proc/self/statm`):
 //   * "catalogue": rows loaded from the generated catalogue in memory (long strings are shared with the catalogue),
 //   * "lmdb reload": `LMDBProjectionStore.load()`, every string freshly decoded, as stockd starts up (a bulk load),
-//   * "lmdb row/row": `LMDBProjectionStore.loadRowByRow()`, the same rows through the apply path (its reference).
+//   * "lmdb row/row" (with STOCKD_FOOTPRINT_ROW_BY_ROW=1): `LMDBProjectionStore.loadRowByRow()`, the same rows
+//     through the apply path (the bulk load's reference).
 // The heap split then loads the same rows in steps: records, quants alone, and open moves alone (one move on every
 // other variant, issue 14's shape: 500,000 open moves at 1M variants). The records themselves load in two steps:
 // everything but the variants (templates, units, locations, warehouses, BoMs), then the variants with their SKU,
@@ -164,16 +165,19 @@ for size in sizes {
         ]))
     withExtendedLifetime(state) {}
     // The row-by-row reload (every row through the apply path), the bulk load's reference: what the bulk tables add.
-    let (rowState, rowUsed) = try measure { try store.loadRowByRow(settings: ProjectionSettings()) }
-    precondition(rowState.quantCount == quants)
-    catalogueParts.append(describeParts("\(BenchmarkSizes.label(size)) lmdb row by row", rowState.catalogueFootprint))
-    print(
-        row([
-            BenchmarkSizes.label(size), "lmdb row/row", "\(quants)", "\(levels)", mib(rowUsed.heap), mib(rowUsed.resident),
-            perLevel(rowUsed.heap, levels), perLevel(rowUsed.resident, levels), perLevel(rowUsed.heap, quants),
-            String(format: "%.3f", rowUsed.seconds),
-        ]))
-    withExtendedLifetime(rowState) {}
+    // Only on request (STOCKD_FOOTPRINT_ROW_BY_ROW=1): it doubles the reload's time and, for a moment, its memory.
+    if ProcessInfo.processInfo.environment["STOCKD_FOOTPRINT_ROW_BY_ROW"] == "1" {
+        let (rowState, rowUsed) = try measure { try store.loadRowByRow(settings: ProjectionSettings()) }
+        precondition(rowState.quantCount == quants)
+        catalogueParts.append(describeParts("\(BenchmarkSizes.label(size)) lmdb row by row", rowState.catalogueFootprint))
+        print(
+            row([
+                BenchmarkSizes.label(size), "lmdb row/row", "\(quants)", "\(levels)", mib(rowUsed.heap), mib(rowUsed.resident),
+                perLevel(rowUsed.heap, levels), perLevel(rowUsed.resident, levels), perLevel(rowUsed.heap, quants),
+                String(format: "%.3f", rowUsed.seconds),
+            ]))
+        withExtendedLifetime(rowState) {}
+    }
 }
 print("")
 print("heap split (catalogue rows loaded in two steps):")
