@@ -1,5 +1,6 @@
 /// The rows of a many-to-many link table (an owner id to the value ids linked to it: `product_variant_combination`,
-/// a BoM line's attribute values) as plain data addressed by the owner's Odoo id, in pages of 512 owners.
+/// a BoM line's attribute values, a template's variants in ``CatalogueRecords``) as plain data addressed by the
+/// owner's Odoo id, in pages of 512 owners.
 ///
 /// A page keeps its owners' values in one array, owner by owner and each owner's in ascending order, and for each
 /// owner up to the last one holding values the end of its run (compressed sparse rows): 4 bytes per value and 4
