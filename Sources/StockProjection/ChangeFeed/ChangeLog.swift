@@ -13,7 +13,7 @@ struct ChangeLog: Sendable {
 
     static var chunkSize: Int { 4096 }
 
-    private var chunks: [ContiguousArray<Entry>] = []
+    private(set) var chunks: [ContiguousArray<Entry>] = []
     /// Position of `chunks[0][0]`.
     private(set) var firstPosition: UInt64
     /// Position the next appended entry gets.
