@@ -16,7 +16,9 @@ import StockProjection
 /// quotes, colon and separating comma; a number; a string) reserves its largest size once and is stored through a
 /// pointer, so the buffer's capacity and uniqueness are checked once per token rather than once per byte. (Writing
 /// byte by byte into a `ByteBuffer` made a 100-SKU answer 1.9 times slower than appending to a `[UInt8]`; token by
-/// token it is faster than either, and the copy of the array into a buffer is gone.)
+/// token it is faster than either, and the copy of the array into a buffer is gone.) A DTO whose size is bounded
+/// writes its members through one reservation (``tokens(atMost:_:)``): `AvailabilityItem` checks the buffer once
+/// per item.
 struct JSONWriter {
     /// The JSON written so far.
     private(set) var buffer: ByteBuffer
@@ -31,29 +33,19 @@ struct JSONWriter {
     var isEmpty: Bool { buffer.readableBytes == 0 }
 
     /// Starts an object (`{`).
-    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func beginObject() { tokens(atMost: 2) { $0.beginObject() } }
 
     /// Ends an object (`}`).
-    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func endObject() { tokens(atMost: 1) { $0.endObject() } }
 
     /// Starts an array (`[`).
-    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func beginArray() { tokens(atMost: 2) { $0.beginArray() } }
 
     /// Ends an array (`]`).
-    mutating func endArray() { close(UInt8(ascii: "]")) }
+    mutating func endArray() { tokens(atMost: 1) { $0.endArray() } }
 
     /// Writes an object key and its colon. Keys are fixed ASCII names that need no escaping.
-    mutating func key(_ name: StaticString) {
-        let comma = needsComma
-        write(atMost: name.utf8CodeUnitCount + 4) { out in
-            if comma { out.put(UInt8(ascii: ",")) }
-            out.put(UInt8(ascii: "\""))
-            out.put(name)
-            out.put(UInt8(ascii: "\""))
-            out.put(UInt8(ascii: ":"))
-        }
-        needsComma = false
-    }
+    mutating func key(_ name: StaticString) { tokens(atMost: name.utf8CodeUnitCount + 4) { $0.key(name) } }
 
     /// Writes a string value, escaped as RFC 8259 requires.
     mutating func string(_ value: String) {
@@ -68,38 +60,11 @@ struct JSONWriter {
 
     /// Writes a string value given as UTF-8 bytes, escaped as RFC 8259 requires.
     mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        let comma = needsComma
-        if !bytes.contains(where: Self.needsEscaping) {
-            write(atMost: bytes.count + 3) { out in
-                if comma { out.put(UInt8(ascii: ",")) }
-                out.put(UInt8(ascii: "\""))
-                out.put(bytes)
-                out.put(UInt8(ascii: "\""))
-            }
-        } else {
-            // At most six bytes (`\u001f`) per byte.
-            write(atMost: bytes.count * 6 + 3) { out in
-                if comma { out.put(UInt8(ascii: ",")) }
-                out.put(UInt8(ascii: "\""))
-                for byte in bytes { out.putEscaped(byte) }
-                out.put(UInt8(ascii: "\""))
-            }
-        }
-        needsComma = true
+        tokens(atMost: JSONTokens.room(forString: bytes.count)) { $0.string(utf8: bytes) }
     }
 
     /// Writes an integer value.
-    mutating func integer(_ value: some BinaryInteger) {
-        let comma = needsComma
-        let negative = value < 0
-        let magnitude = UInt64(value.magnitude)
-        write(atMost: 22) { out in
-            if comma { out.put(UInt8(ascii: ",")) }
-            if negative { out.put(UInt8(ascii: "-")) }
-            out.put(digits: magnitude)
-        }
-        needsComma = true
-    }
+    mutating func integer(_ value: some BinaryInteger) { tokens(atMost: 22) { $0.integer(value) } }
 
     /// Writes an integer value, or `null`.
     mutating func integer<T: BinaryInteger>(_ value: T?) {
@@ -108,49 +73,17 @@ struct JSONWriter {
 
     /// Writes a non-negative integer as a JSON string of its decimal digits (`"1234"`), without building a `String`:
     /// for numbers a client must not read through a binary float (a change cursor's 64 bits).
-    mutating func integerString(_ value: UInt64) {
-        let comma = needsComma
-        write(atMost: 23) { out in
-            if comma { out.put(UInt8(ascii: ",")) }
-            out.put(UInt8(ascii: "\""))
-            out.put(digits: value)
-            out.put(UInt8(ascii: "\""))
-        }
-        needsComma = true
-    }
+    mutating func integerString(_ value: UInt64) { tokens(atMost: 23) { $0.integerString(value) } }
 
     /// Writes a quantity as an exact JSON number: the same text as ``Quantity/description`` (`12`, `2.5`,
     /// `-0.000001`), written digit by digit without building a `String`, never through a binary float.
-    mutating func quantity(_ value: Quantity) {
-        let comma = needsComma
-        let scale = UInt64(Quantity.scale)
-        let magnitude = value.rawValue.magnitude
-        var fraction = magnitude % scale
-        var places = Quantity.decimalPlaces
-        if fraction != 0 {
-            while fraction % 10 == 0 {
-                fraction /= 10
-                places -= 1
-            }
-        }
-        // Sign, 20 integer digits, the point and the fraction's digits.
-        write(atMost: 23 + Quantity.decimalPlaces) { out in
-            if comma { out.put(UInt8(ascii: ",")) }
-            if value.rawValue < 0 { out.put(UInt8(ascii: "-")) }
-            out.put(digits: magnitude / scale)
-            if fraction != 0 {
-                out.put(UInt8(ascii: "."))
-                out.put(digits: fraction, width: places)
-            }
-        }
-        needsComma = true
-    }
+    mutating func quantity(_ value: Quantity) { tokens(atMost: JSONTokens.quantityRoom) { $0.quantity(value) } }
 
     /// Writes `true` or `false`.
-    mutating func bool(_ value: Bool) { literal(value ? "true" : "false") }
+    mutating func bool(_ value: Bool) { tokens(atMost: 6) { $0.bool(value) } }
 
     /// Writes `null`.
-    mutating func null() { literal("null") }
+    mutating func null() { tokens(atMost: 5) { $0.null() } }
 
     /// Writes a value that knows how to write itself.
     mutating func value(_ value: some JSONWritable) {
@@ -163,74 +96,175 @@ struct JSONWriter {
         needsComma = false
     }
 
-    // MARK: Tokens
-
-    private mutating func open(_ bracket: UInt8) {
-        let comma = needsComma
-        write(atMost: 2) { out in
-            if comma { out.put(UInt8(ascii: ",")) }
-            out.put(bracket)
-        }
-        needsComma = false
-    }
-
-    private mutating func close(_ bracket: UInt8) {
-        buffer.writeInteger(bracket)
-        needsComma = true
-    }
-
-    private mutating func literal(_ text: StaticString) {
-        let comma = needsComma
-        write(atMost: text.utf8CodeUnitCount + 1) { out in
-            if comma { out.put(UInt8(ascii: ",")) }
-            out.put(text)
-        }
-        needsComma = true
-    }
-
-    /// Writes one token of at most `count` bytes: the buffer makes room once, then `body` stores the bytes.
+    /// Writes several tokens through one reservation of `count` bytes: the buffer makes room once, then `body`
+    /// stores the tokens with no further check. `count` must bound what `body` writes (``JSONTokens`` gives the
+    /// room of each kind of token); a DTO with a bounded size writes its fixed members this way.
     @inline(__always)
-    private mutating func write(atMost count: Int, _ body: (inout TokenOutput) -> Void) {
+    mutating func tokens(atMost count: Int, _ body: (inout JSONTokens) -> Void) {
+        let comma = needsComma
+        var after = comma
         _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
-            var out = TokenOutput(base: raw.baseAddress!)
-            body(&out)
-            assert(out.count <= count, "a JSON token overran the room it reserved")
-            return out.count
+            var tokens = JSONTokens(base: raw.baseAddress!, needsComma: comma)
+            body(&tokens)
+            precondition(tokens.count <= count, "JSON tokens overran the room reserved for them")
+            after = tokens.needsComma
+            return tokens.count
         }
-    }
-
-    @inline(__always)
-    fileprivate static func needsEscaping(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+        needsComma = after
     }
 }
 
-/// Where one token's bytes go: the writable bytes of the writer's buffer, room for the token reserved beforehand.
-private struct TokenOutput {
-    let base: UnsafeMutableRawPointer
-    var count = 0
+/// Tokens written into room reserved beforehand (``JSONWriter/tokens(atMost:_:)``): stores through a pointer, no
+/// capacity check. Each method's largest size is given by the `room` constants.
+struct JSONTokens {
+    private let base: UnsafeMutableRawPointer
+    /// Bytes written.
+    private(set) var count = 0
+    /// Whether the next value needs a separating comma.
+    fileprivate(set) var needsComma: Bool
+
+    fileprivate init(base: UnsafeMutableRawPointer, needsComma: Bool) {
+        self.base = base
+        self.needsComma = needsComma
+    }
+
+    /// The largest quantity: a comma, a sign, 20 integer digits, the point and the fraction's digits.
+    static var quantityRoom: Int { 23 + Quantity.decimalPlaces }
+
+    /// The largest string of `length` UTF-8 bytes: a comma, the quotes and six bytes (`\u001f`) per byte.
+    static func room(forString length: Int) -> Int { length * 6 + 3 }
+
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    /// A key and its colon (at most the name's length plus 4).
+    mutating func key(_ name: StaticString) {
+        separate()
+        put(UInt8(ascii: "\""))
+        put(name)
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// A string, escaped (at most ``room(forString:)``).
+    mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        separate()
+        put(UInt8(ascii: "\""))
+        if !bytes.contains(where: Self.needsEscaping) {
+            put(bytes)
+        } else {
+            for byte in bytes { putEscaped(byte) }
+        }
+        put(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// A string, escaped (at most ``room(forString:)`` of its UTF-8 length), or `null`.
+    mutating func string(_ value: String?) {
+        guard var value else { return null() }
+        value.withUTF8 { string(utf8: $0) }
+    }
+
+    /// An integer (at most 22 bytes).
+    mutating func integer(_ value: some BinaryInteger) {
+        separate()
+        if value < 0 { put(UInt8(ascii: "-")) }
+        put(digits: UInt64(value.magnitude))
+        needsComma = true
+    }
+
+    /// A non-negative integer as a string of its digits (at most 23 bytes).
+    mutating func integerString(_ value: UInt64) {
+        separate()
+        put(UInt8(ascii: "\""))
+        put(digits: value)
+        put(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// A quantity as an exact JSON number (at most ``quantityRoom``).
+    mutating func quantity(_ value: Quantity) {
+        separate()
+        let scale = UInt64(Quantity.scale)
+        let magnitude = value.rawValue.magnitude
+        if value.rawValue < 0 { put(UInt8(ascii: "-")) }
+        put(digits: magnitude / scale)
+        var fraction = magnitude % scale
+        if fraction != 0 {
+            var places = Quantity.decimalPlaces
+            while fraction % 10 == 0 {
+                fraction /= 10
+                places -= 1
+            }
+            put(UInt8(ascii: "."))
+            put(digits: fraction, width: places)
+        }
+        needsComma = true
+    }
+
+    /// `true` or `false` (at most 6 bytes).
+    mutating func bool(_ value: Bool) {
+        separate()
+        put(value ? "true" : "false")
+        needsComma = true
+    }
+
+    /// `null` (at most 5 bytes).
+    mutating func null() {
+        separate()
+        put("null")
+        needsComma = true
+    }
+
+    // MARK: Bytes
 
     @inline(__always)
-    mutating func put(_ byte: UInt8) {
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        put(bracket)
+        needsComma = false
+    }
+
+    @inline(__always)
+    private mutating func close(_ bracket: UInt8) {
+        put(bracket)
+        needsComma = true
+    }
+
+    @inline(__always)
+    private mutating func separate() {
+        if needsComma { put(UInt8(ascii: ",")) }
+    }
+
+    @inline(__always)
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
         base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
         count += 1
     }
 
     @inline(__always)
-    mutating func put(_ text: StaticString) {
+    private mutating func put(_ text: StaticString) {
         (base + count).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
         count += text.utf8CodeUnitCount
     }
 
     @inline(__always)
-    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         if let source = bytes.baseAddress { (base + count).copyMemory(from: source, byteCount: bytes.count) }
         count += bytes.count
     }
 
     /// The decimal digits of a non-negative integer, at least `width` of them (leading zeros: a fraction's).
     @inline(__always)
-    mutating func put(digits value: UInt64, width: Int = 1) {
+    private mutating func put(digits value: UInt64, width: Int = 1) {
         var length = 1
         var probe = value
         while probe >= 10 {
@@ -250,7 +284,7 @@ private struct TokenOutput {
 
     private static let hexDigits: StaticString = "0123456789abcdef"
 
-    mutating func putEscaped(_ byte: UInt8) {
+    private mutating func putEscaped(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\""): put("\\\"")
         case UInt8(ascii: "\\"): put("\\\\")

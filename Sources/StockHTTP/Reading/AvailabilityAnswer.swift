@@ -78,7 +78,9 @@ struct AvailabilityAnswer: JSONWritable {
 
     /// An estimate of the answer's size (at most a mebibyte), to reserve the writer's buffer once.
     var capacityHint: Int {
-        let perItem = query.grouping == .total ? 256 : 1_024
+        // An item writes about 250 bytes without breakdown, but reserves room for its longest form (about 600 bytes
+        // with a 20-byte SKU and a barcode) before writing: the buffer must not grow for the last item.
+        let perItem = query.grouping == .total ? 640 : 1_024
         return min(192 + perItem * query.identifierCount, 1 << 20)
     }
 }
