@@ -46,8 +46,9 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
         let feed = status.httpStatus
         try feed.requireLoaded(retryAfterSeconds: retryAfterSeconds)
         let parameters = try QueryParameters(request.uri.query, allowed: ReadYourWrites.queryStringOnly)
-        let body = try await JSONBody.read(request, maxBytes: limits.maxBodyBytes)
-        let question = try AvailabilityQuery(json: body, limits: limits)
+        let body = try await JSONBody.collect(request, maxBytes: limits.maxBodyBytes)
+        // The usual body is read straight from its bytes; anything else takes the general parser (same answers).
+        let question = try AvailabilityQuery.readSimpleBody(body, limits: limits) ?? AvailabilityQuery(json: JSONBody.parse(body), limits: limits)
         if parameters.contains(ReadYourWrites.parameter) {
             try await readYourWrites.wait(for: parameters, projection: projection, status: status)
         }
@@ -86,8 +87,7 @@ struct AvailabilityController<Status: FeedStatusProvider>: Sendable {
         let scope = try reader.resolve(question.scope)
         let etag = reader.etag
         if etag.isMatched(byIfNoneMatch: ifNoneMatch) { return .notModified(etag) }
-        let answer = reader.availability(question, in: scope, asOf: reader.asOf(lagMilliseconds: lagMilliseconds))
-        let perItem = question.grouping == .total ? 256 : 1_024
-        return .json(answer, etag: etag, capacity: 192 + perItem * answer.items.count + 32 * answer.missing.count)
+        let answer = AvailabilityAnswer(reader: reader, query: question, scope: scope, asOf: reader.asOf(lagMilliseconds: lagMilliseconds))
+        return .json(answer, etag: etag, capacity: answer.capacityHint)
     }
 }

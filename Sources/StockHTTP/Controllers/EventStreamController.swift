@@ -177,7 +177,7 @@ struct EventStreamController: Sendable {
                 json.key("last_event_id")
                 json.string(cursor.lastDelivered?.description)
                 json.endObject()
-                try await writer.write(ByteBuffer(bytes: ServerSentEvent.event(id: nil, type: "dropped", data: json.bytes)))
+                try await writer.write(ByteBuffer(bytes: ServerSentEvent.event(id: nil, type: "dropped", data: json.buffer.readableBytesView)))
                 break loop
             case .finished:
                 try await writer.write(ByteBuffer(bytes: ServerSentEvent.comment("stream ended by the server; reconnect with Last-Event-ID")))
@@ -203,7 +203,7 @@ struct EventStreamController: Sendable {
         json.key("oldest_event_id")
         json.string(oldest?.description)
         json.endObject()
-        return ServerSentEvent.event(id: nil, type: "dropped", data: json.bytes)
+        return ServerSentEvent.event(id: nil, type: "dropped", data: json.buffer.readableBytesView)
     }
 
     private static func write(_ events: [StreamedEvent], to writer: inout any ResponseBodyWriter, metrics: EventStreamMetrics) async throws {

@@ -90,7 +90,7 @@ struct LocationStockController<Status: FeedStatusProvider>: Sendable {
                     json.value(item)
                     json.newline()
                 }
-                if !json.bytes.isEmpty { try await writer.write(json.buffer) }
+                if !json.isEmpty { try await writer.write(json.buffer) }
                 guard let next else { break }
                 start = .after(next)
             }

@@ -20,7 +20,7 @@ struct AsOf: JSONWritable {
         json.key("lag_ms")
         json.integer(lagMilliseconds)
         json.key("change_cursor")
-        json.string(String(changeCursor))
+        json.integerString(changeCursor)
         json.endObject()
     }
 }

@@ -28,24 +28,28 @@ struct AvailabilityItem: JSONWritable {
     var forecast: (figures: ForecastFigures, fields: Set<ForecastRequest.Field>)? = nil
 
     func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("variant_id")
-        json.integer(variantID.rawValue)
-        json.key("sku")
-        json.string(sku)
-        json.key("barcode")
-        json.string(barcode)
-        json.key("template_id")
-        json.integer(templateID.rawValue)
-        json.key("active")
-        json.bool(active)
-        json.key("kit")
-        json.bool(kit)
-        if let invalid {
-            json.key("invalid")
-            json.string(invalid)
+        // The members up to the figures have a bounded size: one reservation of the buffer for all of them.
+        let strings = (sku?.utf8.count ?? 0) + (barcode?.utf8.count ?? 0) + (invalid?.utf8.count ?? 0)
+        json.tokens(atMost: 256 + JSONTokens.room(forString: strings) + JSONTokens.figureMembersRoom) { out in
+            out.beginObject()
+            out.key("variant_id")
+            out.integer(variantID.rawValue)
+            out.key("sku")
+            out.string(sku)
+            out.key("barcode")
+            out.string(barcode)
+            out.key("template_id")
+            out.integer(templateID.rawValue)
+            out.key("active")
+            out.bool(active)
+            out.key("kit")
+            out.bool(kit)
+            if let invalid {
+                out.key("invalid")
+                out.string(invalid)
+            }
+            out.figureMembers(figures)
         }
-        json.figureMembers(figures)
         if let forecast { json.forecastMembers(forecast.figures, fields: forecast.fields) }
         if let warehouses {
             json.key("warehouses")

@@ -4,6 +4,16 @@ extension JSONWriter {
     /// Writes the five figures as members of the current object: `on_hand`, `reserved`, `free`,
     /// `quarantined`, `available`, each an exact JSON number.
     mutating func figureMembers(_ figures: StockFigures) {
+        tokens(atMost: JSONTokens.figureMembersRoom) { $0.figureMembers(figures) }
+    }
+}
+
+extension JSONTokens {
+    /// The largest ``figureMembers(_:)``: five keys of at most 11 letters and five quantities.
+    static var figureMembersRoom: Int { 5 * (11 + 4 + quantityRoom) }
+
+    /// The five figures as members of the current object (see ``JSONWriter/figureMembers(_:)``).
+    mutating func figureMembers(_ figures: StockFigures) {
         key("on_hand")
         quantity(figures.onHand)
         key("reserved")

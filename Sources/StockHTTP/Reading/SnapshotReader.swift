@@ -121,46 +121,6 @@ struct SnapshotReader {
 
     // MARK: Availability
 
-    /// The answer to an availability question.
-    ///
-    /// Each identifier expands to its variants in id order (a shared SKU gives all of them); a variant named
-    /// twice appears once, where first named. Identifiers matching nothing go to `missing`.
-    ///
-    /// - Complexity: O(identifiers + quants of the variants found).
-    func availability(_ query: AvailabilityQuery, in scope: ResolvedScope, asOf: AsOf) -> AvailabilityResponse {
-        var seen = Set<VariantID>()
-        let deduplicate = query.identifierCount > 1
-        var items: [AvailabilityItem] = []
-        var missing: [String] = []
-        items.reserveCapacity(query.identifierCount)
-
-        func add(_ variants: VariantMatches, identifier: String, isSKU: Bool = false) {
-            guard !variants.isEmpty else {
-                missing.append(identifier)
-                return
-            }
-            // One identifier cannot name a variant twice, so only several need the set (which then allocates).
-            for id in variants where !deduplicate || seen.insert(id).inserted {
-                guard var item = item(for: id, in: scope, grouping: query.grouping, knownSKU: isSKU ? identifier : nil) else { continue }
-                if query.forecast.isRequested {
-                    item.forecast = (snapshot.forecast(for: id, in: scope, toDate: query.forecast.toDate), query.forecast.fields)
-                }
-                if query.onlyAvailable && item.figures.available <= .zero { continue }
-                items.append(item)
-            }
-        }
-        for sku in query.skus { add(snapshot.variants(sku: sku), identifier: sku, isSKU: true) }
-        for barcode in query.barcodes { add(snapshot.variants(barcode: barcode), identifier: barcode) }
-        for id in query.variantIDs {
-            let variant = id.value.map { VariantID($0) }
-            add(variant.flatMap { snapshot.containsVariant($0) ? VariantMatches($0) : nil } ?? VariantMatches(), identifier: id.text)
-        }
-        for id in query.templateIDs {
-            add(id.value.map { snapshot.variants(template: TemplateID($0)) } ?? VariantMatches(), identifier: id.text)
-        }
-        return AvailabilityResponse(asOf: asOf, items: items, missing: missing)
-    }
-
     /// One variant's item: its identity, figures over the scope and the breakdown asked for.
     ///
     /// A kit's figures (total and breakdowns) come from the projection, computed from its components as Odoo
@@ -172,7 +132,11 @@ struct SnapshotReader {
     func item(
         for id: VariantID, in scope: ResolvedScope, grouping: AvailabilityQuery.Grouping, knownSKU: String? = nil
     ) -> AvailabilityItem? {
-        guard var item = item(for: id, figures: snapshot.figures(for: id, in: scope), knownSKU: knownSKU) else { return nil }
+        // One probe of the kits for the figures and the item's kit members.
+        let kit = snapshot.kitDefinition(for: id)
+        guard var item = item(for: id, figures: snapshot.figures(for: id, in: scope, kit: kit), kit: kit, knownSKU: knownSKU) else {
+            return nil
+        }
         switch grouping {
         case .total:
             break
@@ -201,6 +165,11 @@ struct SnapshotReader {
     ///   ``item(for:in:grouping:knownSKU:)``).
     /// - Returns: `nil` when the variant is unknown.
     func item(for id: VariantID, figures: StockFigures, knownSKU: String? = nil) -> AvailabilityItem? {
+        item(for: id, figures: figures, kit: snapshot.kitDefinition(for: id), knownSKU: knownSKU)
+    }
+
+    /// An item with figures already computed, given the variant's kit definition (`nil` when it is not a kit).
+    private func item(for id: VariantID, figures: StockFigures, kit: KitDefinition?, knownSKU: String?) -> AvailabilityItem? {
         guard let variant = knownSKU.map({ snapshot.variant(id, knownSKU: $0) }) ?? snapshot.variant(id) else { return nil }
         return AvailabilityItem(
             variantID: id,
@@ -208,8 +177,8 @@ struct SnapshotReader {
             barcode: variant.barcode,
             templateID: variant.templateID,
             active: variant.active,
-            kit: snapshot.isKit(id),
-            invalid: snapshot.kitDefinition(for: id)?.problem?.code,
+            kit: kit != nil,
+            invalid: kit?.problem?.code,
             figures: figures
         )
     }

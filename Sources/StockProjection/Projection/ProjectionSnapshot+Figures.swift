@@ -19,6 +19,24 @@ extension ProjectionSnapshot {
         return quantFigures(for: variant, in: scope)
     }
 
+    /// The figures of one variant in a scope, when the caller already holds its kit definition (it read the
+    /// variant's ``kitDefinition(for:)`` for other members of an answer): the kits are not probed again.
+    ///
+    /// - Parameters:
+    ///   - variant: The variant.
+    ///   - scope: A scope resolved from this snapshot.
+    ///   - kit: `kitDefinition(for: variant)` of this snapshot.
+    /// - Returns: The same figures as ``figures(for:in:)``.
+    /// - Complexity: O(number of quants of the variant, or of the kit's components); no allocation.
+    public func figures(for variant: VariantID, in scope: ResolvedScope, kit: KitDefinition?) -> StockFigures {
+        if let kit {
+            return KitFigures.figures(of: kit, rules: state.settings.kitRules, safetyStock: safetyStock(for: variant, in: scope)) {
+                quantFigures(for: $0, in: scope)
+            }
+        }
+        return quantFigures(for: variant, in: scope)
+    }
+
     /// The figures of a variant's own quants in a scope, whether or not it is a kit.
     @inline(__always)
     func quantFigures(for variant: VariantID, in scope: ResolvedScope) -> StockFigures {
