@@ -115,8 +115,11 @@ public final class StockProjection: Sendable {
             state.refreshLocationIndexIfNeeded()
             report.kitProblems = state.refreshKitsIfNeeded(recordingChanges: true)
             try store?.persist(accepted, checkpoint: checkpoint, changes: state.changeLog.slice(from: changesFrom), outbox: report.outbox)
-            let snapshot = ProjectionSnapshot(state: state)
-            published.withLock { $0 = snapshot }
+            var superseded = ProjectionSnapshot(state: state)
+            published.withLock { swap(&$0, &superseded) }
+            // The snapshot just replaced dies here, outside the lock, when no reader holds it: freeing the chunks this
+            // group copied never holds up a reader taking a snapshot.
+            _ = consume superseded
             report.checkpoint = checkpoint
             return report
         }
