@@ -133,12 +133,14 @@ start_serve() {
 }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status"; }
 hwm_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status"; }
+# RssAnon: stockd's own memory, without the file-backed pages (the LMDB map, the binary) that VmRSS also counts.
+anon_mib() { awk '/RssAnon/ {printf "%.1f", $2 / 1024}' "/proc/$serve_pid/status"; }
 
 # 1. Start from an empty store: the initial snapshot.
 log "stockd serve on an empty store (initial snapshot of $quants quants)"
 start_serve
 sleep 1
-record "{\"section\":\"start\",\"name\":\"fresh snapshot\",\"ready_ms\":$ready_ms,\"rss_mib\":$(rss_mib),\"peak_rss_mib\":$(hwm_mib)}"
+record "{\"section\":\"start\",\"name\":\"fresh snapshot\",\"ready_ms\":$ready_ms,\"rss_mib\":$(rss_mib),\"anon_mib\":$(anon_mib),\"peak_rss_mib\":$(hwm_mib)}"
 
 # 2. HTTP, side by side per connection count.
 # The request histogram of stockd's /metrics summed over statuses and methods for one route: JSON
@@ -376,7 +378,7 @@ stop_serve
 log "restart from LMDB"
 start_serve
 sleep 1
-record "{\"section\":\"start\",\"name\":\"restart from LMDB\",\"ready_ms\":$ready_ms,\"rss_mib\":$(rss_mib),\"peak_rss_mib\":$(hwm_mib),\"store_mib\":$store_mib}"
+record "{\"section\":\"start\",\"name\":\"restart from LMDB\",\"ready_ms\":$ready_ms,\"rss_mib\":$(rss_mib),\"anon_mib\":$(anon_mib),\"peak_rss_mib\":$(hwm_mib),\"store_mib\":$store_mib}"
 stop_serve
 
 fi
@@ -454,6 +456,7 @@ if u:
 for r in rows:
     if r["section"] == "start":
         extra = f", store {r['store_mib']} MiB" if "store_mib" in r else ""
+        extra += f", RssAnon {r['anon_mib']} MiB (VmRSS without file-backed pages: the LMDB map, the binary)" if "anon_mib" in r else ""
         print(f"\n{r['name'][0].upper() + r['name'][1:]}: ready in {r['ready_ms']:,} ms, RSS {r['rss_mib']} MiB (peak {r['peak_rss_mib']} MiB, "
               f"{r['rss_mib'] * 2**20 / max(1, int(levels)):.0f} bytes per level){extra}.", end="")
 print()
