@@ -3,8 +3,9 @@
 ///
 /// A publish costs about the same whatever its group holds, because the copy-on-write of the projection copies
 /// every chunk the group touches once (at 500,000 variants, 16 groups of 512 transactions took 82 ms where one group
-/// of the same 8,192 took 20 ms: `apply-8192-txns-in-groups-of-…` in `Benchmarks/`). So the group grows while the
-/// feed is behind and shrinks the moment it is not:
+/// of the same 8,192 took 20 ms, and one group of 16,384 took 23 ms: `apply-8192-txns-in-groups-of-…` and
+/// `apply-16384-txns-in-one-group` in `Benchmarks/`). So the group grows while the feed is behind and shrinks the
+/// moment it is not:
 ///
 /// * following live, the socket runs dry after every transaction or few, and the feed applies what it has at once
 ///   (the group never fills, and readers see each commit as soon as it is decoded);

@@ -76,7 +76,7 @@ struct DeliveryPacing: Equatable {
     ///   - maximum: The longest pause while the writer is behind (`.zero` turns pausing off).
     ///   - backlogLag: How old the writer's newest event must be for it to count as behind.
     ///   - idleAfter: How long without a commit before the writer counts as idle (default: four times the maximum,
-    ///     at least twice `gather`: a writer catching up commits groups of up to 8,192 transactions, which take
+    ///     at least twice `gather`: a writer catching up commits groups of up to 16,384 transactions, which take
     ///     up to a few hundred milliseconds each on a loaded machine; an idle writer is only noticed that much
     ///     later, once).
     init(gather: Duration, maximum: Duration, backlogLag: Duration, idleAfter: Duration? = nil) {

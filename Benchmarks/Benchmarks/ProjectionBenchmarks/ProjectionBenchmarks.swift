@@ -234,6 +234,23 @@ let benchmarks: @Sendable () -> Void = {
             )
         }
 
+        // 16,384 transactions (32,768 changes) in one group, the feed's largest catch-up group
+        // (`FeedConfiguration.maxCatchUpGroupSize`): the copy of the level table that a large group pays once (the
+        // chunks it touches, nearly all at 500k) spread over twice the changes of the group of 8,192 above.
+        Benchmark(
+            "apply-16384-txns-in-one-group-\(label)",
+            configuration: .init(maxDuration: .seconds(5), maxIterations: 20, thresholds: writeAllocations),
+            closure: { benchmark in
+                let projection = CatalogueFixture.shared(size).projection
+                let batch = stream.value!.next(16_384)
+                benchmark.startMeasurement()
+                let report = try projection.apply(batch)
+                benchmark.stopMeasurement()
+                precondition(report.applied == batch.count, "fixture transactions were skipped")
+            },
+            setup: setup
+        )
+
         // One transaction (2 changes) per call: what a feed pays when every commit is published on its own.
         Benchmark(
             "apply-1-txn-per-call-\(label)",
