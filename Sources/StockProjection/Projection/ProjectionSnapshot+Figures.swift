@@ -11,12 +11,7 @@ extension ProjectionSnapshot {
     /// - Returns: On hand, reserved, free, quarantined and available.
     /// - Complexity: O(number of quants of the variant); no allocation.
     public func figures(for variant: VariantID, in scope: ResolvedScope) -> StockFigures {
-        if !state.kits.isEmpty, let kit = state.kits.definitions[variant] {
-            return KitFigures.figures(of: kit, rules: state.settings.kitRules, safetyStock: safetyStock(for: variant, in: scope)) {
-                quantFigures(for: $0, in: scope)
-            }
-        }
-        return quantFigures(for: variant, in: scope)
+        figures(for: variant, in: scope, kit: state.kits.isEmpty ? nil : state.kits.definitions[variant])
     }
 
     /// The figures of one variant in a scope, when the caller already holds its kit definition (it read the
